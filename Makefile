@@ -1,0 +1,36 @@
+# Two commands do all set-up on a fresh machine (Debian, Python 3.11):
+#   make run    serve the map on the embedded data at http://127.0.0.1:8000/
+#   make test   run the whole test suite
+# Both create the environment in .venv/ first; `make test` also installs the Debian
+# packages the tests drive (GDAL's command-line tools, Chromium) where they are missing.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint system-packages clean
+
+run: $(STAMP)
+	$(BIN)/hpmap serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP) system-packages
+	$(BIN)/ruff check geo webmap tests
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check geo webmap tests
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+system-packages:
+	@sh tools/system-packages.sh
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,11 @@
+"""The geo core: load, validate, join and derive Hải Phòng's industrial layers. No web code here."""
+
+from geo.catalog import LAYERS
+from geo.errors import GeoDataError, InvalidData, InvalidQuery, UnknownFeature, UnknownLayer
+from geo.models import Dataset, Issue, Layer, LayerSpec
+from geo.pipeline import build_dataset, inspect_dataset
+
+__all__ = [
+    "LAYERS", "Dataset", "GeoDataError", "InvalidData", "InvalidQuery", "Issue", "Layer",
+    "LayerSpec", "UnknownFeature", "UnknownLayer", "build_dataset", "inspect_dataset",
+]  # fmt: skip

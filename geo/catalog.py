@@ -1,0 +1,94 @@
+"""What the data set is made of: layers, vocabularies, figure fields and reference places.
+
+Everything here is a fixed part of the product's data model; the data directory supplies the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shapely.geometry import box
+
+from geo.models import LayerSpec
+
+WEB_CRS = "EPSG:4326"  # storage and serving: GeoJSON longitude/latitude
+METRIC_CRS = "EPSG:32648"  # WGS 84 / UTM 48N: areas and buffers in metres
+
+LAYERS: tuple[LayerSpec, ...] = (
+    LayerSpec(
+        "economic-zones",
+        "Economic zones",
+        "Khu kinh tế",
+        ("economic_zone", "free_trade_zone_site"),
+    ),
+    LayerSpec(
+        "industrial-parks",
+        "Industrial parks",
+        "Khu công nghiệp",
+        ("industrial_park", "industrial_complex", "industrial_logistics_zone"),
+    ),
+    LayerSpec(
+        "industrial-clusters",
+        "Industrial clusters",
+        "Cụm công nghiệp",
+        ("industrial_cluster",),
+    ),
+    LayerSpec("ports", "Seaports", "Cảng biển", ("port_area", "port_terminal")),
+    LayerSpec("airports", "Airports", "Cảng hàng không", ("airport",)),
+)
+
+STATUSES = ("operating", "under_construction", "planned", "proposed")
+GEOMETRY_QUALITIES = {
+    "traced": "traced from a map reference",
+    "approximate": "approximate, drawn around a known point",
+    "indicative": "indicative, location uncertain by kilometres",
+}
+FORMER_PROVINCES = ("hai-phong", "hai-duong")  # the two provinces merged on 1 July 2025
+
+# Hải Phòng after the 2025 merger, mainland and near islands (Bạch Long Vĩ is left out:
+# no industrial feature lies there). Longitude/latitude degrees.
+REGION_BOUNDS = (105.9, 20.45, 107.2, 21.25)
+REGION = box(*REGION_BOUNDS)
+
+REQUIRED_COLUMNS = (
+    "id", "name_vi", "name_en", "aliases", "kind", "status", "status_as_of",
+    "status_detail", "parent_id", "zone_id", "former_province", "developer",
+    "old_district", "commune_2025", "sectors", "tenants", "sources",
+)  # fmt: skip
+LIST_COLUMNS = ("aliases", "sectors", "tenants")  # "; "-separated in the tables
+
+
+@dataclass(frozen=True)
+class FigureField:
+    """A numeric attribute that must carry its source and the date it describes."""
+
+    unit: str
+    minimum: float = 0.0
+    maximum: float | None = None
+    integer: bool = False
+
+
+FIGURE_FIELDS: dict[str, FigureField] = {
+    "area_ha": FigureField("ha"),
+    "leasable_ha": FigureField("ha"),
+    "occupancy_pct": FigureField("%", 0, 100),
+    "year_established": FigureField("year", 1900, 2100, integer=True),
+    "investment_vnd_bn": FigureField("billion VND"),
+    "investment_usd_m": FigureField("million USD"),
+    "capacity_teu_per_year": FigureField("TEU/year"),
+    "quay_length_m": FigureField("m"),
+    "runway_length_m": FigureField("m"),
+    "passengers_per_year": FigureField("passengers/year"),
+}
+
+ECONOMIC_ZONE_KIND = "economic_zone"
+
+# The places investors measure distance to. A feature id, or a fixed point for the city centre.
+KEY_INFRASTRUCTURE: dict[str, str | tuple[float, float]] = {
+    "lach_huyen": "port-lach-huyen",
+    "nam_do_son": "port-nam-do-son",
+    "cat_bi": "airport-cat-bi",
+    "tien_lang_airport": "airport-tien-lang",
+    # Hải Phòng Opera House square, our chosen point for "the city centre" (lon, lat).
+    "city_centre": (106.6832, 20.8587),
+}

@@ -1,0 +1,109 @@
+"""Values computed from the geometry: area, centroid, economic zone, distances, free land."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+
+from geo.catalog import ECONOMIC_ZONE_KIND, KEY_INFRASTRUCTURE, METRIC_CRS, WEB_CRS
+
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
+ZONE_SHARE = 0.5  # a feature lies in a zone when this share of its area is inside
+
+
+def add_area_and_centroid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add ``area_computed_ha`` (measured in UTM 48N) and ``centroid_lon``/``centroid_lat``."""
+    out = gdf.copy()
+    metric = gdf.geometry.to_crs(METRIC_CRS)
+    out["area_computed_ha"] = (metric.area / 10_000).round(2)
+    centroids = metric.centroid.to_crs(WEB_CRS)
+    out["centroid_lon"] = centroids.x.round(6)
+    out["centroid_lat"] = centroids.y.round(6)
+    return out
+
+
+def economic_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the economic zones proper (not free-trade-zone sites) from the zones layer."""
+    return zones[zones["kind"] == ECONOMIC_ZONE_KIND]
+
+
+def add_zone_membership(gdf: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add ``zone_spatial`` (the zone holding most of the feature, if over half) and ``zone_share_pct``."""
+    out = gdf.copy()
+    out["zone_spatial"] = ""
+    out["zone_share_pct"] = 0.0
+    if zones.empty or gdf.empty:
+        return out
+    features = gdf.geometry.to_crs(METRIC_CRS)
+    zone_shapes = zones.geometry.to_crs(METRIC_CRS)
+    for feature_id, shape in features.items():
+        if shape.area == 0:
+            continue
+        shares = zone_shapes.intersection(shape).area / shape.area
+        best = shares.idxmax()
+        out.at[feature_id, "zone_share_pct"] = round(float(shares[best]) * 100, 1)
+        if shares[best] >= ZONE_SHARE:
+            out.at[feature_id, "zone_spatial"] = best
+    return out
+
+
+def key_points(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, tuple[float, float]]:
+    """Return (lon, lat) of each key infrastructure place present in ``layers``."""
+    points = {}
+    for key, target in KEY_INFRASTRUCTURE.items():
+        if isinstance(target, tuple):
+            points[key] = target
+            continue
+        for gdf in layers.values():
+            if target in gdf.index:
+                points[key] = (gdf.at[target, "centroid_lon"], gdf.at[target, "centroid_lat"])
+    return points
+
+
+def add_distances(gdf: gpd.GeoDataFrame, points: dict[str, tuple[float, float]]) -> gpd.GeoDataFrame:
+    """Add ``distance_km_<place>``: great-circle km from the centroid to each key place."""
+    out = gdf.copy()
+    for key in KEY_INFRASTRUCTURE:
+        column = f"distance_km_{key}"
+        if key not in points:
+            out[column] = np.nan
+            continue
+        lon, lat = points[key]
+        out[column] = [
+            round(great_circle_km(lon0, lat0, lon, lat), 2)
+            for lon0, lat0 in zip(out["centroid_lon"], out["centroid_lat"], strict=True)
+        ]
+    return out
+
+
+def great_circle_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Return the haversine distance in km between two lon/lat points.
+
+    Examples
+    --------
+    >>> round(great_circle_km(106.0, 21.0, 106.0, 20.0), 1)
+    111.2
+    """
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
+
+
+def add_free_land(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add ``free_ha`` = leasable area × (1 − occupancy), where both are known.
+
+    ``free_ha_as_of`` is the older of the two figures' dates: the estimate is no newer than that.
+    """
+    out = gdf.copy()
+    free = out["leasable_ha"] * (1 - out["occupancy_pct"] / 100)
+    out["free_ha"] = pd.to_numeric(free, errors="coerce").round(2)
+    out["free_ha_as_of"] = [
+        min(a, b) if pd.notna(value) else None
+        for value, a, b in zip(out["free_ha"], out["leasable_ha_as_of"], out["occupancy_pct_as_of"], strict=True)
+    ]
+    return out

@@ -1,0 +1,134 @@
+"""Write a joined layer as GeoJSON, CSV or GeoPackage for QGIS and spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+
+from geo.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE
+
+LEADING_COLUMNS = [
+    "id", "name_vi", "name_en", "kind", "status", "status_as_of", "status_detail",
+    "area_ha", "area_ha_as_of", "area_computed_ha", "leasable_ha", "leasable_ha_as_of",
+    "occupancy_pct", "occupancy_pct_as_of", "free_ha", "free_ha_as_of",
+    "zone_id", "zone_spatial", "zone_share_pct", "former_province", "old_district", "commune_2025",
+    "developer", "sectors", "tenants", "aliases", "parent_id",
+    "geometry_quality", "geometry_note", "geometry_sources",
+]  # fmt: skip
+FORMATS = ("geojson", "csv", "gpkg")
+
+
+def property_columns(gdf: gpd.GeoDataFrame) -> list[str]:
+    """Return the property columns in export order: the key ones first, then the rest."""
+    rest = [c for c in gdf.columns if c not in LEADING_COLUMNS and c != gdf.geometry.name]
+    extra = [f for f in FIGURE_FIELDS if f in rest] + [f"{f}_as_of" for f in FIGURE_FIELDS if f"{f}_as_of" in rest]
+    distances = [f"distance_km_{k}" for k in KEY_INFRASTRUCTURE if f"distance_km_{k}" in rest]
+    tail = [c for c in rest if c not in extra and c not in distances]
+    return [c for c in LEADING_COLUMNS if c in gdf.columns] + extra + distances + tail
+
+
+def json_value(value):
+    """Return ``value`` as a plain JSON-serialisable value (NaN and NA become None)."""
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [json_value(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def feature_properties(row, columns: list[str]) -> dict:
+    """Return one feature's properties as a JSON-safe dict."""
+    return {column: json_value(row[column]) for column in columns}
+
+
+def to_geojson(gdf: gpd.GeoDataFrame) -> dict:
+    """Return the layer as a GeoJSON FeatureCollection (EPSG:4326) with every property."""
+    columns = property_columns(gdf)
+    features = [
+        {
+            "type": "Feature",
+            "id": feature_id,
+            "geometry": json.loads(gpd.GeoSeries([geometry]).to_json())["features"][0]["geometry"]
+            if geometry is not None
+            else None,
+            "properties": feature_properties(row, columns),
+        }
+        for (feature_id, row), geometry in zip(gdf.iterrows(), gdf.geometry, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def flat_value(value) -> str | float | int | None:
+    """Return ``value`` as one table cell: lists joined by '; ', objects as JSON."""
+    value = json_value(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def to_csv_text(gdf: gpd.GeoDataFrame) -> str:
+    """Return the layer as CSV: one row per feature, lists flattened, geometry as WKT last."""
+    columns = property_columns(gdf)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns + ["geometry_wkt"])
+    for (_, row), geometry in zip(gdf.iterrows(), gdf.geometry, strict=True):
+        cells = [flat_value(row[c]) for c in columns]
+        writer.writerow(["" if c is None else c for c in cells] + [geometry.wkt if geometry is not None else ""])
+    return buffer.getvalue()
+
+
+def flat_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return a copy with only scalar columns, for formats without list types (GeoPackage)."""
+    columns = property_columns(gdf)
+    flat = gpd.GeoDataFrame(
+        {c: [flat_value(v) for v in gdf[c]] for c in columns}, geometry=list(gdf.geometry), crs=gdf.crs
+    )
+    return flat
+
+
+def write_atomically(path: Path, write) -> None:
+    """Call ``write(tmp_path)`` then rename onto ``path``: never a half-written file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent or ".")
+    os.close(fd)
+    os.unlink(tmp)  # some writers refuse an existing file
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_layer(gdf: gpd.GeoDataFrame, format_: str, path: Path, layer_name: str) -> None:
+    """Write the layer to ``path`` in ``format_`` (geojson, csv or gpkg), atomically."""
+    if format_ == "geojson":
+        text = json.dumps(to_geojson(gdf), ensure_ascii=False)
+        write_atomically(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+    elif format_ == "csv":
+        text = to_csv_text(gdf)
+        write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    elif format_ == "gpkg":
+        flat = flat_frame(gdf)
+        write_atomically(path, lambda tmp: flat.to_file(tmp, layer=layer_name, driver="GPKG"))
+    else:
+        raise ValueError(f"unknown format '{format_}'; use one of {', '.join(FORMATS)}")

@@ -1,0 +1,84 @@
+"""The values passed between the pipeline's steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+import geopandas as gpd
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """Where a layer's files are and what it holds."""
+
+    name: str  # stable layer id, also the OGC API collection id
+    title_en: str
+    title_vi: str
+    kinds: tuple[str, ...]  # allowed values of the ``kind`` attribute
+
+    @property
+    def geometry_file(self) -> str:
+        """File name of the GeoJSON geometry layer (EPSG:4326)."""
+        return f"{self.name}.geojson"
+
+    @property
+    def attributes_file(self) -> str:
+        """File name of the attribute table joined to the geometry by ``id``."""
+        return f"{self.name}.csv"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the data, located by file, feature and field."""
+
+    severity: str  # "error" stops the load; "warning" is reported only
+    file: str
+    feature: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.feature is not None:
+            where.append(f"feature '{self.feature}'")
+        if self.field is not None:
+            where.append(f"field '{self.field}'")
+        return f"{self.severity}: {', '.join(where)}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A validated, joined and derived layer, ready to serve."""
+
+    spec: LayerSpec
+    gdf: gpd.GeoDataFrame  # EPSG:4326, one row per feature, index = feature id
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every layer of a data directory plus the source register."""
+
+    layers: dict[str, Layer]
+    sources: pd.DataFrame  # index = source id
+    issues: list[Issue] = field(default_factory=list)  # warnings left after a successful load
+
+    def layer(self, name: str) -> Layer:
+        """Return the layer called ``name`` or raise ``UnknownLayer``."""
+        from geo.errors import UnknownLayer
+
+        try:
+            return self.layers[name]
+        except KeyError:
+            known = ", ".join(self.layers)
+            raise UnknownLayer(f"no layer '{name}'; the layers are: {known}") from None
+
+    def find_feature(self, feature_id: str) -> tuple[Layer, pd.Series]:
+        """Return the layer and row of the feature with id ``feature_id``."""
+        from geo.errors import UnknownFeature
+
+        for layer in self.layers.values():
+            if feature_id in layer.gdf.index:
+                return layer, layer.gdf.loc[feature_id]
+        raise UnknownFeature(f"no feature with id '{feature_id}'")

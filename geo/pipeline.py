@@ -1,0 +1,104 @@
+"""The whole pipeline: load → validate → join → derive, for every layer of a data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+import geopandas as gpd
+
+from geo import derive, join, load, validate
+from geo.catalog import ECONOMIC_ZONE_KIND, LAYERS, REQUIRED_COLUMNS
+from geo.errors import InvalidData
+from geo.models import Dataset, Issue, Layer, LayerSpec
+
+
+def build_dataset(data_dir: Path | str, specs: tuple[LayerSpec, ...] = LAYERS) -> Dataset:
+    """Load, validate, join and derive every layer in ``data_dir``.
+
+    Raises
+    ------
+    InvalidData
+        When any file has an error; ``issues`` names each file, feature and field.
+    """
+    dataset, issues = inspect_dataset(data_dir, specs)
+    if dataset is None:
+        raise InvalidData(issues)
+    return dataset
+
+
+def inspect_dataset(data_dir: Path | str, specs: tuple[LayerSpec, ...] = LAYERS) -> tuple[Dataset | None, list[Issue]]:
+    """Return the dataset (None when there are errors) and every issue found, warnings included."""
+    data_dir = Path(data_dir)
+    sources, issues = load.read_sources(data_dir)
+    issues += validate.validate_sources(sources)
+    figures, figure_issues = load.read_figures(data_dir)
+    issues += figure_issues
+    source_ids = set(sources["id"])
+
+    raw: dict[str, tuple[gpd.GeoDataFrame, pd.DataFrame]] = {}
+    for spec in specs:
+        geometry, geometry_issues = load.read_geometry(data_dir / spec.geometry_file)
+        table, table_issues = load.read_table(data_dir / spec.attributes_file, REQUIRED_COLUMNS)
+        issues += geometry_issues + table_issues
+        issues += validate.validate_geometry(geometry, spec)
+        issues += validate.validate_attributes(table, spec, source_ids)
+        issues += validate.validate_join(geometry, table, spec)
+        raw[spec.name] = (geometry, table)
+
+    issues += _check_cross_layer(raw, specs)
+    all_ids = {feature_id for _, table in raw.values() for feature_id in table["id"]}
+    issues += validate.validate_figures(figures, all_ids, source_ids)
+    if any(issue.severity == "error" for issue in issues):
+        return None, issues
+
+    layers = _join_and_derive(raw, specs, figures, sources)
+    for spec in specs:
+        issues += validate.check_derived(layers[spec.name].gdf, spec)
+    return Dataset(layers=layers, sources=sources.set_index("id", drop=False), issues=issues), issues
+
+
+def _check_cross_layer(raw: dict, specs: tuple[LayerSpec, ...]) -> list[Issue]:
+    issues, seen = [], {}
+    for spec in specs:
+        for feature_id in raw[spec.name][1]["id"]:
+            if feature_id in seen and seen[feature_id] != spec.name:
+                issues.append(
+                    Issue(
+                        "error",
+                        spec.attributes_file,
+                        feature_id,
+                        "id",
+                        f"id also used in layer '{seen[feature_id]}': ids must be unique across layers",
+                    )
+                )
+            seen.setdefault(feature_id, spec.name)
+    zone_ids = set()
+    if "economic-zones" in raw:
+        zones_table = raw["economic-zones"][1]
+        zone_ids = set(zones_table["id"][zones_table["kind"] == ECONOMIC_ZONE_KIND])
+    for spec in specs:
+        issues += validate.validate_references(raw[spec.name][1], spec, zone_ids, set(seen))
+    return issues
+
+
+def _join_and_derive(raw, specs, figures, sources) -> dict[str, Layer]:
+    frames = {}
+    for spec in specs:
+        geometry, table = raw[spec.name]
+        gdf = join.attach_attributes(geometry, table)
+        gdf = join.attach_figures(gdf, figures)
+        gdf = join.attach_sources(gdf, sources)
+        frames[spec.name] = derive.add_area_and_centroid(gdf)
+
+    zones = frames.get("economic-zones")
+    zones = derive.economic_zones(zones) if zones is not None else gpd.GeoDataFrame()
+    points = derive.key_points(frames)
+    layers = {}
+    for spec in specs:
+        gdf = derive.add_zone_membership(frames[spec.name], zones)
+        gdf = derive.add_distances(gdf, points)
+        gdf = derive.add_free_land(gdf)
+        layers[spec.name] = Layer(spec=spec, gdf=gdf)
+    return layers

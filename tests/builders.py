@@ -1,0 +1,194 @@
+"""Write small, real data directories for tests, and edit their files in place."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from shapely.geometry import box, mapping
+
+from geo.catalog import LAYERS, REQUIRED_COLUMNS
+from geo.load import FIGURE_COLUMNS, SOURCE_COLUMNS
+
+# Economic zone kkt-a spans lon 106.60–106.70, lat 20.70–20.80 (about 10.4 km × 11.1 km).
+ZONE_A = box(106.60, 20.70, 106.70, 20.80)
+PARK_INSIDE = box(106.62, 20.72, 106.64, 20.74)
+PARK_OVERLAP = box(106.63, 20.73, 106.65, 20.75)  # overlaps PARK_INSIDE by a quarter
+PARK_STRADDLE = box(106.69, 20.76, 106.71, 20.78)  # half inside kkt-a
+PARK_OUTSIDE = box(106.30, 20.90, 106.32, 20.92)
+
+
+def _attributes(feature_id: str, name: str, kind: str, **extra) -> dict:
+    row = {column: "" for column in REQUIRED_COLUMNS}
+    row.update(
+        {
+            "id": feature_id,
+            "name_vi": name,
+            "name_en": name.replace("KCN", "IP"),
+            "kind": kind,
+            "status": "operating",
+            "status_as_of": "2024-09",
+            "status_detail": "",
+            "former_province": "hai-phong",
+            "sources": "src-a@2024-09",
+        }
+    )
+    row.update(extra)
+    return row
+
+
+LAYER_FEATURES = {
+    "economic-zones": [
+        ("kkt-a", ZONE_A, "approximate", _attributes("kkt-a", "Khu kinh tế A", "economic_zone")),
+    ],
+    "industrial-parks": [
+        (
+            "kcn-trang-due",
+            PARK_INSIDE,
+            "traced",
+            _attributes(
+                "kcn-trang-due",
+                "KCN Tràng Duệ",
+                "industrial_park",
+                zone_id="kkt-a",
+                aliases="Trang Due; LG park",
+                sectors="electronics",
+                tenants="LG Display; LG Innotek",
+            ),
+        ),
+        (
+            "kcn-overlap",
+            PARK_OVERLAP,
+            "approximate",
+            _attributes("kcn-overlap", "KCN Chồng Lấn", "industrial_park", status="planned", zone_id="kkt-a"),
+        ),
+        (
+            "kcn-straddle",
+            PARK_STRADDLE,
+            "indicative",
+            _attributes("kcn-straddle", "KCN Vắt Ngang", "industrial_park", status="under_construction"),
+        ),
+        (
+            "kcn-outside",
+            PARK_OUTSIDE,
+            "indicative",
+            _attributes("kcn-outside", "KCN Hải Dương", "industrial_park", former_province="hai-duong"),
+        ),
+    ],
+    "industrial-clusters": [
+        (
+            "ccn-vinh-niem",
+            box(106.66, 20.78, 106.665, 20.785),
+            "indicative",
+            _attributes("ccn-vinh-niem", "CCN Vĩnh Niệm", "industrial_cluster"),
+        ),
+    ],
+    "ports": [
+        (
+            "port-lach-huyen",
+            box(106.90, 20.78, 106.92, 20.80),
+            "traced",
+            _attributes("port-lach-huyen", "Cảng Lạch Huyện", "port_area"),
+        ),
+        (
+            "port-nam-do-son",
+            box(106.77, 20.62, 106.80, 20.64),
+            "traced",
+            _attributes("port-nam-do-son", "Cảng Nam Đồ Sơn", "port_area", status="planned"),
+        ),
+    ],
+    "airports": [
+        (
+            "airport-cat-bi",
+            box(106.715, 20.81, 106.73, 20.82),
+            "approximate",
+            _attributes("airport-cat-bi", "Cảng hàng không Cát Bi", "airport"),
+        ),
+        (
+            "airport-tien-lang",
+            box(106.64, 20.64, 106.67, 20.66),
+            "indicative",
+            _attributes("airport-tien-lang", "Cảng hàng không Tiên Lãng", "airport", status="planned"),
+        ),
+    ],
+}
+
+FIGURES = [
+    # feature_id, field, value, as_of, sources, shown, note
+    ("kcn-trang-due", "area_ha", "490", "2014", "src-a", "yes", "phases 1 and 2"),
+    ("kcn-trang-due", "area_ha", "600", "2020", "src-b", "no", "incl. urban area"),
+    ("kcn-trang-due", "leasable_ha", "400", "2014", "src-a", "yes", ""),
+    ("kcn-trang-due", "occupancy_pct", "75", "2023", "src-b", "yes", ""),
+    ("kcn-overlap", "area_ha", "460", "2025", "src-b", "yes", ""),
+    ("kkt-a", "area_ha", "11500", "2021", "src-a src-b", "yes", ""),
+]
+
+SOURCES = [
+    ("src-a", "article", "003_54207b29853fc65d.txt", "Industry overview", "2024-09"),
+    ("src-b", "web", "https://example.org/parks", "A web page", ""),
+]
+
+
+def write_dataset(directory: Path) -> Path:
+    """Write a complete, valid data directory to ``directory`` and return it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for spec in LAYERS:
+        features = LAYER_FEATURES[spec.name]
+        collection = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"id": fid, "geometry_quality": quality, "geometry_note": "", "geometry_sources": ""},
+                    "geometry": mapping(shape),
+                }
+                for fid, shape, quality, _ in features
+            ],
+        }
+        (directory / spec.geometry_file).write_text(json.dumps(collection), encoding="utf-8")
+        write_csv(directory / spec.attributes_file, list(REQUIRED_COLUMNS), [row for *_, row in features])
+    write_csv(directory / "figures.csv", FIGURE_COLUMNS, [dict(zip(FIGURE_COLUMNS, f, strict=True)) for f in FIGURES])
+    write_csv(directory / "sources.csv", SOURCE_COLUMNS, [dict(zip(SOURCE_COLUMNS, s, strict=True)) for s in SOURCES])
+    return directory
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
+    """Write ``rows`` as a UTF-8 CSV with ``columns`` as the header."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def read_csv(path: Path) -> list[dict]:
+    """Read a CSV as a list of row dicts."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def edit_csv(path: Path, edit) -> None:
+    """Apply ``edit(rows) -> rows`` to a CSV file, keeping its header."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        columns, rows = reader.fieldnames, list(reader)
+    write_csv(path, columns, edit(rows))
+
+
+def edit_geojson(path: Path, edit) -> None:
+    """Apply ``edit(document)`` (in place) to a GeoJSON file."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    edit(document)
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
+def set_row(feature_id: str, **values):
+    """Return an ``edit_csv`` function that sets ``values`` on the row of ``feature_id``."""
+
+    def edit(rows):
+        for row in rows:
+            if row.get("id", row.get("feature_id")) == feature_id:
+                row.update(values)
+        return rows
+
+    return edit

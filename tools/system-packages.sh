@@ -1,0 +1,16 @@
+#!/bin/sh
+# Install the Debian packages the test suite drives, where they are missing:
+# gdal-bin (ogrinfo: GDAL's OGC API - Features driver, the one QGIS uses) and chromium.
+set -eu
+missing=""
+command -v ogrinfo >/dev/null 2>&1 || missing="$missing gdal-bin"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+    echo "tools/system-packages.sh: missing Debian packages:$missing (run as root, or install them); tests needing them will skip" >&2
+    exit 0
+fi
+echo "tools/system-packages.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
