@@ -1,0 +1,141 @@
+"""The embedded data set: complete, sourced, and where the references say."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+import geopandas as gpd
+from shapely.geometry import Point
+
+from geo import inspect_dataset
+from geo.catalog import METRIC_CRS, STATUSES, WEB_CRS
+from geo.text import fold
+from tests.conftest import DATA_DIR, SHARED
+
+REFERENCE_CSV = SHARED / "reference" / "facts_entities.csv"
+PORTS_GIS = SHARED / "reference" / "ports-gis" / "port_berths.geojson"
+CAT_BI_ARP = (106.72306, 20.81694)  # aerodrome reference point, Vietnam eAIP (lon, lat)
+
+# Every entity the source articles in shared/sources/ name, by layer and (folded) name.
+NAMED_IN_ARTICLES = [
+    ("economic-zones", "dinh vu cat hai"),
+    ("economic-zones", "ven bien phia nam"),
+    ("industrial-parks", "nomura"),
+    ("industrial-parks", "kcn dinh vu"),
+    ("industrial-parks", "deep c hai phong ii"),
+    ("industrial-parks", "nam dinh vu"),
+    ("industrial-parks", "trang due"),
+    ("industrial-parks", "vsip"),
+    ("industrial-parks", "kcn do son"),
+    ("industrial-parks", "nam cau kien"),
+    ("industrial-parks", "vinfast"),
+    ("industrial-clusters", "vinh niem"),
+    ("industrial-clusters", "tan lien"),
+    ("industrial-clusters", "ccn an lao"),
+    ("ports", "lach huyen"),
+    ("ports", "nam do son"),
+    ("ports", "dinh vu"),
+    ("ports", "hoang dieu"),
+    ("ports", "chua ve"),
+    ("ports", "van uc"),
+    ("airports", "cat bi"),
+    ("airports", "tien lang"),
+]
+
+
+def test_the_shipped_data_has_no_error_and_no_warning():
+    dataset, issues = inspect_dataset(DATA_DIR)
+    assert dataset is not None
+    assert [str(i) for i in issues] == []
+
+
+@pytest.mark.parametrize(("layer", "name"), NAMED_IN_ARTICLES, ids=[n for _, n in NAMED_IN_ARTICLES])
+def test_every_entity_named_in_the_articles_is_on_its_layer(shipped, layer, name):
+    gdf = shipped.layer(layer).gdf
+    names = [fold(" ".join([row["name_vi"], row["name_en"], *row["aliases"]])) for _, row in gdf.iterrows()]
+    assert any(name in text for text in names), f"{name} not on {layer}"
+
+
+def test_layers_hold_the_expected_features(shipped):
+    parks = shipped.layer("industrial-parks").gdf
+    assert len(parks) >= 50
+    assert (parks["former_province"] == "hai-duong").sum() >= 20
+    assert {"operating", "under_construction", "planned"} <= set(parks["status"])
+    zones = shipped.layer("economic-zones").gdf
+    assert zones.loc["kkt-dinh-vu-cat-hai", "area_ha"] == 22540
+    assert zones.loc["kkt-ven-bien-phia-nam-hai-phong", "area_ha"] == 20000
+    assert {"ftz-site-1-southern", "ftz-site-2-nam-dinh-vu", "ftz-site-3-cat-hai"} <= set(zones.index)
+
+
+def test_lach_huyen_berth_groups_carry_their_status(shipped):
+    ports = shipped.layer("ports").gdf
+    assert ports.loc["port-lach-huyen-berths-1-2-hict", "status"] == "operating"
+    assert ports.loc["port-lach-huyen-berths-3-4", "status"] == "operating"
+    assert ports.loc["port-lach-huyen-berths-5-6-hhit", "status"] == "operating"
+    assert ports.loc["port-lach-huyen-berths-7-8", "status"] == "under_construction"
+    assert ports.loc["port-lach-huyen-berths-9-22", "status"] == "planned"
+    assert ports.loc["port-nam-do-son", "status"] == "planned"
+
+
+def test_conflicting_areas_are_kept_and_one_is_shown(shipped):
+    park = shipped.layer("industrial-parks").gdf.loc["kcn-dinh-vu-deep-c-1"]
+    values = {f["value"]: f["shown"] for f in park["figures"] if f["field"] == "area_ha"}
+    assert values == {541.0: True, 1254.0: False, 906.7: False}
+    assert park["area_ha"] == 541 and "area_ha" in park["conflicts"]
+
+
+def test_every_feature_has_the_required_properties(shipped):
+    for layer in shipped.layers.values():
+        for feature_id, row in layer.gdf.iterrows():
+            assert row["name_vi"] and row["name_en"], feature_id
+            assert row["status"] in STATUSES, feature_id
+            assert row["sources"], feature_id
+            for source in row["sources"]:
+                assert source["location"] and source["as_of"], (feature_id, source)
+
+
+def test_declared_areas_match_the_outlines_within_15_percent(shipped):
+    for layer in shipped.layers.values():
+        known = layer.gdf[layer.gdf["area_ha"].notna()]
+        ratio = known["area_computed_ha"] / known["area_ha"]
+        assert ratio.between(0.85, 1.15).all(), ratio[~ratio.between(0.85, 1.15)]
+
+
+def test_cat_bi_outline_covers_its_reference_point(shipped):
+    airport = shipped.layer("airports").gdf.loc["airport-cat-bi"]
+    assert airport.geometry.contains(Point(*CAT_BI_ARP))
+
+
+@pytest.mark.skipif(not PORTS_GIS.exists(), reason="the port GIS reference is not beside this checkout")
+def test_traced_outlines_lie_where_the_port_gis_layer_says(shipped):
+    reference = gpd.read_file(PORTS_GIS).to_crs(METRIC_CRS).union_all().buffer(300)
+    checked = 0
+    for layer in shipped.layers.values():
+        traced = layer.gdf[(layer.gdf["geometry_quality"] == "traced")]
+        for feature_id, row in traced.iterrows():
+            assert "ref-ports-gis" in row["geometry_sources"], feature_id
+            outline = gpd.GeoSeries([row.geometry], crs=WEB_CRS).to_crs(METRIC_CRS).iloc[0]
+            inside = outline.intersection(reference).area / outline.area
+            assert inside > 0.85, (feature_id, inside)
+            checked += 1
+    assert checked >= 20
+
+
+@pytest.mark.skipif(not REFERENCE_CSV.exists(), reason="the reference fact sheet is not beside this checkout")
+def test_every_entity_of_the_reference_fact_sheet_is_in_the_data(shipped):
+    with REFERENCE_CSV.open(encoding="utf-8") as handle:
+        slugs = {row["slug"] for row in csv.DictReader(handle)}
+    slugs.discard("ftz-hai-phong")  # the free-trade zone is mapped through its three sites
+    ours = {fid for layer in shipped.layers.values() for fid in layer.gdf.index}
+    assert slugs - ours == set()
+
+
+def test_geojson_files_are_plain_rfc7946():
+    for path in DATA_DIR.glob("*.geojson"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert "crs" not in document, path.name
+        for feature in document["features"]:
+            assert set(feature["properties"]) == {"id", "geometry_quality", "geometry_note", "geometry_sources"}
