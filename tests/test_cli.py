@@ -1,0 +1,137 @@
+"""The hpmap command, run as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import pyogrio
+
+from geo.catalog import LAYERS
+from tests.builders import edit_csv, set_row
+from tests.conftest import DATA_DIR
+
+REQUIRED = {"id", "name_vi", "name_en", "status", "area_ha", "sources"}
+
+
+def hpmap(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    script = Path(sys.executable).with_name("hpmap")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "webmap.cli"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_validate_passes_on_the_shipped_data():
+    result = hpmap("validate", str(DATA_DIR))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 error(s), 0 warning(s)" in result.stdout
+    assert "53 industrial-parks" in result.stdout
+
+
+def test_validate_reports_file_feature_and_field_and_exits_1(tiny_dir):
+    edit_csv(tiny_dir / "industrial-parks.csv", set_row("kcn-trang-due", status="active"))
+
+    result = hpmap("validate", str(tiny_dir))
+
+    assert result.returncode == 1
+    assert "industrial-parks.csv, feature 'kcn-trang-due', field 'status': 'active' is not one of" in result.stdout
+    assert "1 error(s)" in result.stdout
+
+
+def test_validate_a_directory_that_does_not_exist(tmp_path):
+    result = hpmap("validate", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert "economic-zones.geojson: file not found" in result.stdout
+
+
+@pytest.mark.parametrize("layer", [spec.name for spec in LAYERS])
+def test_export_geojson_returns_every_feature_with_its_properties(shipped, layer):
+    result = hpmap("export", layer)
+
+    assert result.returncode == 0, result.stderr
+    collection = json.loads(result.stdout)  # progress went to stderr, not into the data
+    features = collection["features"]
+    assert len(features) == len(shipped.layer(layer).gdf)
+    for feature in features:
+        properties = feature["properties"]
+        assert REQUIRED <= set(properties), feature["id"]
+        assert properties["sources"] and all(s["location"] and s["as_of"] for s in properties["sources"])
+        assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_export_csv_is_one_row_per_feature(shipped):
+    result = hpmap("export", "industrial-parks", "--format", "csv")
+
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == len(shipped.layer("industrial-parks").gdf)
+    nomura = next(r for r in rows if r["id"] == "kcn-nomura-hai-phong")
+    assert nomura["name_vi"] == "KCN Nomura – Hải Phòng"
+    assert nomura["area_ha"] == "153.0" and nomura["area_ha_as_of"] == "2022"
+    assert nomura["geometry_wkt"].startswith("POLYGON")
+    assert json.loads(nomura["sources"])[0]["location"]
+    unknown = next(r for r in rows if r["id"] == "kcn-do-son")
+    assert unknown["area_ha"] == ""  # never a made-up number
+
+
+def test_export_gpkg_to_a_file(tmp_path, shipped):
+    target = tmp_path / "ports.gpkg"
+
+    result = hpmap("export", "ports", "--format", "gpkg", "-o", str(target))
+
+    assert result.returncode == 0, result.stderr
+    frame = pyogrio.read_dataframe(target)
+    assert len(frame) == len(shipped.layer("ports").gdf)
+    assert REQUIRED <= set(frame.columns)
+    assert [p.name for p in tmp_path.iterdir()] == ["ports.gpkg"]  # no temporary file left
+
+
+def test_export_gpkg_needs_a_file_name():
+    result = hpmap("export", "ports", "--format", "gpkg")
+    assert result.returncode == 2
+    assert "-o FILE.gpkg" in result.stderr and result.stdout == ""
+
+
+def test_export_of_broken_data_fails_without_writing(tiny_dir, tmp_path):
+    edit_csv(tiny_dir / "figures.csv", lambda rows: [dict(r, value="-1") for r in rows])
+    target = tmp_path / "out.geojson"
+
+    result = hpmap("export", "industrial-parks", "--data-dir", str(tiny_dir), "-o", str(target))
+
+    assert result.returncode == 1
+    assert "figures.csv, feature 'kcn-trang-due', field 'area_ha': negative value" in result.stderr
+    assert not target.exists()
+
+
+def test_unknown_layer_is_refused():
+    result = hpmap("export", "parks")
+    assert result.returncode == 2 and "invalid choice: 'parks'" in result.stderr
+
+
+def test_stats_counts_per_layer_and_status(shipped):
+    result = hpmap("stats", "--json")
+
+    rows = json.loads(result.stdout)
+    parks = {r["status"]: r for r in rows if r["layer"] == "industrial-parks"}
+    gdf = shipped.layer("industrial-parks").gdf
+    assert parks["operating"]["features"] == int((gdf["status"] == "operating").sum())
+    assert sum(r["features"] for r in rows) == sum(len(layer.gdf) for layer in shipped.layers.values())
+    assert parks["planned"]["area_unknown"] == int(gdf[gdf["status"] == "planned"]["area_ha"].isna().sum())
+
+
+def test_stats_table_is_readable():
+    result = hpmap("stats")
+    assert result.returncode == 0
+    assert "industrial-parks" in result.stdout and "declared_ha" in result.stdout
+
+
+def test_data_dir_from_the_environment(tiny_dir):
+    import os
+
+    result = hpmap("stats", "--json", env={**os.environ, "HPMAP_DATA_DIR": str(tiny_dir)})
+    rows = json.loads(result.stdout)
+    assert sum(r["features"] for r in rows if r["layer"] == "industrial-parks") == 4

@@ -1,0 +1,41 @@
+"""The Flask shell around the geo core: map page, feature pages and API."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from geo import build_dataset
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the app: the only place that reads configuration and loads the data.
+
+    Configuration comes from defaults, then the environment (``HPMAP_DATA_DIR``,
+    ``HPMAP_OFFLINE``), then ``config``. A data error stops start-up, naming the file.
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATA_DIR=os.environ.get("HPMAP_DATA_DIR") or str(DEFAULT_DATA_DIR),
+        OFFLINE=_env_flag("HPMAP_OFFLINE"),
+        MAX_CONTENT_LENGTH=256 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config or {})
+    app.extensions["hpmap.dataset"] = build_dataset(app.config["DATA_DIR"])
+
+    from webmap import api, errors, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    errors.register(app)
+    return app

@@ -1,0 +1,151 @@
+"""The ``hpmap`` command: validate, export and summarise the data, and serve the map.
+
+Progress and errors go to stderr; data and reports to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from geo import inspect_dataset
+from geo.catalog import LAYERS
+from geo.errors import GeoDataError
+from geo.export import FORMATS, to_csv_text, to_geojson, write_layer
+from geo.stats import layer_status_totals
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def default_data_dir() -> Path:
+    """Return ``$HPMAP_DATA_DIR`` or the embedded data directory."""
+    return Path(os.environ.get("HPMAP_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except GeoDataError as exc:
+        print(f"hpmap: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"hpmap: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hpmap", description="Hải Phòng industrial map: data tools and web app.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check every file of a data directory")
+    validate.add_argument("data_dir", nargs="?", type=Path, help="default: $HPMAP_DATA_DIR or the embedded data")
+    validate.set_defaults(run=run_validate)
+
+    export = commands.add_parser("export", help="write one joined layer")
+    export.add_argument("layer", choices=[spec.name for spec in LAYERS])
+    export.add_argument("--format", dest="format_", choices=FORMATS, default="geojson")
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout; required for gpkg)")
+    export.add_argument("--data-dir", type=Path)
+    export.set_defaults(run=run_export)
+
+    stats = commands.add_parser("stats", help="counts and totals per layer and status")
+    stats.add_argument("--data-dir", type=Path)
+    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    stats.set_defaults(run=run_stats)
+
+    serve = commands.add_parser("serve", help="serve the web map with a production WSGI server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--offline", action="store_true", help="never ask another host for anything (no basemap tiles)")
+    serve.add_argument("--data-dir", type=Path)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(run=run_serve)
+    return parser
+
+
+def _load(data_dir: Path | None):
+    data_dir = data_dir or default_data_dir()
+    print(f"hpmap: reading {data_dir}", file=sys.stderr)
+    return data_dir, *inspect_dataset(data_dir)
+
+
+def run_validate(args) -> int:
+    """Print a readable report of every issue; exit 1 when there are errors."""
+    data_dir, dataset, issues = _load(args.data_dir)
+    errors = [i for i in issues if i.severity == "error"]
+    warnings = [i for i in issues if i.severity == "warning"]
+    by_file: dict[str, list] = {}
+    for issue in errors + warnings:
+        by_file.setdefault(issue.file, []).append(issue)
+    for file, file_issues in sorted(by_file.items()):
+        print(f"{data_dir / file}")
+        for issue in file_issues:
+            print(f"  {issue}")
+    if dataset is not None:
+        counts = ", ".join(f"{len(layer.gdf)} {name}" for name, layer in dataset.layers.items())
+        print(f"Features: {counts}.")
+    print(f"{len(errors)} error(s), {len(warnings)} warning(s) in {data_dir}.")
+    return 1 if errors else 0
+
+
+def run_export(args) -> int:
+    """Write one layer, joined and derived, to stdout or a file."""
+    data_dir, dataset, issues = _load(args.data_dir)
+    if dataset is None:
+        from geo.errors import InvalidData
+
+        raise InvalidData(issues)
+    gdf = dataset.layer(args.layer).gdf
+    if args.output is not None:
+        write_layer(gdf, args.format_, args.output, args.layer)
+        print(f"hpmap: wrote {len(gdf)} features to {args.output}", file=sys.stderr)
+        return 0
+    if args.format_ == "gpkg":
+        print("hpmap: a GeoPackage is a binary file: give it a name with -o FILE.gpkg", file=sys.stderr)
+        return 2
+    if args.format_ == "geojson":
+        sys.stdout.write(json.dumps(to_geojson(gdf), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(to_csv_text(gdf))
+    return 0
+
+
+def run_stats(args) -> int:
+    """Print counts and totals per layer and status."""
+    data_dir, dataset, issues = _load(args.data_dir)
+    if dataset is None:
+        from geo.errors import InvalidData
+
+        raise InvalidData(issues)
+    table = layer_status_totals(dataset)
+    if args.json:
+        print(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=1))
+    else:
+        print(table.to_string(index=False))
+        print("declared_ha sums the known declared areas; area_unknown counts features without one.")
+    return 0
+
+
+def run_serve(args) -> int:
+    """Serve the app under waitress, a production WSGI server."""
+    import waitress
+
+    from webmap import create_app
+
+    config = {"DATA_DIR": str(args.data_dir or default_data_dir())}
+    if args.offline:
+        config["OFFLINE"] = True
+    app = create_app(config)
+    print(f"hpmap: serving http://{args.host}:{args.port}/", file=sys.stderr)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="hpmap")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""Access to the loaded data set from request handlers."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from geo.models import Dataset
+
+
+def dataset() -> Dataset:
+    """Return the data set loaded by ``create_app``."""
+    return current_app.extensions["hpmap.dataset"]
