@@ -92,3 +92,17 @@ KEY_INFRASTRUCTURE: dict[str, str | tuple[float, float]] = {
     # Hải Phòng Opera House square, our chosen point for "the city centre" (lon, lat).
     "city_centre": (106.6832, 20.8587),
 }
+
+# Properties an OGC API client may filter a collection's items on (``?status=planned``), per layer.
+# Equality only; a list property (sectors) matches when it contains the value.
+_QUERYABLE_EVERYWHERE = (
+    "id", "name_vi", "name_en", "kind", "status", "former_province", "geometry_quality",
+    "zone_id", "zone_spatial", "year_established",
+)  # fmt: skip
+QUERYABLES: dict[str, tuple[str, ...]] = {
+    "economic-zones": _QUERYABLE_EVERYWHERE + ("parent_id",),
+    "industrial-parks": _QUERYABLE_EVERYWHERE + ("sectors",),
+    "industrial-clusters": _QUERYABLE_EVERYWHERE + ("sectors",),
+    "ports": _QUERYABLE_EVERYWHERE + ("parent_id",),
+    "airports": _QUERYABLE_EVERYWHERE,
+}

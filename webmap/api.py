@@ -1,28 +1,206 @@
-"""The JSON / GeoJSON API."""
+"""OGC API – Features (Part 1: Core, GeoJSON) over the data set's layers, with its OpenAPI document.
+
+Every layer is a collection; metadata is ``application/json``, features ``application/geo+json``.
+GET responses carry a weak ETag (data set, code and URL) and may be cached for five minutes.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
+import json
+import math
+from datetime import UTC, datetime
+from pathlib import Path
 
+from flask import Blueprint, Response, current_app, request, url_for
+
+from geo import export, query
+from geo.errors import UnknownFeature
 from geo.export import to_geojson
+from geo.models import Dataset, Layer
+from geo.query import Page, run_query
+from webmap import openapi, params
 from webmap.layers import dataset
 
 bp = Blueprint("api", __name__)
 
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+OPENAPI = openapi.MEDIA_TYPE
+CACHE_CONTROL = "public, max-age=300"
+CONFORMANCE = tuple(
+    f"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/{name}" for name in ("core", "geojson", "oas30")
+)
+TITLE = "Hải Phòng Industrial Map"
+DESCRIPTION = (
+    "Economic zones, industrial parks and clusters, seaports and airports of Hải Phòng, "
+    "with every figure's source and date (OGC API – Features, GeoJSON, CRS84 longitude/latitude)."
+)
+_FINGERPRINT = "hpmap.api.fingerprint"
+
+
+@bp.record_once
+def _fingerprint_on_registration(state) -> None:
+    state.app.extensions[_FINGERPRINT] = data_fingerprint(state.app.extensions["hpmap.dataset"])
+
+
+def data_fingerprint(data: Dataset) -> str:
+    """Return a hash of every feature served and of the code that shapes the responses."""
+    digest = hashlib.sha256()
+    for module in (export, query, params, openapi):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    for name, layer in data.layers.items():
+        digest.update(name.encode())
+        digest.update(json.dumps(to_geojson(layer.gdf), sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+@bp.after_request
+def _cacheable(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"  # public open data, for web clients on any site
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
+        # Weak: the body's timeStamp changes from one response to the next, its content does not.
+        url_hash = hashlib.sha256(f"{current_app.extensions[_FINGERPRINT]} {request.url}".encode())
+        response.set_etag(url_hash.hexdigest()[:32], weak=True)
+        response.headers["Cache-Control"] = CACHE_CONTROL
+        response.make_conditional(request)
+    return response
+
+
+@bp.get("/")
+@bp.get("")  # registered first: url_for builds /api, the URL GDAL and QGIS are given
+def landing():
+    """The landing page: what this API is and where its parts are."""
+    params.check_parameters(request.args)
+    links = [
+        _link("api.landing", "self", JSON, "This document"),
+        _link("api.openapi_document", "service-desc", OPENAPI, "The API definition (OpenAPI 3.0)"),
+        _link("api.conformance", "conformance", JSON, "The OGC conformance classes this API implements"),
+        _link("api.collections", "data", JSON, "The layers: economic zones, parks, clusters, ports, airports"),
+    ]
+    return _json({"title": TITLE, "description": DESCRIPTION, "links": links})
+
+
+@bp.get("/conformance")
+def conformance():
+    """The conformance classes implemented."""
+    params.check_parameters(request.args)
+    return _json({"conformsTo": list(CONFORMANCE)})
+
 
 @bp.get("/collections")
 def collections():
-    """List the layers."""
-    return {
-        "collections": [
-            {"id": name, "title": layer.spec.title_en, "features": len(layer.gdf)}
-            for name, layer in dataset().layers.items()
-        ]
+    """Every layer, with its extent and links."""
+    params.check_parameters(request.args)
+    body = {
+        "links": [_link("api.collections", "self", JSON, "The layers")],
+        "collections": [_collection(layer) for layer in dataset().layers.values()],
     }
+    return _json(body)
+
+
+@bp.get("/collections/<collection_id>")
+def collection(collection_id: str):
+    """One layer's metadata."""
+    params.check_parameters(request.args)
+    return _json(_collection(dataset().layer(collection_id)))
 
 
 @bp.get("/collections/<collection_id>/items")
 def items(collection_id: str):
-    """One layer's features as GeoJSON."""
-    body = to_geojson(dataset().layer(collection_id).gdf)
-    return body, 200, {"Content-Type": "application/geo+json"}
+    """One layer's features, filtered by bbox and properties, one page at a time."""
+    layer = dataset().layer(collection_id)
+    result = run_query(layer.gdf, params.parse_items_query(request.args, layer.spec))
+    body = {
+        "type": "FeatureCollection",
+        "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "numberMatched": result.number_matched,
+        "numberReturned": result.number_returned,
+        "links": _page_links(layer, result),
+        "features": to_geojson(result.features)["features"],
+    }
+    return _json(body, GEOJSON)
+
+
+@bp.get("/collections/<collection_id>/items/<feature_id>")
+def feature(collection_id: str, feature_id: str):
+    """One feature as GeoJSON."""
+    params.check_parameters(request.args)
+    layer = dataset().layer(collection_id)
+    if feature_id not in layer.gdf.index:
+        raise UnknownFeature(_missing_feature_message(collection_id, feature_id))
+    body = to_geojson(layer.gdf.loc[[feature_id]])["features"][0]
+    body["links"] = [
+        _link("api.feature", "self", GEOJSON, "This feature", collection_id=collection_id, feature_id=feature_id),
+        _link("api.collection", "collection", JSON, layer.spec.title_en, collection_id=collection_id),
+    ]
+    return _json(body, GEOJSON)
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI 3.0 definition of every endpoint of the app."""
+    params.check_parameters(request.args)
+    return _json(openapi.build_document(dataset(), server_url=request.url_root.rstrip("/")), OPENAPI)
+
+
+def _missing_feature_message(collection_id: str, feature_id: str) -> str:
+    message = f"no feature '{feature_id}' in collection '{collection_id}'"
+    for name, layer in dataset().layers.items():
+        if feature_id in layer.gdf.index:
+            return f"{message}; it is in collection '{name}'"
+    return message
+
+
+def _collection(layer: Layer) -> dict:
+    spec, name = layer.spec, layer.spec.name
+    body = {
+        "id": name,
+        "title": spec.title_en,
+        "description": f"{spec.title_en} of Hải Phòng ({spec.title_vi}): {len(layer.gdf)} features, "
+        f"of kind {', '.join(spec.kinds)}.",
+        "itemType": "feature",
+        "crs": [params.CRS84],
+        "links": [
+            _link("api.collection", "self", JSON, spec.title_en, collection_id=name),
+            _link("api.items", "items", GEOJSON, f"{spec.title_en}: the features", collection_id=name),
+        ],
+    }
+    bounds = [float(v) for v in layer.gdf.total_bounds]
+    if all(math.isfinite(v) for v in bounds):  # an empty layer has no extent
+        body["extent"] = {"spatial": {"bbox": [bounds], "crs": params.CRS84}}
+    return body
+
+
+def _page_links(layer: Layer, result: Page) -> list[dict]:
+    name = layer.spec.name
+    links = [
+        {"href": _items_url(), "rel": "self", "type": GEOJSON, "title": "This page"},
+        _link("api.collection", "collection", JSON, layer.spec.title_en, collection_id=name),
+    ]
+    if result.has_next:
+        next_url = _items_url(offset=result.offset + result.limit, limit=result.limit)
+        links.append({"href": next_url, "rel": "next", "type": GEOJSON, "title": "Next page"})
+    if result.has_previous:
+        start = max(0, min(result.offset, result.number_matched) - result.limit)
+        previous_url = _items_url(offset=start, limit=result.limit)
+        links.append({"href": previous_url, "rel": "prev", "type": GEOJSON, "title": "Previous page"})
+    return links
+
+
+def _items_url(**changes: int) -> str:
+    """Return this request's absolute URL with ``changes`` to its query parameters."""
+    args = request.args.to_dict(flat=False)
+    args.update({name: [str(value)] for name, value in changes.items()})
+    return url_for(request.endpoint, **request.view_args, **args, _external=True)
+
+
+def _link(endpoint: str, rel: str, type_: str, title: str, **values: str) -> dict:
+    return {"href": url_for(endpoint, **values, _external=True), "rel": rel, "type": type_, "title": title}
+
+
+def _json(body: dict, content_type: str = JSON) -> Response:
+    # allow_nan=False: a NaN that slipped through is a bug to see, never invalid JSON to send.
+    text = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return Response(text, content_type=content_type)

@@ -1,0 +1,205 @@
+"""Select a layer's features by bounding box, property values and page: the OGC API items query.
+
+Every function returns a new frame (or a ``Page`` holding one) and never modifies its input.
+Coordinates are CRS84 degrees: longitude first, as in GeoJSON and the ``gdf`` (EPSG:4326).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+from shapely.geometry import box
+
+from geo.catalog import FORMER_PROVINCES, GEOMETRY_QUALITIES, QUERYABLES, STATUSES
+from geo.errors import InvalidQuery
+from geo.models import LayerSpec
+
+Bbox = tuple[float, float, float, float]  # (min lon, min lat, max lon, max lat), CRS84 degrees
+
+
+@dataclass(frozen=True)
+class FeatureQuery:
+    """What a client asked of one collection's items."""
+
+    bbox: Bbox | None = None  # min lon > max lon means the box crosses the antimeridian
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (property, values): any value, every property
+    offset: int = 0  # features to skip, counted after filtering
+    limit: int = 100  # most features to return
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the features matching a query."""
+
+    features: gpd.GeoDataFrame  # the page, in layer order
+    number_matched: int  # features matching the query, on every page
+    offset: int
+    limit: int
+
+    @property
+    def number_returned(self) -> int:
+        """Return how many features this page holds."""
+        return len(self.features)
+
+    @property
+    def has_next(self) -> bool:
+        """Return whether features remain after this page."""
+        return self.offset + self.limit < self.number_matched
+
+    @property
+    def has_previous(self) -> bool:
+        """Return whether features come before this page."""
+        return self.offset > 0
+
+
+def run_query(gdf: gpd.GeoDataFrame, query: FeatureQuery) -> Page:
+    """Return the page of ``gdf`` that ``query`` selects: bbox, then filters, then offset and limit."""
+    selected = gdf if query.bbox is None else within_bbox(gdf, query.bbox)
+    selected = matching(selected, query.filters)
+    return page(selected, offset=query.offset, limit=query.limit)
+
+
+def check_bbox(bbox: Iterable[float]) -> Bbox:
+    """Return ``bbox`` as a 4-tuple of floats, or raise ``InvalidQuery`` saying what is wrong.
+
+    Longitudes lie in -180..180 and latitudes in -90..90; min lat may not exceed max lat, but
+    min lon may exceed max lon: such a box crosses the antimeridian (OGC API – Features 7.15.3).
+
+    Examples
+    --------
+    >>> check_bbox([170, -10, -170, 10])
+    (170.0, -10.0, -170.0, 10.0)
+    >>> check_bbox([106.5, 21.0, 106.8, 20.5])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    geo.errors.InvalidQuery: bbox: min latitude 21.0 is above max latitude 20.5 ...
+    """
+    try:
+        values = tuple(float(v) for v in bbox)
+    except (TypeError, ValueError):
+        raise InvalidQuery(f"bbox: expected numbers, got {bbox!r}") from None
+    if len(values) != 4:
+        raise InvalidQuery(f"bbox: expected 4 numbers (min lon, min lat, max lon, max lat), got {len(values)}")
+    if not all(math.isfinite(v) for v in values):
+        raise InvalidQuery(f"bbox: every number must be finite, got {list(values)}")
+    for name, value, limit in zip(("longitude", "latitude") * 2, values, (180, 90) * 2, strict=True):
+        _check_range(name, value, limit)
+    _, miny, _, maxy = values
+    if miny > maxy:
+        raise InvalidQuery(
+            f"bbox: min latitude {miny} is above max latitude {maxy} (order: min lon, min lat, max lon, max lat)"
+        )
+    return values
+
+
+def _check_range(name: str, value: float, limit: float) -> None:
+    if not -limit <= value <= limit:
+        raise InvalidQuery(f"bbox: {name} {value} is outside -{limit}..{limit} (CRS84: longitude first, then latitude)")
+
+
+def within_bbox(gdf: gpd.GeoDataFrame, bbox: Iterable[float]) -> gpd.GeoDataFrame:
+    """Return the rows of ``gdf`` whose geometry intersects ``bbox``, found with the spatial index.
+
+    A box whose min lon exceeds its max lon crosses the antimeridian and is searched as two boxes,
+    min lon..180 and -180..max lon.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> places = gpd.GeoDataFrame({"name": ["Suva", "Apia"]}, geometry=[Point(178.4, -18.1), Point(-171.8, -13.8)])
+    >>> list(within_bbox(places, (175, -20, -170, -10))["name"])
+    ['Suva', 'Apia']
+    >>> list(within_bbox(places, (-170, -20, 170, -10))["name"])
+    []
+    """
+    minx, miny, maxx, maxy = check_bbox(bbox)
+    if minx <= maxx:
+        boxes = [box(minx, miny, maxx, maxy)]
+    else:
+        boxes = [box(minx, miny, 180.0, maxy), box(-180.0, miny, maxx, maxy)]
+    hits = [gdf.sindex.query(b, predicate="intersects") for b in boxes]
+    positions = np.unique(np.concatenate(hits))  # sorted: rows keep the layer's order
+    return gdf.iloc[positions]
+
+
+def matching(gdf: gpd.GeoDataFrame, filters: Iterable[tuple[str, Iterable[str]]] = ()) -> gpd.GeoDataFrame:
+    """Return the rows of ``gdf`` equal to one of the given values on every filtered property.
+
+    A list property (``sectors``) matches when it contains a value; a numeric property compares
+    numerically (``"1994"`` matches 1994.0). An unknown property or a non-number for a numeric
+    property raises ``InvalidQuery``.
+    """
+    keep = np.ones(len(gdf), dtype=bool)
+    for property_, values in filters:
+        keep &= _property_matches(gdf, property_, tuple(values))
+    return gdf[keep]
+
+
+def _property_matches(gdf: gpd.GeoDataFrame, property_: str, values: tuple[str, ...]) -> np.ndarray:
+    if property_ not in gdf.columns or property_ == gdf.geometry.name:
+        raise InvalidQuery(f"no property '{property_}' to filter on")
+    column = gdf[property_]
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        numbers = [_number(property_, value) for value in values]
+        return column.isin(numbers).to_numpy(dtype=bool)
+    wanted = set(values)
+    return np.fromiter((_cell_matches(cell, wanted) for cell in column), dtype=bool, count=len(column))
+
+
+def _cell_matches(cell, wanted: set[str]) -> bool:
+    if isinstance(cell, (list, tuple, np.ndarray)):
+        return any(item in wanted for item in cell)
+    return isinstance(cell, str) and cell in wanted
+
+
+def _number(property_: str, text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise InvalidQuery(f"{property_}: expected a number, got '{text}'")
+    return number
+
+
+def page(gdf: gpd.GeoDataFrame, offset: int = 0, limit: int = 100) -> Page:
+    """Return the ``limit`` rows after the first ``offset``, with the number of rows in ``gdf``.
+
+    An offset past the end gives an empty page. ``offset`` must be >= 0 and ``limit`` >= 1.
+
+    Examples
+    --------
+    >>> letters = gpd.GeoDataFrame({"letter": list("abcde")}, geometry=[None] * 5)
+    >>> result = page(letters, offset=3, limit=10)
+    >>> list(result.features["letter"]), result.number_matched, result.has_next, result.has_previous
+    (['d', 'e'], 5, False, True)
+    """
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise InvalidQuery(f"offset: expected a whole number of at least 0, got {offset!r}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidQuery(f"limit: expected a whole number of at least 1, got {limit!r}")
+    matched = len(gdf)
+    start = min(offset, matched)
+    return Page(gdf.iloc[start : min(start + limit, matched)], number_matched=matched, offset=offset, limit=limit)
+
+
+def filter_vocabulary(spec: LayerSpec) -> dict[str, tuple[str, ...]]:
+    """Return, for each queryable property of ``spec``'s layer with a closed vocabulary, its values."""
+    vocabularies = {
+        "kind": spec.kinds,
+        "status": STATUSES,
+        "former_province": FORMER_PROVINCES,
+        "geometry_quality": tuple(GEOMETRY_QUALITIES),
+    }
+    return {name: values for name, values in vocabularies.items() if name in queryables(spec)}
+
+
+def queryables(spec: LayerSpec) -> tuple[str, ...]:
+    """Return the properties a client may filter ``spec``'s layer on."""
+    return QUERYABLES.get(spec.name, ("id", "kind", "status"))

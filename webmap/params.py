@@ -1,0 +1,131 @@
+"""Parse and check the API's query strings; every bad value raises ``InvalidQuery`` (a 400).
+
+OGC API – Features Part 1 asks a server to refuse parameters it does not know
+(/req/core/query-param-unknown) and to clamp, not refuse, a limit above its maximum.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from werkzeug.datastructures import MultiDict
+
+from geo.errors import InvalidQuery
+from geo.models import LayerSpec
+from geo.query import FeatureQuery, check_bbox, filter_vocabulary, queryables
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+MAX_OFFSET = 10**18  # far past any layer: a larger offset gives the same empty page
+FORMATS = ("json", "geojson")
+LANGUAGES = ("vi", "en")
+COMMON_PARAMETERS = ("f", "lang")
+ITEMS_PARAMETERS = ("bbox", "bbox-crs", "limit", "offset", *COMMON_PARAMETERS)
+
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def check_parameters(
+    args: MultiDict, allowed: tuple[str, ...] = COMMON_PARAMETERS, repeatable: tuple[str, ...] = ()
+) -> None:
+    """Refuse unknown or repeated parameters and a bad ``f`` or ``lang``; ``lang`` changes nothing here."""
+    for name in args:
+        if name not in allowed:
+            raise InvalidQuery(
+                f"unknown query parameter '{name}'; the parameters of this endpoint are: {', '.join(allowed)}"
+            )
+        count = len(args.getlist(name))
+        if count > 1 and name not in repeatable:
+            raise InvalidQuery(f"query parameter '{name}' is given {count} times; give it once")
+    _check_choice(args, "f", FORMATS)
+    _check_choice(args, "lang", LANGUAGES)
+
+
+def _check_choice(args: MultiDict, name: str, choices: tuple[str, ...]) -> None:
+    value = args.get(name)
+    if value is not None and value not in choices:
+        raise InvalidQuery(f"{name}: expected one of {', '.join(choices)}, got '{value}'")
+
+
+def parse_items_query(args: MultiDict, spec: LayerSpec) -> FeatureQuery:
+    """Return the query that ``args`` asks of the items of ``spec``'s layer."""
+    filterable = queryables(spec)
+    check_parameters(args, allowed=ITEMS_PARAMETERS + filterable, repeatable=filterable)
+    crs = args.get("bbox-crs", CRS84)
+    if crs != CRS84:
+        raise InvalidQuery(f"bbox-crs: only {CRS84} (longitude, latitude) is supported, got '{crs}'")
+    return FeatureQuery(
+        bbox=parse_bbox(args["bbox"]) if "bbox" in args else None,
+        filters=parse_filters(args, spec),
+        offset=parse_offset(args.get("offset")),
+        limit=parse_limit(args.get("limit")),
+    )
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """Return the 2D box of ``bbox=minx,miny,maxx,maxy`` or of a 3D ``minx,miny,minz,maxx,maxy,maxz``."""
+    parts = text.split(",")
+    if len(parts) not in (4, 6):
+        raise InvalidQuery(
+            f"bbox: expected 4 comma-separated numbers (min lon, min lat, max lon, max lat) "
+            f"or 6 for a 3D box, got {len(parts)} value(s): '{text}'"
+        )
+    numbers = [_decimal("bbox", part) for part in parts]
+    if len(numbers) == 6:
+        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]  # drop the heights
+    return check_bbox(numbers)
+
+
+def _decimal(name: str, text: str) -> float:
+    number = float(text) if _DECIMAL.fullmatch(text) else math.nan
+    if not math.isfinite(number):
+        raise InvalidQuery(f"{name}: '{text}' is not a finite decimal number")
+    return number
+
+
+def parse_limit(text: str | None) -> int:
+    """Return the page size: 100 by default, and at most 1000 (a larger limit is clamped)."""
+    if text is None:
+        return DEFAULT_LIMIT
+    if not _WHOLE_NUMBER.fullmatch(text) or not text.strip("0"):
+        raise InvalidQuery(f"limit: expected a whole number from 1 (at most {MAX_LIMIT} are returned), got '{text}'")
+    return _clamped_int(text, MAX_LIMIT)
+
+
+def parse_offset(text: str | None) -> int:
+    """Return how many matching features to skip: 0 by default; past the end gives an empty page."""
+    if text is None:
+        return 0
+    if not _WHOLE_NUMBER.fullmatch(text):
+        raise InvalidQuery(f"offset: expected a whole number from 0, got '{text}'")
+    return _clamped_int(text, MAX_OFFSET)
+
+
+def _clamped_int(digits: str, ceiling: int) -> int:
+    # Python refuses to parse ints of more than 4300 digits; any such number is above the ceiling.
+    significant = digits.lstrip("0") or "0"
+    return ceiling if len(significant) > len(str(ceiling)) else min(int(significant), ceiling)
+
+
+def parse_filters(args: MultiDict, spec: LayerSpec) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Return the property filters in ``args``, checking closed vocabularies (status, kind, ...)."""
+    vocabularies = filter_vocabulary(spec)
+    filters = []
+    for name in queryables(spec):
+        values = tuple(args.getlist(name))
+        if not values:
+            continue
+        for value in values:
+            _check_filter_value(name, value, vocabularies.get(name))
+        filters.append((name, values))
+    return tuple(filters)
+
+
+def _check_filter_value(name: str, value: str, vocabulary: tuple[str, ...] | None) -> None:
+    if value == "":
+        raise InvalidQuery(f"{name}: give a value to filter on, e.g. {name}={(vocabulary or ('...',))[0]}")
+    if vocabulary is not None and value not in vocabulary:
+        raise InvalidQuery(f"{name}: '{value}' is not one of {', '.join(vocabulary)}")
