@@ -192,3 +192,22 @@ def set_row(feature_id: str, **values):
         return rows
 
     return edit
+
+
+HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">KCN <script>window.__pwned=2</script>Độc'
+HOSTILE_TEXT = '"><svg onload="window.__pwned=3"><b>bold</b>'
+
+
+def write_hostile_dataset(directory: Path) -> Path:
+    """A valid data directory whose texts are markup and script: the app must show them as text."""
+    write_dataset(directory)
+    edit_csv(directory / "industrial-parks.csv", set_row(
+        "kcn-trang-due", name_vi=HOSTILE_NAME, name_en=HOSTILE_NAME, aliases=f"trang due; {HOSTILE_TEXT}",
+        status_detail=HOSTILE_TEXT, developer=HOSTILE_TEXT, tenants=HOSTILE_TEXT, sectors=HOSTILE_TEXT,
+    ))  # fmt: skip
+    edit_csv(directory / "sources.csv", set_row("src-b", location="javascript:window.__pwned=4", title=HOSTILE_TEXT))
+    edit_csv(directory / "figures.csv", lambda rows: [dict(r, note=HOSTILE_TEXT) for r in rows])
+    edit_geojson(directory / "industrial-parks.geojson", lambda d: [
+        f["properties"].update(geometry_note=HOSTILE_TEXT) for f in d["features"]
+    ])  # fmt: skip
+    return directory

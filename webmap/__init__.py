@@ -31,11 +31,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
+    app.config["OFFLINE"] = bool(app.config["OFFLINE"])
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 86400)  # static URLs carry a version
     app.extensions["hpmap.dataset"] = build_dataset(app.config["DATA_DIR"])
 
-    from webmap import api, errors, pages
+    from webmap import api, errors, pages, security, templating
 
+    app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"])
+    templating.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     errors.register(app)
+    security.register(app)
     return app

@@ -1,17 +1,18 @@
-"""The one place that turns errors into HTTP responses: JSON under /api/, HTML elsewhere."""
+"""The one place that turns errors into HTTP responses: JSON for the API and data URLs, HTML elsewhere."""
 
 from __future__ import annotations
 
 import logging
 from functools import partial
-from html import escape
 
-from flask import Flask, request
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from geo.errors import InvalidQuery, UnknownFeature, UnknownLayer
+from webmap.i18n import LANGUAGES, preferred_language, t
 
 STATUS = {UnknownLayer: 404, UnknownFeature: 404, InvalidQuery: 400}
+JSON_SUFFIXES = (".json", ".geojson", ".js")
 log = logging.getLogger(__name__)
 
 
@@ -28,10 +29,18 @@ def _server_error(error: Exception):
     return _respond(500, error, message="internal error")
 
 
+def wants_json() -> bool:
+    """Tell whether the failed request was for data (the API, a .json/.geojson URL) rather than a page."""
+    return request.path == "/api" or request.path.startswith("/api/") or request.path.endswith(JSON_SUFFIXES)
+
+
 def _respond(status: int, error: Exception, message: str | None = None):
     if message is None:
         message = error.description if isinstance(error, HTTPException) else str(error)
-    if request.path.startswith("/api"):
+    if wants_json():
         return {"code": status, "description": message}, status
-    body = f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(str(message))}</p>"
-    return body, status, {"Content-Type": "text/html; charset=utf-8"}
+    asked = request.args.get("lang")
+    lang = asked if asked in LANGUAGES else preferred_language()
+    summary_key = {404: "error_404", 400: "error_400"}.get(status, "error_500" if status >= 500 else "error_400")
+    page = render_template("error.html", status=status, message=message, summary=t(summary_key, lang), lang=lang)
+    return page, status, {"Content-Type": "text/html; charset=utf-8"}

@@ -1,0 +1,221 @@
+"""The map and the feature pages in a real Chromium, driven by Playwright, over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.builders import HOSTILE_NAME, write_hostile_dataset
+from tests.conftest import REPO, LiveServer
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("HPMAP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+# Flags for a closed network: without them Chromium keeps trying to reach its own services.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-quic"]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
+        pytest.skip(f"Chromium not found at {CHROMIUM}; run `make test` to install it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page with every console message, page error, dialog and request recorded."""
+
+    def __init__(self, browser, server, **context_options):
+        self.server = server
+        self.context = browser.new_context(**context_options)
+        self.page = self.context.new_page()
+        self.console, self.requests, self.dialogs = [], [], []
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def open(self, path: str, ready: str = "true"):
+        self.page.goto(self.server.url + path)
+        self.page.wait_for_selector("body[data-ready]", timeout=20_000)
+        assert self.page.get_attribute("body", "data-ready") == ready, self.console
+        return self.page
+
+    def errors(self) -> list[str]:
+        return [m for m in self.console if m.startswith(("error", "pageerror"))]
+
+    def foreign_requests(self) -> list[str]:
+        return [url for url in self.requests if not url.startswith(self.server.url) and not url.startswith("data:")]
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser, live_server):
+    pages = []
+
+    def make(server=live_server, **options):
+        page = Watched(browser, server, **options)
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.close()
+
+
+def click_feature(page, feature_id: str) -> None:
+    """Click a point of the feature's outline that nothing else covers."""
+    point = page.evaluate(
+        """id => {
+            const path = document.querySelector(`path[data-feature-id="${id}"]`);
+            const box = path.getBoundingClientRect();
+            for (let fy = 0.5; fy < 1; fy += 0.07) for (const sy of [1, -1]) for (let fx = 0.1; fx < 1; fx += 0.1) {
+                const x = box.left + box.width * fx, y = box.top + box.height * (0.5 + sy * (fy - 0.5));
+                if (document.elementFromPoint(x, y) === path) return [x, y];
+            }
+            return null;
+        }""",
+        feature_id,
+    )
+    assert point, f"no clickable point on {feature_id}"
+    page.mouse.click(*point)
+
+
+def test_the_map_shows_every_feature_of_every_layer(watched, shipped):
+    w = watched(locale="en-GB")
+    page = w.open("/?lang=en")
+    for name, layer in shipped.layers.items():
+        drawn = page.eval_on_selector_all(
+            f'path[data-layer="{name}"]', "paths => [...new Set(paths.map(p => p.dataset.featureId))]"
+        )
+        assert sorted(drawn) == sorted(layer.gdf.index), name
+    assert w.errors() == [] and w.foreign_requests() == [] and w.dialogs == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "map.png"))
+
+
+def test_clicking_a_park_opens_its_popup_with_dated_sourced_figures(watched):
+    w = watched()
+    page = w.open("/?lang=en&lat=20.80&lon=106.80&z=13")
+    click_feature(page, "kcn-nam-dinh-vu")
+    popup = page.wait_for_selector(".leaflet-popup-content .hp-popup")
+    text = popup.inner_text()
+    assert "Nam Dinh Vu Non-tariff Zone" in text
+    assert "1,329 ha (2023," in text and "Operating" in text
+    assert "Lạch Huyện port:" in text
+    assert popup.query_selector('a.hp-details[href="/features/kcn-nam-dinh-vu?lang=en"]')
+    assert "f=kcn-nam-dinh-vu" in page.url  # the open feature is in the URL
+    assert w.errors() == []
+
+
+def test_search_ignores_diacritics_and_zooms_to_the_result(watched):
+    w = watched()
+    page = w.open("/?lang=vi")
+    page.fill("#hp-search-input", "trang due")
+    results = page.locator("#hp-search-results button")
+    results.first.wait_for()
+    names = results.all_inner_texts()
+    assert any("KCN Tràng Duệ (giai đoạn 1 & 2)" in n for n in names)
+    page.locator('#hp-search-results button[data-feature-id="kcn-trang-due"]').click()
+    popup = page.wait_for_selector(".leaflet-popup-content .hp-popup")
+    assert "KCN Tràng Duệ (giai đoạn 1 & 2)" in popup.inner_text()
+    assert page.evaluate("map_hpmap.getZoom()") >= 12
+    page.fill("#hp-search-input", "deep c")
+    page.locator("#hp-search-results button").first.wait_for()
+    found = page.eval_on_selector_all("#hp-search-results button", "bs => bs.map(b => b.dataset.featureId)")
+    assert {"kcn-dinh-vu-deep-c-1", "kcn-deep-c-2", "kcn-deep-c-3"} <= set(found)
+    assert w.errors() == []
+
+
+def test_the_language_switch_changes_the_interface_and_keeps_the_view(watched):
+    w = watched(locale="vi-VN")
+    page = w.open("/?lat=20.85&lon=106.70&z=12")
+    assert page.get_attribute("html", "lang") == "vi"
+    assert page.get_attribute("#hp-search-input", "placeholder") == "Tìm khu, cụm, cảng…"
+    assert "Chú giải" in page.inner_text(".hp-legend")
+    page.click('a[data-lang-switch="en"]')
+    page.wait_for_selector("body[data-ready]")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.get_attribute("#hp-search-input", "placeholder") == "Search parks, ports…"
+    assert "Legend" in page.inner_text(".hp-legend") and "Under construction" in page.inner_text(".hp-legend")
+    assert page.evaluate("map_hpmap.getZoom()") == 12
+    assert w.errors() == []
+
+
+def test_status_filter_hides_features_and_lives_in_the_url(watched, shipped):
+    w = watched()
+    page = w.open("/?lang=en&status=operating")
+    parks = shipped.layer("industrial-parks").gdf
+    drawn = set(
+        page.eval_on_selector_all('path[data-layer="industrial-parks"]', "ps => ps.map(p => p.dataset.featureId)")
+    )
+    assert drawn == set(parks.index[parks["status"] == "operating"])
+    page.check('input[data-status="planned"]')
+    assert "status=operating%2Cplanned" in page.url or "status=operating,planned" in page.url
+
+
+def test_the_feature_page_renders_with_its_small_map(watched):
+    w = watched()
+    page = w.open("/features/kcn-trang-due?lang=en")
+    assert page.inner_text("h1") == "Trang Due Industrial Park (phases 1–2)"
+    assert page.query_selector("#hp-small-map path.leaflet-interactive")
+    assert "LG Display" in page.inner_text("main")
+    assert w.errors() == [] and w.foreign_requests() == []
+    page.set_viewport_size({"width": 1100, "height": 1600})
+    page.screenshot(path=str(SCREENSHOTS / "feature.png"))
+
+
+def test_the_phone_layout_works_at_360_pixels(watched):
+    w = watched(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = w.open("/?lang=vi")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    search = page.locator("#hp-search-input").bounding_box()
+    assert search["x"] >= 0 and search["x"] + search["width"] <= 360
+    map_box = page.locator(".folium-map").bounding_box()
+    assert map_box["height"] > 500 and map_box["width"] == 360
+    assert page.get_attribute(".hp-legend-toggle", "aria-expanded") == "false"  # the legend starts folded
+    page.fill("#hp-search-input", "lach huyen")
+    page.locator("#hp-search-results button").first.click()
+    popup = page.wait_for_selector(".leaflet-popup-content .hp-popup")
+    box = popup.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert w.errors() == []
+    page.screenshot(path=str(SCREENSHOTS / "map-phone.png"))
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    directory = write_hostile_dataset(tmp_path_factory.mktemp("hostile") / "data")
+    server = LiveServer({"DATA_DIR": str(directory), "OFFLINE": True})
+    yield server
+    server.stop()
+
+
+def test_hostile_values_never_run_in_popups_tooltips_search_or_pages(watched, hostile_server):
+    w = watched(server=hostile_server)
+    page = w.open("/?lang=en&lat=20.73&lon=106.63&z=13")
+    page.fill("#hp-search-input", "trang due")
+    page.locator('#hp-search-results button[data-feature-id="kcn-trang-due"]').click()
+    popup = page.wait_for_selector(".leaflet-popup-content .hp-popup")
+    assert HOSTILE_NAME in popup.inner_text()
+    assert page.query_selector(".leaflet-popup img, .leaflet-popup script, .leaflet-popup svg") is None
+    page.hover('path[data-feature-id="kcn-trang-due"]', force=True)
+    w.open("/features/kcn-trang-due?lang=en")
+    assert HOSTILE_NAME in w.page.inner_text("h1")
+    assert w.page.query_selector("main img, main svg[onload], a[href^='javascript:']") is None
+    assert w.page.evaluate("window.__pwned") is None
+    assert w.dialogs == []

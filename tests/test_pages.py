@@ -1,0 +1,161 @@
+"""The HTML pages over HTTP: language, errors, escaping, security headers, self-hosted assets."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.builders import HOSTILE_NAME, write_hostile_dataset
+from tests.conftest import DATA_DIR
+from webmap import create_app
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app({"DATA_DIR": str(DATA_DIR), "OFFLINE": True, "TESTING": True}).test_client()
+
+
+@pytest.fixture(scope="module")
+def hostile_client(tmp_path_factory):
+    directory = write_hostile_dataset(tmp_path_factory.mktemp("hostile") / "data")
+    return create_app({"DATA_DIR": str(directory), "OFFLINE": True, "TESTING": True}).test_client()
+
+
+PAGES = ["/", "/features/kcn-trang-due", "/map/setup-vi.js", "/features/kcn-trang-due.json"]
+
+
+@pytest.mark.parametrize("url", PAGES + ["/api/collections", "/features/nowhere", "/static/js/hpmap.js"])
+def test_every_response_carries_the_security_headers(client, url):
+    response = client.get(url)
+    response.close()  # static files are streamed from an open file
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(("query", "header", "expected"), [
+    ("?lang=vi", None, "Bản đồ công nghiệp Hải Phòng"),
+    ("?lang=en", None, "Hải Phòng Industrial Map"),
+    ("", "vi-VN,vi;q=0.9", "Bản đồ công nghiệp Hải Phòng"),
+    ("", "en-GB,en;q=0.8", "Hải Phòng Industrial Map"),
+    ("", "fr-FR", "Bản đồ công nghiệp Hải Phòng"),
+    ("?lang=en", "vi", "Hải Phòng Industrial Map"),
+])  # fmt: skip
+def test_language_from_the_url_then_the_browser(client, query, header, expected):
+    headers = {"Accept-Language": header} if header else {}
+    page = client.get("/" + query, headers=headers).get_data(as_text=True)
+    assert f"<title>{expected}</title>" in page
+
+
+def test_an_unknown_language_is_a_400_page_in_the_browser_language(client):
+    response = client.get("/?lang=fr", headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert "text/html" in response.content_type
+    assert "Language &#39;fr&#39; is not supported; use vi or en." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), [("vi", "Không tìm thấy trang hoặc đối tượng này."), ("en", "No such page or feature.")]
+)
+def test_not_found_page_speaks_the_users_language(client, lang, text):
+    response = client.get(f"/features/kcn-nowhere?lang={lang}")
+    assert response.status_code == 404 and text in response.get_data(as_text=True)
+
+
+def test_unknown_feature_json_variant_is_json(client):
+    response = client.get("/features/kcn-nowhere.geojson")
+    assert response.status_code == 404 and response.get_json()["description"]
+
+
+def test_the_map_page_embeds_no_data_and_no_inline_script(client):
+    page = client.get("/?lang=vi").get_data(as_text=True)
+    assert len(page.encode()) < 30_000
+    assert "kcn-trang-due" not in page  # layers come from the API by URL
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
+    executable = [(attrs, body) for attrs, body in scripts if 'type="application/json"' not in attrs]
+    assert all("src=" in attrs and not body.strip() for attrs, body in executable)
+
+
+@pytest.mark.parametrize(
+    "url", ["/?lang=vi", "/?lang=en", "/map/setup-vi.js", "/map/setup-en.js", "/features/kcn-trang-due?lang=en"]
+)
+def test_offline_pages_name_no_other_host(client, url):
+    body = client.get(url).get_data(as_text=True)
+    fetched = re.findall(r'src="([^"]+)"', body) + re.findall(r'<link[^>]*href="([^"]+)"', body)
+    for target in fetched:  # what the browser loads by itself (plain <a> links are only followed on a click)
+        assert target.startswith("/"), target
+    assert "openstreetmap" not in body and "arcgisonline" not in body
+
+
+def test_online_map_offers_osm_and_satellite_with_attribution():
+    app = create_app({"DATA_DIR": str(DATA_DIR), "OFFLINE": False, "TESTING": True})
+    client = app.test_client()
+    script = client.get("/map/setup-en.js").get_data(as_text=True)
+    assert "tile.openstreetmap.org" in script and "World_Imagery" in script
+    assert "openstreetmap.org/copyright" in script and "contributors" in script and "Esri" in script
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https://tile.openstreetmap.org https://server.arcgisonline.com" in csp
+
+
+def test_every_asset_the_page_names_is_served(client):
+    page = client.get("/?lang=vi").get_data(as_text=True)
+    urls = re.findall(r'(?:src|href)="(/[^"]+)"', page)
+    assert any("leaflet.js" in u for u in urls) and any("hpmap.js" in u for u in urls)
+    for url in urls:
+        if url.startswith("/?"):
+            continue
+        response = client.get(url)
+        response.close()
+        assert response.status_code == 200, url
+
+
+def test_map_script_is_cacheable_and_conditional(client):
+    first = client.get("/map/setup-vi.js")
+    assert first.headers["Cache-Control"] == "public, max-age=86400"
+    again = client.get("/map/setup-vi.js", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get("/map/setup-fr.js").status_code == 404
+
+
+def test_feature_page_shows_figures_with_source_and_date(client):
+    page = client.get("/features/kcn-dinh-vu-deep-c-1?lang=en").get_data(as_text=True)
+    assert "<h1>Dinh Vu Industrial Zone / DEEP C Haiphong I</h1>" in page
+    assert "541 ha" in page and "1,254 ha" in page and "Sources disagree" in page
+    assert "003_54207b29853fc65d.txt" in page
+    assert "Lạch Huyện port" in page and "Great-circle distance between centroids" in page
+    assert 'href="http://localhost/features/kcn-dinh-vu-deep-c-1?lang=en"' in page  # permalink
+
+
+def test_feature_page_in_vietnamese_formats_numbers_the_vietnamese_way(client):
+    page = client.get("/features/kkt-dinh-vu-cat-hai?lang=vi").get_data(as_text=True)
+    assert "22.540 ha" in page and "Diện tích" in page
+
+
+def test_unknown_figure_says_no_data(client):
+    page = client.get("/features/kcn-do-son?lang=en").get_data(as_text=True)
+    row = re.search(r'data-field="area_ha">(.*?)</tr>', page, re.S).group(1)
+    assert "no data" in row
+
+
+def test_feature_json_and_geojson_variants(client, shipped):
+    data = client.get("/features/kcn-trang-due.json").get_json()
+    assert data["layer"] == "industrial-parks" and data["properties"]["name_vi"] == "KCN Tràng Duệ (giai đoạn 1 & 2)"
+    feature = client.get("/features/kcn-trang-due.geojson")
+    assert feature.content_type == "application/geo+json"
+    assert feature.get_json()["geometry"]["type"] == "Polygon"
+
+
+def test_hostile_values_are_escaped_on_the_feature_page(hostile_client):
+    page = hostile_client.get("/features/kcn-trang-due?lang=en").get_data(as_text=True)
+    assert "<script>window.__pwned" not in page and "<img src=x" not in page and "<svg onload" not in page
+    assert "&lt;img src=x onerror=" in page
+    assert 'href="javascript:' not in page
+    assert "javascript:window.__pwned=4" in page  # shown, as text
+
+
+def test_hostile_values_in_json_variants_stay_data(hostile_client):
+    data = hostile_client.get("/features/kcn-trang-due.json").get_json()
+    assert data["properties"]["name_vi"] == HOSTILE_NAME

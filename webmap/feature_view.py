@@ -1,0 +1,117 @@
+"""What a feature page shows, prepared for its template (the template only lays it out)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE
+from geo.export import json_value
+from webmap.i18n import FIELD_LABELS, KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, UNIT_LABELS, t
+from webmap.templating import format_number
+
+ATTRIBUTES = ("developer", "old_district", "commune_2025", "zone_declared", "zone_spatial", "former_province",
+              "sectors", "tenants", "aliases")  # fmt: skip
+
+
+def feature_context(row: pd.Series, lang: str) -> dict:
+    """Return the template variables of the page of feature ``row`` in ``lang``."""
+    props = {key: json_value(value) for key, value in row.items() if key != "geometry"}
+    name = props["name_vi"] if lang == "vi" else props["name_en"]
+    return {
+        "f": props,
+        "name": name,
+        "other_name": props["name_en"] if lang == "vi" else props["name_vi"],
+        "kind_label": KIND_LABELS[props["kind"]][lang],
+        "status_label": STATUS_LABELS[props["status"]][lang],
+        "quality_label": QUALITY_LABELS[props["geometry_quality"]][lang],
+        "figure_rows": figure_rows(props, lang),
+        "attribute_rows": attribute_rows(props, lang),
+        "distance_rows": distance_rows(props, lang),
+        "source_rows": source_rows(props, lang),
+    }
+
+
+def figure_rows(props: dict, lang: str) -> list[dict]:
+    """Every sourced value, the shown one first in each field; a known-empty area says 'no data'."""
+    rows = []
+    for field in FIGURE_FIELDS:
+        values = sorted((f for f in props["figures"] if f["field"] == field), key=lambda f: not f["shown"])
+        if not values and field not in ("area_ha", "occupancy_pct"):
+            continue
+        if not values:
+            rows.append({"field": field, "label": FIELD_LABELS[field][lang], "value": None, "as_of": "",
+                         "sources": [], "note": "", "shown": True, "conflict": False})  # fmt: skip
+        for figure in values:
+            rows.append(
+                {
+                    "field": field,
+                    "label": FIELD_LABELS[field][lang],
+                    "value": _with_unit(figure["value"], field, lang),
+                    "as_of": figure["as_of"],
+                    "sources": [_source_link(source_id, props) for source_id in figure["sources"]],
+                    "note": figure["note"],
+                    "shown": figure["shown"],
+                    "conflict": field in props["conflicts"],
+                }
+            )
+    return rows
+
+
+def _with_unit(value: float, field: str, lang: str) -> str:
+    unit = UNIT_LABELS[FIGURE_FIELDS[field].unit][lang]
+    number = str(int(value)) if field == "year_established" else format_number(value, lang)
+    return f"{number} {unit}".strip()
+
+
+def _source_link(source_id: str, props: dict) -> dict:
+    entry = next((s for s in props["sources"] if s["id"] == source_id), {"location": source_id})
+    location = entry["location"] or source_id
+    url = location if location.startswith(("http://", "https://")) else None
+    label = url.split("/")[2].removeprefix("www.") if url else location
+    return {"label": label, "url": url}
+
+
+def attribute_rows(props: dict, lang: str) -> list[tuple[str, str]]:
+    """The descriptive attributes, lists joined, codes turned into words."""
+    share = format_number(props["zone_share_pct"], lang)
+    values = {
+        "developer": props["developer"],
+        "old_district": props["old_district"],
+        "commune_2025": props["commune_2025"],
+        "zone_declared": props["zone_id"],
+        "zone_spatial": props["zone_spatial"] and f"{props['zone_spatial']} ({share} %)",
+        "former_province": t(f"province_{props['former_province']}", lang),
+        "sectors": ", ".join(props["sectors"]),
+        "tenants": ", ".join(props["tenants"]),
+        "aliases": ", ".join(props["aliases"]),
+    }
+    return [(t(key, lang), values[key]) for key in ATTRIBUTES]
+
+
+def distance_rows(props: dict, lang: str) -> list[tuple[str, str]]:
+    """Great-circle distances to the key places that are in the data."""
+    rows = []
+    for place in KEY_INFRASTRUCTURE:
+        km = props.get(f"distance_km_{place}")
+        if km is not None:
+            rows.append((t(f"place_{place}", lang), format_number(km, lang)))
+    return rows
+
+
+def source_rows(props: dict, lang: str) -> list[dict]:
+    """Each source once, with the dates it describes and what it backs at each date."""
+    grouped: dict[str, dict] = {}
+    for source in props["sources"]:
+        location = source["location"]
+        row = grouped.setdefault(
+            source["id"],
+            {
+                "location": location,
+                "url": location if location.startswith(("http://", "https://")) else None,
+                "title": source["title"],
+                "uses": [],
+            },
+        )
+        fields = [FIELD_LABELS[f][lang] if f in FIELD_LABELS else t("description", lang) for f in source["fields"]]
+        row["uses"].append(f"{source['as_of']}: {', '.join(fields)}")
+    return list(grouped.values())

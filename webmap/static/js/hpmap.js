@@ -1,0 +1,527 @@
+/* Hải Phòng Industrial Map: fills Folium's empty layer groups from the API and adds the
+   interactive parts (popups, search, legend and filters, measurement, shareable URL).
+   Attribute values are data, never markup: every text goes in through textContent. */
+(function () {
+  "use strict";
+
+  var L = window.L;
+  var config = JSON.parse(document.getElementById("hpmap-config").textContent);
+  var map = window[config.mapVar];
+  var labels = config.labels;
+  var msg = labels.messages;
+  var lang = config.lang;
+  var STATUSES = ["operating", "under_construction", "planned", "proposed"];
+  var COLOURS = {
+    "economic-zones": "#c99a06", "industrial-parks": "#c0392b", "industrial-clusters": "#e67e22",
+    "ports": "#1f6fb2", "airports": "#1e8449"
+  };
+  var FTZ_COLOUR = "#8e44ad";
+  var STATUS_STYLE = {
+    operating: { fillOpacity: 0.55, dashArray: null, weight: 1.5 },
+    under_construction: { fillOpacity: 0.35, dashArray: "6 4", weight: 2 },
+    planned: { fillOpacity: 0.15, dashArray: "3 5", weight: 2 },
+    proposed: { fillOpacity: 0.04, dashArray: "1 5", weight: 2 }
+  };
+  var POPUP_FIELDS = {
+    "economic-zones": ["area_ha", "year_established"],
+    "industrial-parks": ["area_ha", "leasable_ha", "occupancy_pct", "year_established", "investment_vnd_bn"],
+    "industrial-clusters": ["area_ha", "occupancy_pct", "year_established", "investment_vnd_bn"],
+    "ports": ["area_ha", "capacity_teu_per_year", "quay_length_m"],
+    "airports": ["area_ha", "runway_length_m", "passengers_per_year"]
+  };
+  var ALWAYS_SHOWN = { area_ha: true, occupancy_pct: true, leasable_ha: true };
+  var PLACES = ["lach_huyen", "nam_do_son", "cat_bi", "tien_lang_airport", "city_centre"];
+  var numberFormat = new Intl.NumberFormat(lang === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 2 });
+  var yearFormat = { format: function (value) { return String(Math.round(value)); } };
+
+  var features = {};      // layer id -> GeoJSON features
+  var entries = {};       // feature id -> {layer, feature, cfg}
+  var state = readState();
+  var searchIndex = [];
+
+  // ---------------------------------------------------------------- small helpers
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined) return;
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined || child === "") return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function fold(text) {
+    return String(text || "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[\s\-–—_/.,;:()]+/g, " ").trim();
+  }
+
+  function safeUrl(url) {
+    return /^https?:\/\//i.test(url || "") ? url : null;
+  }
+
+  function sourceLabel(source) {
+    var url = safeUrl(source.location);
+    if (!url) return source.location;
+    try { return new URL(url).hostname.replace(/^www\./, ""); } catch (e) { return url; }
+  }
+
+  function nameOf(props) {
+    return (lang === "vi" ? props.name_vi : props.name_en) || props.name_vi || props.id;
+  }
+
+  function featureUrl(id) {
+    return config.featurePage + encodeURIComponent(id) + "?lang=" + lang;
+  }
+
+  // ---------------------------------------------------------------- URL state
+  function readState() {
+    var params = new URLSearchParams(window.location.search);
+    var status = params.get("status");
+    var layers = params.get("layers");
+    return {
+      lat: parseFloat(params.get("lat")), lon: parseFloat(params.get("lon")), z: parseInt(params.get("z"), 10),
+      f: params.get("f"),
+      status: new Set(status ? status.split(",").filter(function (s) { return STATUSES.indexOf(s) >= 0; }) : STATUSES),
+      layers: layers === null ? null : new Set(layers.split(","))
+    };
+  }
+
+  function stateParams(language) {
+    var params = new URLSearchParams();
+    params.set("lang", language || lang);
+    var centre = map.getCenter();
+    params.set("lat", centre.lat.toFixed(5));
+    params.set("lon", centre.lng.toFixed(5));
+    params.set("z", String(map.getZoom()));
+    if (state.f) params.set("f", state.f);
+    if (state.status.size !== STATUSES.length) params.set("status", STATUSES.filter(function (s) { return state.status.has(s); }).join(","));
+    var hidden = config.layers.filter(function (cfg) { return !map.hasLayer(window[cfg.groupVar]); });
+    if (hidden.length) {
+      params.set("layers", config.layers.filter(function (cfg) { return map.hasLayer(window[cfg.groupVar]); })
+        .map(function (cfg) { return cfg.id; }).join(","));
+    }
+    return params;
+  }
+
+  function writeState() {
+    window.history.replaceState(null, "", "?" + stateParams().toString());
+    document.querySelectorAll("[data-lang-switch]").forEach(function (link) {
+      link.setAttribute("href", "?" + stateParams(link.getAttribute("data-lang-switch")).toString());
+    });
+  }
+
+  // ---------------------------------------------------------------- styles
+  function styleFor(cfg, props) {
+    var base = STATUS_STYLE[props.status] || STATUS_STYLE.planned;
+    var colour = props.kind === "free_trade_zone_site" ? FTZ_COLOUR : COLOURS[cfg.id];
+    var style = { color: colour, fillColor: colour, weight: base.weight, opacity: 0.9,
+                  fillOpacity: base.fillOpacity, dashArray: base.dashArray };
+    if (cfg.id === "economic-zones") {
+      style.fillOpacity = base.fillOpacity * 0.3;
+      style.weight = 2.5;
+      style.pane = "hp-zones";
+    }
+    return style;
+  }
+
+  // ---------------------------------------------------------------- popups and tooltips
+  function statusBadge(status) {
+    return el("span", { class: "hp-status hp-status-" + status, text: labels.status[status] || status });
+  }
+
+  function sourceFor(props, field, asOf) {
+    var found = (props.sources || []).filter(function (s) {
+      return s.as_of === asOf && (s.fields || []).indexOf(field) >= 0;
+    })[0];
+    return found || null;
+  }
+
+  function figureNode(props, field) {
+    var value = props[field];
+    if ((value === null || value === undefined) && !ALWAYS_SHOWN[field]) return null;
+    var dd = el("dd");
+    if (value === null || value === undefined) {
+      dd.appendChild(el("span", { class: "hp-nodata", text: msg.no_data }));
+    } else {
+      var unit = labels.field_unit[field];
+      var formatted = (field === "year_established" ? yearFormat : numberFormat).format(value);
+      dd.appendChild(document.createTextNode(formatted + (unit ? " " + unit : "")));
+      var asOf = props[field + "_as_of"];
+      var source = sourceFor(props, field, asOf);
+      var note = " (" + asOf + (source ? ", " + sourceLabel(source) : "") + ")";
+      dd.appendChild(el("span", { class: "hp-asof", text: note }));
+      if ((props.conflicts || []).indexOf(field) >= 0) {
+        dd.appendChild(el("span", { class: "hp-conflict", title: msg.conflict, text: " ⚠ " + msg.conflict }));
+      }
+    }
+    return [el("dt", { text: labels.field[field] }), dd];
+  }
+
+  function popupNode(cfg, feature) {
+    var props = feature.properties;
+    var other = lang === "vi" ? props.name_en : props.name_vi;
+    var facts = el("dl", { class: "hp-facts" });
+    POPUP_FIELDS[cfg.id].forEach(function (field) {
+      var pair = figureNode(props, field);
+      if (pair) { facts.appendChild(pair[0]); facts.appendChild(pair[1]); }
+    });
+    if (props.free_ha !== null && props.free_ha !== undefined) {
+      facts.appendChild(el("dt", { text: msg.free_ha, title: msg.free_ha_help }));
+      facts.appendChild(el("dd", { text: numberFormat.format(props.free_ha) + " ha (" + props.free_ha_as_of + ")" }));
+    }
+    var box = el("div", { class: "hp-popup", "data-feature-id": props.id }, [
+      el("h3", { text: nameOf(props) }),
+      other && other !== nameOf(props) ? el("p", { class: "hp-other-name", text: other }) : null,
+      el("p", { class: "hp-kind" }, [
+        (labels.kind[props.kind] || props.kind) + " · ", statusBadge(props.status),
+        props.status_as_of ? " (" + props.status_as_of + ")" : ""
+      ]),
+      facts,
+      el("p", { class: "hp-quality-line hp-q-" + props.geometry_quality },
+         [msg.geometry_quality + ": " + (labels.quality[props.geometry_quality] || props.geometry_quality)])
+    ]);
+    if (cfg.id === "industrial-parks" || cfg.id === "industrial-clusters") box.appendChild(distancesNode(props));
+    box.appendChild(el("a", { class: "hp-details", href: featureUrl(props.id), text: msg.details + " →" }));
+    return box;
+  }
+
+  function distancesNode(props) {
+    var list = el("ul", { class: "hp-distances", title: msg.distance_note });
+    PLACES.forEach(function (place) {
+      var km = props["distance_km_" + place];
+      if (km === null || km === undefined) return;
+      list.appendChild(el("li", { text: msg["place_" + place] + ": " + numberFormat.format(km) + " km" }));
+    });
+    return el("div", {}, [el("p", { class: "hp-distances-title", text: msg.distances }), list]);
+  }
+
+  function tooltipNode(feature) {
+    var props = feature.properties;
+    return el("span", {}, [nameOf(props), " · ", labels.status[props.status] || props.status]);
+  }
+
+  // ---------------------------------------------------------------- layers
+  function fetchAll(url, collected) {
+    collected = collected || [];
+    return fetch(url, { headers: { Accept: "application/geo+json" } }).then(function (response) {
+      if (!response.ok) throw new Error(response.status + " " + url);
+      return response.json();
+    }).then(function (page) {
+      collected = collected.concat(page.features || []);
+      var next = (page.links || []).filter(function (link) { return link.rel === "next"; })[0];
+      return next ? fetchAll(next.href, collected) : collected;
+    });
+  }
+
+  function qualityBadge(cfg, feature) {
+    var quality = feature.properties.geometry_quality;
+    if (quality !== "approximate" && quality !== "indicative" || cfg.id === "economic-zones") return null;
+    var icon = L.divIcon({ className: "hp-badge hp-badge-" + quality, html: quality === "indicative" ? "?" : "≈",
+                           iconSize: [12, 12] });
+    var marker = L.marker([feature.properties.centroid_lat, feature.properties.centroid_lon],
+                          { icon: icon, keyboard: false, title: labels.quality[quality] });
+    marker.on("click", function () { openFeature(feature.id, false); });
+    return marker;
+  }
+
+  function renderLayer(cfg) {
+    var group = window[cfg.groupVar];
+    group.clearLayers();
+    var shown = (features[cfg.id] || []).filter(function (f) { return state.status.has(f.properties.status); });
+    var geo = L.geoJSON({ type: "FeatureCollection", features: shown }, {
+      style: function (feature) { return styleFor(cfg, feature.properties); },
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(function () { return tooltipNode(feature); }, { sticky: true });
+        layer.bindPopup(function () { return popupNode(cfg, feature); },
+                        { maxWidth: 300, autoPanPaddingTopLeft: [50, 16], autoPanPaddingBottomRight: [16, 16] });
+        layer.on("add", function () {
+          var path = layer.getElement && layer.getElement();
+          if (path) { path.setAttribute("data-feature-id", feature.id); path.setAttribute("data-layer", cfg.id); }
+        });
+        layer.on("popupopen", function () { state.f = feature.id; writeState(); });
+        layer.on("popupclose", function () { if (state.f === feature.id) { state.f = null; writeState(); } });
+        entries[feature.id] = { layer: layer, feature: feature, cfg: cfg };
+      }
+    });
+    group.addLayer(geo);
+    shown.forEach(function (feature) {
+      var badge = qualityBadge(cfg, feature);
+      if (badge) group.addLayer(badge);
+    });
+  }
+
+  function renderAll() {
+    config.layers.forEach(function (cfg) { if (features[cfg.id]) renderLayer(cfg); });
+  }
+
+  function addToMinimap(zones) {
+    var group = window[config.minimapVar];
+    if (!group) return;
+    L.geoJSON({ type: "FeatureCollection", features: zones }, {
+      style: function (f) { return { color: COLOURS["economic-zones"], weight: 1, fillOpacity: 0.2, interactive: false }; },
+      interactive: false
+    }).addTo(group);
+  }
+
+  function loadLayers() {
+    var status = el("div", { class: "hp-loading-note", role: "status", text: msg.loading });
+    map.getContainer().appendChild(status);
+    return Promise.all(config.layers.map(function (cfg) {
+      return fetchAll(cfg.url).then(function (list) {
+        features[cfg.id] = list;
+        list.forEach(function (f) { indexForSearch(cfg, f); });
+        renderLayer(cfg);
+        if (cfg.id === "economic-zones") addToMinimap(list);
+      }).catch(function (error) {
+        status.textContent = msg.load_failed + ": " + cfg.title;
+        status.classList.add("hp-error");
+        throw error;
+      });
+    })).then(function () { status.remove(); });
+  }
+
+  function applyLayerVisibility() {
+    if (!state.layers) return;
+    config.layers.forEach(function (cfg) {
+      if (!state.layers.has(cfg.id)) map.removeLayer(window[cfg.groupVar]);
+    });
+  }
+
+  // ---------------------------------------------------------------- opening a feature
+  function openFeature(id, zoom) {
+    var entry = entries[id];
+    if (!entry) return false;
+    var group = window[entry.cfg.groupVar];
+    if (!map.hasLayer(group)) map.addLayer(group);
+    if (!state.status.has(entry.feature.properties.status)) {
+      state.status.add(entry.feature.properties.status);
+      renderAll();
+      syncLegend();
+      entry = entries[id];
+    }
+    if (zoom !== false) map.fitBounds(entry.layer.getBounds(), { maxZoom: 14, padding: [30, 30], animate: false });
+    entry.layer.openPopup(entry.layer.getBounds().getCenter());
+    return true;
+  }
+
+  // ---------------------------------------------------------------- search
+  function indexForSearch(cfg, feature) {
+    var p = feature.properties;
+    var text = [p.name_vi, p.name_en, p.id].concat(p.aliases || []).join(" ");
+    var order = ["industrial-parks", "ports", "airports", "industrial-clusters", "economic-zones"].indexOf(cfg.id);
+    searchIndex.push({ id: feature.id, name: nameOf(p), layer: cfg.title, status: p.status, folded: fold(text),
+                       order: order });
+  }
+
+  function search(query) {
+    var folded = fold(query);
+    var tokens = folded.split(" ").filter(Boolean);
+    if (!tokens.length) return [];
+    function rank(item) {  // names that start with the query first, then names containing it, then aliases
+      var name = fold(item.name);
+      var where = name.indexOf(folded);
+      return (where === 0 ? 0 : where > 0 ? 1 : 2) * 100 + item.order;
+    }
+    return searchIndex.filter(function (item) {
+      return tokens.every(function (token) { return item.folded.indexOf(token) >= 0; });
+    }).sort(function (a, b) { return rank(a) - rank(b) || a.name.localeCompare(b.name); }).slice(0, 12);
+  }
+
+  function setUpSearch() {
+    var input = document.getElementById("hp-search-input");
+    var list = document.getElementById("hp-search-results");
+    if (!input || !list) return;
+    function choose(id) {
+      list.hidden = true;
+      input.value = "";
+      openFeature(id, true);
+    }
+    function show() {
+      var results = search(input.value);
+      list.textContent = "";
+      if (!input.value.trim()) { list.hidden = true; return; }
+      if (!results.length) list.appendChild(el("li", { class: "hp-search-none", text: msg.search_none }));
+      results.forEach(function (item, index) {
+        var button = el("button", { type: "button", role: "option", "data-feature-id": item.id }, [
+          el("span", { class: "hp-result-name", text: item.name }),
+          el("span", { class: "hp-result-layer", text: item.layer + " · " + (labels.status[item.status] || "") })
+        ]);
+        button.addEventListener("click", function () { choose(item.id); });
+        list.appendChild(el("li", {}, [button]));
+      });
+      list.hidden = false;
+    }
+    input.addEventListener("input", show);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        var first = search(input.value)[0];
+        if (first) { event.preventDefault(); choose(first.id); }
+      } else if (event.key === "Escape") {
+        list.hidden = true;
+      } else if (event.key === "ArrowDown") {
+        var button = list.querySelector("button");
+        if (button) { event.preventDefault(); button.focus(); }
+      }
+    });
+    list.addEventListener("keydown", function (event) {
+      var item = document.activeElement && document.activeElement.closest("li");
+      if (!item) return;
+      if (event.key === "ArrowDown" && item.nextElementSibling) { event.preventDefault(); item.nextElementSibling.querySelector("button").focus(); }
+      if (event.key === "ArrowUp") { event.preventDefault(); (item.previousElementSibling ? item.previousElementSibling.querySelector("button") : input).focus(); }
+      if (event.key === "Escape") { list.hidden = true; input.focus(); }
+    });
+  }
+
+  // ---------------------------------------------------------------- legend and filters
+  var legendInputs = {};
+
+  function swatch(colour, style) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", "22"); svg.setAttribute("height", "14"); svg.setAttribute("aria-hidden", "true");
+    var rect = document.createElementNS(ns, "rect");
+    rect.setAttribute("x", "1.5"); rect.setAttribute("y", "1.5"); rect.setAttribute("width", "19"); rect.setAttribute("height", "11");
+    rect.setAttribute("fill", colour); rect.setAttribute("fill-opacity", String(style.fillOpacity));
+    rect.setAttribute("stroke", colour); rect.setAttribute("stroke-width", "1.5");
+    if (style.dashArray) rect.setAttribute("stroke-dasharray", style.dashArray);
+    svg.appendChild(rect);
+    return svg;
+  }
+
+  function legendControl() {
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () {
+      var body = el("div", { class: "hp-legend-body", id: "hp-legend-body" });
+      var toggle = el("button", { type: "button", class: "hp-legend-toggle", "aria-expanded": "true",
+                                  "aria-controls": "hp-legend-body", text: msg.legend });
+      var box = el("div", { class: "hp-legend leaflet-bar" }, [toggle, body]);
+      toggle.addEventListener("click", function () {
+        var open = body.hidden;
+        body.hidden = !open;
+        toggle.setAttribute("aria-expanded", String(open));
+      });
+      if (window.matchMedia("(max-width: 600px)").matches) { body.hidden = true; toggle.setAttribute("aria-expanded", "false"); }
+
+      body.appendChild(el("h4", { text: msg.legend_kinds }));
+      var kinds = el("ul");
+      config.layers.forEach(function (cfg) {
+        kinds.appendChild(el("li", {}, [swatch(COLOURS[cfg.id], STATUS_STYLE.operating), " " + cfg.title]));
+      });
+      kinds.appendChild(el("li", {}, [swatch(FTZ_COLOUR, STATUS_STYLE.operating), " " + labels.kind.free_trade_zone_site]));
+      body.appendChild(kinds);
+
+      body.appendChild(el("h4", { text: msg.legend_status }));
+      var statuses = el("ul", { class: "hp-status-filter" });
+      STATUSES.forEach(function (status) {
+        var input = el("input", { type: "checkbox", value: status, "data-status": status });
+        input.checked = state.status.has(status);
+        input.addEventListener("change", function () {
+          if (input.checked) state.status.add(status); else state.status.delete(status);
+          renderAll();
+          writeState();
+        });
+        legendInputs[status] = input;
+        statuses.appendChild(el("li", {}, [el("label", {}, [input, " ", swatch("#555", STATUS_STYLE[status]), " " + labels.status[status]])]));
+      });
+      body.appendChild(statuses);
+
+      body.appendChild(el("h4", { text: msg.legend_quality }));
+      body.appendChild(el("ul", {}, [
+        el("li", {}, [el("span", { class: "hp-badge-sample", text: " " }), " " + labels.quality.traced]),
+        el("li", {}, [el("span", { class: "hp-badge-sample hp-badge-approximate", text: "≈" }), " " + labels.quality.approximate]),
+        el("li", {}, [el("span", { class: "hp-badge-sample hp-badge-indicative", text: "?" }), " " + labels.quality.indicative])
+      ]));
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    return control;
+  }
+
+  function syncLegend() {
+    Object.keys(legendInputs).forEach(function (status) { legendInputs[status].checked = state.status.has(status); });
+  }
+
+  // ---------------------------------------------------------------- distance measurement
+  function measureControl() {
+    var control = L.control({ position: "topleft" });
+    var active = false, points = [], line = null, readout = null;
+    function total() {
+      var metres = 0;
+      for (var i = 1; i < points.length; i++) metres += map.distance(points[i - 1], points[i]);
+      return metres / 1000;
+    }
+    function onClick(event) {
+      points.push(event.latlng);
+      if (!line) line = L.polyline(points, { color: "#111", weight: 2, dashArray: "4 4", interactive: false }).addTo(map);
+      else line.setLatLngs(points);
+      L.circleMarker(event.latlng, { radius: 3, color: "#111", interactive: false }).addTo(measureLayer);
+      readout.textContent = msg.measure_total + ": " + numberFormat.format(total()) + " km";
+    }
+    var measureLayer = L.layerGroup();
+    function stop() {
+      active = false;
+      map.off("click", onClick);
+      map.getContainer().classList.remove("hp-measuring");
+      button.setAttribute("aria-pressed", "false");
+    }
+    function start() {
+      if (line) { map.removeLayer(line); line = null; }
+      measureLayer.clearLayers().addTo(map);
+      points = [];
+      active = true;
+      map.on("click", onClick);
+      map.getContainer().classList.add("hp-measuring");
+      button.setAttribute("aria-pressed", "true");
+      readout.textContent = msg.measure_hint;
+      readout.hidden = false;
+    }
+    var button = el("a", { href: "#", role: "button", class: "hp-measure-button", title: msg.measure,
+                           "aria-label": msg.measure, "aria-pressed": "false", text: "↔" });
+    control.onAdd = function () {
+      readout = el("div", { class: "hp-measure-readout", role: "status" });
+      readout.hidden = true;
+      var box = el("div", { class: "leaflet-bar hp-measure" }, [button, readout]);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.on(button, "click", function (event) {
+        L.DomEvent.preventDefault(event);
+        if (active) stop(); else start();
+      });
+      return box;
+    };
+    return control;
+  }
+
+  // ---------------------------------------------------------------- start
+  map.createPane("hp-zones").style.zIndex = 350;
+  if (!isNaN(state.lat) && !isNaN(state.lon) && !isNaN(state.z)) map.setView([state.lat, state.lon], state.z);
+  if (config.offline) map.attributionControl.addAttribution(msg.offline_note);
+  L.control.scale({ imperial: false }).addTo(map);
+  measureControl().addTo(map);
+  legendControl().addTo(map);
+  applyLayerVisibility();
+  setUpSearch();
+  map.on("moveend overlayadd overlayremove", writeState);
+
+  window.HPMap = {
+    ready: loadLayers().then(function () {
+      if (state.f && !openFeature(state.f, isNaN(state.z))) { state.f = null; }
+      writeState();
+      document.body.setAttribute("data-ready", "true");
+    }).catch(function (error) {
+      document.body.setAttribute("data-ready", "error");
+      throw error;
+    }),
+    featureIds: function (layerId) {
+      return (features[layerId] || []).map(function (f) { return f.id; });
+    },
+    open: openFeature,
+    fold: fold
+  };
+})();
