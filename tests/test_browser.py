@@ -194,6 +194,8 @@ def test_the_phone_layout_works_at_360_pixels(watched):
     box = popup.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
     assert w.errors() == []
+    assert "Khu bến cảng Lạch Huyện" in popup.inner_text()  # the exact alias ranks first
+    page.wait_for_timeout(400)  # let the popup finish fading in
     page.screenshot(path=str(SCREENSHOTS / "map-phone.png"))
 
 

@@ -159,3 +159,38 @@ def test_hostile_values_are_escaped_on_the_feature_page(hostile_client):
 def test_hostile_values_in_json_variants_stay_data(hostile_client):
     data = hostile_client.get("/features/kcn-trang-due.json").get_json()
     assert data["properties"]["name_vi"] == HOSTILE_NAME
+
+
+def test_every_api_endpoint_is_in_the_readme():
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    app = create_app({"DATA_DIR": str(DATA_DIR), "OFFLINE": True, "TESTING": True})
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api") and rule.rule not in ("/api/",):
+            documented = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{" + _camel(m.group(1)) + "}", rule.rule)
+            assert f"`GET {documented}`" in readme, documented
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@pytest.mark.parametrize("url", [
+    '/?lat="><script>alert(1)</script>&z=<img src=x onerror=alert(1)>',
+    "/features/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "/features/kcn-trang-due?lang=%3Cscript%3E",
+    "/features/" + "x" * 5000,
+    "/map/setup-%3Cb%3E.js",
+    "/features/..%2F..%2Fetc%2Fpasswd",
+])  # fmt: skip
+def test_hostile_urls_get_escaped_4xx_or_inert_pages(client, url):
+    response = client.get(url)
+    body = response.get_data(as_text=True)
+    assert response.status_code < 500
+    assert "<script>alert(1)" not in body and "<img src=x" not in body and "<b>" not in body
+    if url.startswith("/?"):
+        assert response.status_code == 200
+    else:
+        assert 400 <= response.status_code < 500

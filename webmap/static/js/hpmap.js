@@ -238,8 +238,10 @@
       style: function (feature) { return styleFor(cfg, feature.properties); },
       onEachFeature: function (feature, layer) {
         layer.bindTooltip(function () { return tooltipNode(feature); }, { sticky: true });
-        layer.bindPopup(function () { return popupNode(cfg, feature); },
-                        { maxWidth: 300, autoPanPaddingTopLeft: [50, 16], autoPanPaddingBottomRight: [16, 16] });
+        layer.bindPopup(function () { return popupNode(cfg, feature); }, {
+          maxWidth: 300, maxHeight: Math.max(220, map.getSize().y - 110),
+          autoPanPaddingTopLeft: [50, 16], autoPanPaddingBottomRight: [16, 16]
+        });
         layer.on("add", function () {
           var path = layer.getElement && layer.getElement();
           if (path) { path.setAttribute("data-feature-id", feature.id); path.setAttribute("data-layer", cfg.id); }
@@ -316,17 +318,18 @@
     var text = [p.name_vi, p.name_en, p.id].concat(p.aliases || []).join(" ");
     var order = ["industrial-parks", "ports", "airports", "industrial-clusters", "economic-zones"].indexOf(cfg.id);
     searchIndex.push({ id: feature.id, name: nameOf(p), layer: cfg.title, status: p.status, folded: fold(text),
-                       order: order });
+                       aliases: (p.aliases || []).map(fold), order: order });
   }
 
   function search(query) {
     var folded = fold(query);
     var tokens = folded.split(" ").filter(Boolean);
     if (!tokens.length) return [];
-    function rank(item) {  // names that start with the query first, then names containing it, then aliases
+    function rank(item) {  // an exact name or alias first, then names starting with the query, then the rest
       var name = fold(item.name);
       var where = name.indexOf(folded);
-      return (where === 0 ? 0 : where > 0 ? 1 : 2) * 100 + item.order;
+      var exact = name === folded || item.aliases.indexOf(folded) >= 0;
+      return (exact ? 0 : where === 0 ? 1 : where > 0 ? 2 : 3) * 100 + item.order;
     }
     return searchIndex.filter(function (item) {
       return tokens.every(function (token) { return item.folded.indexOf(token) >= 0; });
