@@ -221,3 +221,32 @@ def test_hostile_values_never_run_in_popups_tooltips_search_or_pages(watched, ho
     assert w.page.query_selector("main img, main svg[onload], a[href^='javascript:']") is None
     assert w.page.evaluate("window.__pwned") is None
     assert w.dialogs == []
+
+
+def test_map_controls_are_all_there_and_measurement_works(watched):
+    w = watched()
+    page = w.open("/?lang=en&lat=20.80&lon=106.80&z=12")
+    for selector in (".leaflet-control-zoom-fullscreen", ".leaflet-control-locate", ".leaflet-control-minimap",
+                     ".leaflet-control-scale", ".leaflet-control-layers"):  # fmt: skip
+        assert page.query_selector(selector), selector
+    groups = page.eval_on_selector_all(".leaflet-control-layers-group-name", "ns => ns.map(n => n.textContent.trim())")
+    assert groups == ["Economic zones", "Industry", "Transport"]
+    page.click(".hp-measure-button")
+    size = page.evaluate("[map_hpmap.getSize().x, map_hpmap.getSize().y]")
+    box = page.locator(".folium-map").bounding_box()
+    start = (box["x"] + size[0] * 0.4, box["y"] + size[1] * 0.5)
+    end = (box["x"] + size[0] * 0.6, box["y"] + size[1] * 0.5)
+    page.mouse.click(*start)
+    page.wait_for_timeout(400)  # two quick clicks would be a double-click (zoom)
+    page.mouse.click(*end)
+    expected_km = page.evaluate(
+        "([a, b]) => map_hpmap.distance(map_hpmap.containerPointToLatLng(a),"
+        " map_hpmap.containerPointToLatLng(b)) / 1000",
+        [[size[0] * 0.4, size[1] * 0.5], [size[0] * 0.6, size[1] * 0.5]],
+    )
+    readout = page.inner_text(".hp-measure-readout")
+    assert readout.startswith("Total: ") and readout.endswith(" km")
+    assert float(readout.removeprefix("Total: ").removesuffix(" km").replace(",", "")) == pytest.approx(
+        expected_km, abs=0.01
+    )
+    assert w.errors() == []
