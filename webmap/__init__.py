@@ -35,12 +35,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 86400)  # static URLs carry a version
     app.extensions["hpmap.dataset"] = build_dataset(app.config["DATA_DIR"])
 
-    from webmap import api, errors, pages, security, templating
+    from webmap import api, coverage_api, errors, pages, security, sites_api, templating
 
     app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"])
     templating.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_blueprint(sites_api.bp, url_prefix="/api")
+    app.register_blueprint(coverage_api.bp, url_prefix="/api")
     errors.register(app)
     security.register(app)
     return app

@@ -11,6 +11,7 @@ from __future__ import annotations
 from geo.catalog import STATUSES
 from geo.models import Dataset, LayerSpec
 from geo.query import filter_vocabulary, queryables
+from webmap import coverage_openapi, sites_openapi
 from webmap.params import CRS84, DEFAULT_LIMIT, FORMATS, LANGUAGES, MAX_LIMIT
 
 OPENAPI_VERSION = "3.0.3"
@@ -41,8 +42,17 @@ def build_document(data: Dataset, server_url: str) -> dict:
             {"name": PAGES, "description": "HTML pages and the files they use"},
             {"name": API, "description": "Layers as OGC API – Features collections, in GeoJSON (CRS84)"},
         ],
-        "paths": {**_page_paths(), **_api_paths(specs, api_url=f"{server_url}/api")},
-        "components": {"schemas": SCHEMAS, "parameters": _parameters(specs), "responses": RESPONSES},
+        "paths": {
+            **_page_paths(),
+            **_api_paths(specs, api_url=f"{server_url}/api"),
+            **sites_openapi.paths(),
+            **coverage_openapi.paths(),
+        },
+        "components": {
+            "schemas": {**SCHEMAS, **sites_openapi.SCHEMAS, **coverage_openapi.SCHEMAS},
+            "parameters": _parameters(specs),
+            "responses": RESPONSES,
+        },
     }
 
 
