@@ -97,13 +97,17 @@ def great_circle_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float
 def add_free_land(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Add ``free_ha`` = leasable area × (1 − occupancy), where both are known.
 
-    ``free_ha_as_of`` is the older of the two figures' dates: the estimate is no newer than that.
+    A park reported 100 % occupied has no free land whatever its leasable area, so it gets 0 even
+    when the leasable area is unknown. ``free_ha_as_of`` is the older of the dates used.
     """
     out = gdf.copy()
-    free = out["leasable_ha"] * (1 - out["occupancy_pct"] / 100)
+    full = out["occupancy_pct"] == 100
+    free = (out["leasable_ha"] * (1 - out["occupancy_pct"] / 100)).where(~full, 0.0)
     out["free_ha"] = pd.to_numeric(free, errors="coerce").round(2)
     out["free_ha_as_of"] = [
-        min(a, b) if pd.notna(value) else None
-        for value, a, b in zip(out["free_ha"], out["leasable_ha_as_of"], out["occupancy_pct_as_of"], strict=True)
+        None if pd.isna(value) else occupied if is_full or leasable is None else min(leasable, occupied)
+        for value, is_full, leasable, occupied in zip(
+            out["free_ha"], full, out["leasable_ha_as_of"], out["occupancy_pct_as_of"], strict=True
+        )
     ]
     return out

@@ -189,3 +189,14 @@ def test_straddling_park_overlap_area(tiny):
 def test_status_edit_flows_through(tiny_dir):
     edit_csv(tiny_dir / "industrial-parks.csv", set_row("kcn-outside", status="proposed"))
     assert build_dataset(tiny_dir).layer("industrial-parks").gdf.loc["kcn-outside", "status"] == "proposed"
+
+
+def test_a_full_park_has_no_free_land_even_without_a_leasable_area(tiny_dir):
+    edit_csv(tiny_dir / "figures.csv", lambda rows: rows + [dict(rows[0], feature_id="kcn-overlap",
+             field="occupancy_pct", value="100", as_of="2024-09", shown="yes", note="")])  # fmt: skip
+
+    parks = build_dataset(tiny_dir).layer("industrial-parks").gdf
+
+    assert parks.loc["kcn-overlap", "free_ha"] == 0.0
+    assert parks.loc["kcn-overlap", "free_ha_as_of"] == "2024-09"
+    assert pd.isna(parks.loc["kcn-straddle", "free_ha"])
