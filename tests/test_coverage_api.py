@@ -1,0 +1,449 @@
+"""GET /api/coverage and /api/quality through Flask's test client, checked against an independent computation.
+
+The independent computation reads the layers as the ``hpmap export`` command writes them and measures
+with plain geopandas and shapely (no code of geo/coverage.py), pair by pair, without a spatial index.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+from openapi_schema_validator import OAS30Validator
+
+import geopandas as gpd
+from shapely import unary_union
+from shapely.geometry import box, mapping
+
+from tests.builders import edit_csv, edit_geojson, set_row, write_dataset
+from tests.conftest import DATA_DIR
+from tests.test_api import documented_paths, resolve
+from tests.test_cli import hpmap
+from webmap import create_app
+from webmap.coverage_api import COVERAGE_EXTENSION
+
+JSON = "application/json"
+CSV = "text/csv; charset=utf-8"
+METRIC = "EPSG:32648"
+STATUS_ORDER = ("operating", "under_construction", "planned", "proposed")  # most advanced first
+TOLERANCE = 0.005  # the API and the independent computation agree to 0.5 %
+
+ZONE_EMPTY = box(106.40, 20.55, 106.45, 20.60)  # economic zone kkt-b: no park
+FTZ_SITE = box(106.61, 20.71, 106.66, 20.76)  # a free-trade-zone site inside kkt-a: not an economic zone
+PARK_PROPOSED = box(106.61, 20.71, 106.63, 20.73)  # a quarter under PARK_INSIDE (kcn-trang-due, operating)
+
+
+def add_feature(directory, layer: str, feature_id: str, shape, quality: str, **attributes: str) -> None:
+    """Append a feature to a layer: its outline to the GeoJSON, a copy of the first row, changed, to the table."""
+    feature = {
+        "type": "Feature",
+        "properties": {"id": feature_id, "geometry_quality": quality, "geometry_note": "", "geometry_sources": ""},
+        "geometry": mapping(shape),
+    }
+    edit_geojson(directory / f"{layer}.geojson", lambda document: document["features"].append(feature))
+    blank = {"aliases": "", "sectors": "", "tenants": "", "developer": "", "zone_id": "", "parent_id": ""}
+    edit_csv(directory / f"{layer}.csv", lambda rows: [*rows, {**rows[0], **blank, "id": feature_id, **attributes}])
+
+
+def add_figures(directory, *figures: tuple[str, ...]) -> None:
+    columns = ("feature_id", "field", "value", "as_of", "sources", "shown", "note")
+    edit_csv(directory / "figures.csv", lambda rows: rows + [dict(zip(columns, f, strict=True)) for f in figures])
+
+
+def write_coverage_dataset(directory):
+    """The hand-made data set, plus an empty zone, a free-trade-zone site, a proposed park, districts and figures."""
+    write_dataset(directory)
+    add_feature(directory, "economic-zones", "kkt-b", ZONE_EMPTY, "indicative", name_vi="Khu kinh tế B",
+                name_en="Economic zone B")  # fmt: skip
+    add_feature(directory, "economic-zones", "ftz-a", FTZ_SITE, "indicative", kind="free_trade_zone_site",
+                name_vi="Khu thương mại tự do A", name_en="Free trade zone A", parent_id="kkt-a")  # fmt: skip
+    add_feature(directory, "industrial-parks", "kcn-de-xuat", PARK_PROPOSED, "indicative", status="proposed",
+                name_vi="KCN Đề Xuất", name_en="IP Proposed", old_district="Kiến Thụy")  # fmt: skip
+    parks = directory / "industrial-parks.csv"
+    edit_csv(parks, set_row("kcn-trang-due", old_district="An Dương (Lê Lợi, Hồng Phong communes)",
+                            commune_2025="An Phong ward (unofficial)"))  # fmt: skip
+    edit_csv(parks, set_row("kcn-overlap", old_district="An Dương; partly Kiến An"))
+    edit_csv(parks, set_row("kcn-straddle", old_district="Kiến Thụy (Tân Trào)", commune_2025="Kiến Hưng"))
+    add_figures(
+        directory,
+        ("kcn-straddle", "area_ha", "300", "2024", "src-a", "yes", ""),  # its outline is about 460 ha
+        ("kcn-straddle", "leasable_ha", "80", "2024", "src-a", "yes", ""),
+        ("kcn-straddle", "occupancy_pct", "50", "2024", "src-a", "yes", ""),
+        ("kcn-overlap", "leasable_ha", "300", "2024", "src-a", "yes", ""),  # no occupancy: left out of it
+        ("kcn-outside", "leasable_ha", "50", "2024", "src-a", "yes", ""),
+        ("kcn-outside", "occupancy_pct", "100", "2024", "src-a", "yes", ""),
+    )
+    return directory
+
+
+@pytest.fixture(scope="module")
+def coverage_dir(tmp_path_factory):
+    return write_coverage_dataset(tmp_path_factory.mktemp("coverage") / "data")
+
+
+def new_app(data_dir):
+    return create_app({"DATA_DIR": str(data_dir), "OFFLINE": True, "TESTING": True})
+
+
+@pytest.fixture(scope="module")
+def tiny_client(coverage_dir):
+    return new_app(coverage_dir).test_client()
+
+
+@pytest.fixture(scope="module")
+def app():
+    return new_app(DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+def ok(client, url: str, content_type: str = JSON):
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.content_type == content_type
+    return response
+
+
+def by_id(items: list[dict]) -> dict[str, dict]:
+    return {item["id"]: item for item in items}
+
+
+# --- the independent computation -----------------------------------------------------------------
+
+
+def exported(layer: str, data_dir=None) -> gpd.GeoDataFrame:
+    """The layer as ``hpmap export <layer> --format geojson`` writes it, indexed by id."""
+    options = ["--data-dir", str(data_dir)] if data_dir is not None else []
+    result = hpmap("export", layer, "--format", "geojson", *options)
+    assert result.returncode == 0, result.stderr
+    features = json.loads(result.stdout)["features"]
+    return gpd.GeoDataFrame.from_features(features, crs="EPSG:4326").set_index("id")
+
+
+def independent_zones(parks: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> dict[str, dict]:
+    """Measure each economic zone's coverage with shapely alone, status by status as cumulative unions."""
+    parks = parks.to_crs(METRIC)
+    results = {}
+    for zone_id, zone in zones[zones["kind"] == "economic_zone"].to_crs(METRIC).geometry.items():
+        clipped = {park_id: shape.intersection(zone) for park_id, shape in parks.geometry.items()}
+        clipped = {park_id: shape for park_id, shape in clipped.items() if shape.area > 1}
+        by_status, union_so_far = {}, 0.0
+        for rank, status in enumerate(STATUS_ORDER):
+            kept = STATUS_ORDER[: rank + 1]
+            advanced = [shape for park_id, shape in clipped.items() if parks.at[park_id, "status"] in kept]
+            union = unary_union(advanced).area / 10_000 if advanced else 0.0
+            by_status[status], union_so_far = union - union_so_far, union
+        occupied = [(parks.at[p, "leasable_ha"], parks.at[p, "occupancy_pct"]) for p in clipped]
+        occupied = [(lease, occ) for lease, occ in occupied if pd.notna(lease) and pd.notna(occ)]
+        results[zone_id] = {
+            "outline_ha": zone.area / 10_000,
+            "covered_ha": union_so_far,
+            "by_status": by_status,
+            "parks": sorted(clipped),
+            "leasable_ha": sum(lease for lease, _ in occupied) if occupied else None,
+            "occupied_ha": sum(lease * occ / 100 for lease, occ in occupied) if occupied else None,
+        }
+    return results
+
+
+def independent_overlaps(parks: gpd.GeoDataFrame) -> dict[frozenset, float]:
+    """Every pair of parks sharing more than 0.01 ha, compared pair by pair (no spatial index)."""
+    shapes = parks.to_crs(METRIC).geometry
+    pairs = {}
+    for (a, shape_a), (b, shape_b) in itertools.combinations(shapes.items(), 2):
+        shared = shape_a.intersection(shape_b).area / 10_000
+        if shared > 0.01:
+            pairs[frozenset((a, b))] = shared
+    return pairs
+
+
+def close(actual, expected) -> bool:
+    if expected is None:
+        return actual is None
+    return actual == pytest.approx(expected, rel=TOLERANCE, abs=0.01)
+
+
+def assert_agrees(report: dict, parks: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> None:
+    expected = independent_zones(parks, zones)
+    served = by_id(report["zones"])
+    assert set(served) == set(expected)
+    for zone_id, figures in expected.items():
+        zone = served[zone_id]
+        assert zone["parks"] == figures["parks"], zone_id
+        for key in ("outline_ha", "covered_ha", "leasable_ha", "occupied_ha"):
+            assert close(zone[key], figures[key]), (zone_id, key, zone[key], figures[key])
+        for status, area in figures["by_status"].items():
+            assert close(zone["by_status"][status], area), (zone_id, status, zone["by_status"][status], area)
+        assert close(zone["covered_pct"], figures["covered_ha"] / figures["outline_ha"] * 100), zone_id
+    overlaps = {frozenset((o["a"], o["b"])): o["overlap_ha"] for o in report["overlaps"]}
+    expected_overlaps = independent_overlaps(parks)
+    assert set(overlaps) == set(expected_overlaps)
+    assert all(close(overlaps[pair], area) for pair, area in expected_overlaps.items())
+
+
+@pytest.fixture(scope="module")
+def exported_tiny(coverage_dir):
+    return exported("industrial-parks", coverage_dir), exported("economic-zones", coverage_dir)
+
+
+@pytest.fixture(scope="module")
+def exported_shipped():
+    return exported("industrial-parks", DATA_DIR), exported("economic-zones", DATA_DIR)
+
+
+def test_coverage_agrees_with_an_independent_computation_on_the_fixture(tiny_client, exported_tiny):
+    report = ok(tiny_client, "/api/coverage").get_json()
+    assert_agrees(report, *exported_tiny)
+
+
+def test_coverage_agrees_with_an_independent_computation_on_the_shipped_data(client, exported_shipped):
+    report = ok(client, "/api/coverage").get_json()
+    assert_agrees(report, *exported_shipped)
+    assert [zone["id"] for zone in report["zones"]] == ["kkt-dinh-vu-cat-hai", "kkt-ven-bien-phia-nam-hai-phong"]
+
+
+# --- what the fixture must give ------------------------------------------------------------------
+
+
+def test_fixture_zone_a_is_split_by_the_most_advanced_status(tiny_client):
+    zone = by_id(ok(tiny_client, "/api/coverage").get_json()["zones"])["kkt-a"]
+    by_status = zone["by_status"]  # every park is a 0.02° square, about 460 ha
+    assert zone["covered_ha"] == pytest.approx(by_status["operating"] * 3, rel=0.01)  # 1 + 1/2 + 3/4 + 3/4
+    assert by_status["under_construction"] == pytest.approx(by_status["operating"] / 2, rel=0.01)  # half inside
+    assert by_status["planned"] == pytest.approx(by_status["operating"] * 3 / 4, rel=0.01)  # a quarter under Tràng Duệ
+    assert by_status["proposed"] == pytest.approx(by_status["operating"] * 3 / 4, rel=0.01)  # likewise
+    assert sum(by_status.values()) == pytest.approx(zone["covered_ha"], abs=0.02)
+    assert zone["parks"] == ["kcn-de-xuat", "kcn-overlap", "kcn-straddle", "kcn-trang-due"]
+    assert zone["parks_declared"] == ["kcn-overlap", "kcn-trang-due"]
+    # Tràng Duệ 400 ha at 75 % and the straddling park 80 ha at 50 %; the overlapping park has no occupancy.
+    assert (zone["leasable_ha"], zone["occupied_ha"], zone["parks_with_occupancy"]) == (480.0, 340.0, 2)
+    assert zone["occupancy_pct"] == pytest.approx(70.83)
+
+
+def test_fixture_zone_with_no_park_and_a_site_that_is_no_zone(tiny_client):
+    report = ok(tiny_client, "/api/coverage").get_json()
+    assert [zone["id"] for zone in report["zones"]] == ["kkt-a", "kkt-b"]  # not the free-trade-zone site
+    empty = by_id(report["zones"])["kkt-b"]
+    assert (empty["covered_ha"], empty["covered_pct"], empty["parks"], empty["occupancy_pct"]) == (0.0, 0.0, [], None)
+    assert empty["outline_ha"] > 0 and empty["area_ha"] is None
+
+
+def test_fixture_places_outside_overlaps_and_mismatches(tiny_client):
+    report = ok(tiny_client, "/api/coverage").get_json()
+    assert [(d["name"], d["parks"]) for d in report["districts"]] == [
+        ("An Dương", ["kcn-overlap", "kcn-trang-due"]),
+        ("Kiến Thụy", ["kcn-de-xuat", "kcn-straddle"]),
+    ]
+    assert [(c["name"], c["parks"]) for c in report["communes"]] == [
+        ("An Phong ward", ["kcn-trang-due"]),
+        ("Kiến Hưng", ["kcn-straddle"]),
+    ]
+    assert report["outside_zones"] == [
+        {"id": "kcn-outside", "name_vi": "KCN Hải Dương", "name_en": "IP Hải Dương", "status": "operating"}
+    ]
+    overlaps = {(o["a"], o["b"]): o["share_of_smaller_pct"] for o in report["overlaps"]}
+    assert overlaps == pytest.approx(
+        {("kcn-trang-due", "kcn-overlap"): 25, ("kcn-trang-due", "kcn-de-xuat"): 25}, abs=0.5
+    )
+    assert [m["id"] for m in report["area_mismatches"]] == ["kcn-straddle"]  # 300 ha declared, about 460 drawn
+    assert report["area_mismatches"][0]["ratio"] == pytest.approx(1.53, abs=0.01)
+    totals = report["totals"]
+    assert (totals["parks"], totals["parks_with_occupancy"], totals["leasable_ha"]) == (5, 3, 530.0)
+    assert totals["union_ha"] < totals["outline_ha"]  # the overlaps count once
+    assert report["computed_in"] == "EPSG:32648"
+
+
+def test_a_data_set_with_no_economic_zone(tmp_path):
+    directory = write_dataset(tmp_path / "data")
+    (directory / "economic-zones.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    edit_csv(directory / "economic-zones.csv", lambda rows: [])
+    edit_csv(directory / "industrial-parks.csv", lambda rows: [dict(r, zone_id="") for r in rows])
+    edit_csv(directory / "figures.csv", lambda rows: [r for r in rows if r["feature_id"] != "kkt-a"])
+
+    client = new_app(directory).test_client()
+    report = ok(client, "/api/coverage").get_json()
+    assert report["zones"] == []
+    assert [park["id"] for park in report["outside_zones"]] == [
+        "kcn-trang-due", "kcn-overlap", "kcn-straddle", "kcn-outside",
+    ]  # fmt: skip
+    csv_text = ok(client, "/api/coverage?f=csv", CSV).get_data(as_text=True)
+    assert csv_text.count("\n") == 1  # the header alone
+
+
+# --- the shipped data ----------------------------------------------------------------------------
+
+
+def test_shipped_coverage_is_consistent(client, shipped):
+    report = ok(client, "/api/coverage").get_json()
+    parks = shipped.layer("industrial-parks").gdf
+    for zone in report["zones"]:
+        assert 0 < zone["covered_pct"] < 100
+        assert sum(zone["by_status"].values()) == pytest.approx(zone["covered_ha"], abs=0.05)
+        assert set(zone["parks_declared"]) <= set(zone["parks"])
+    inside = {park for zone in report["zones"] for park in zone["parks"]}
+    outside = {park["id"] for park in report["outside_zones"]}
+    assert inside | outside == set(parks.index) and not inside & outside
+    assert report["totals"]["parks"] == len(parks)
+    assert report["totals"]["declared_ha"] == pytest.approx(parks["area_ha"].sum(), abs=0.01)
+    assert report["area_mismatches"] == []  # tests/test_shipped_data.py keeps declared areas within 15 %
+
+
+# --- CSV, parameters, caching ---------------------------------------------------------------------
+
+
+def test_coverage_csv_is_the_zones_table(client):
+    response = ok(client, "/api/coverage?f=csv", CSV)
+    assert response.headers["Content-Disposition"] == 'attachment; filename="coverage.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    zones = ok(client, "/api/coverage").get_json()["zones"]
+    assert [row["id"] for row in rows] == [zone["id"] for zone in zones]
+    for row, zone in zip(rows, zones, strict=True):
+        assert float(row["covered_ha"]) == zone["covered_ha"]
+        assert [float(row[f"covered_{s}_ha"]) for s in STATUS_ORDER] == [zone["by_status"][s] for s in STATUS_ORDER]
+        assert row["parks"].split("; ") == zone["parks"]
+        assert row["name_vi"] == zone["name_vi"]
+
+
+def test_quality_csv_parses_and_matches_the_json(client):
+    response = ok(client, "/api/quality?as_of=2025-12-31&f=csv", CSV)
+    assert response.headers["Content-Disposition"] == 'attachment; filename="data-quality.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert list(rows[0]) == ["section", "layer", "id", "name_vi", "name_en", "field", "value", "as_of", "detail"]
+    counts = ok(client, "/api/quality?as_of=2025-12-31").get_json()["counts"]
+    sections = [row["section"] for row in rows]
+    assert sections.count("stale") == counts["stale"]
+    assert sections.count("approximate_geometry") == counts["approximate_geometry"]
+    assert sections.count("conflict") >= 2 * counts["conflicts"]  # one row per value, two values at least
+
+
+def test_quality_on_the_shipped_data(client, shipped):
+    report = ok(client, "/api/quality?as_of=2025-12-31").get_json()
+    parks = shipped.layer("industrial-parks").gdf
+    assert report["counts"]["parks"] == len(parks)
+    assert {row["total"] for row in report["completeness"]} == {len(parks)}
+    assert all(item["age_years"] > 2 for item in report["stale"])
+    assert ("kcn-dinh-vu-deep-c-1", "area_ha") in {(c["id"], c["field"]) for c in report["conflicts"]}
+    traced = sum((layer.gdf["geometry_quality"] == "traced").sum() for layer in shipped.layers.values())
+    assert report["counts"]["approximate_geometry"] == sum(len(layer.gdf) for layer in shipped.layers.values()) - traced
+
+
+def test_quality_defaults_to_today(client):
+    assert ok(client, "/api/quality").get_json()["reference_date"] == date.today().isoformat()
+
+
+def test_an_older_reference_date_finds_fewer_stale_figures(client):
+    early = ok(client, "/api/quality?as_of=2015-01-01").get_json()["counts"]["stale"]
+    late = ok(client, "/api/quality?as_of=2030-01-01").get_json()["counts"]["stale"]
+    assert early < late
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/api/coverage?f=geojson", "f: expected one of json, csv, got 'geojson'"),
+        ("/api/coverage?f=", "f: expected one of json, csv, got ''"),
+        ("/api/coverage?f=csv&f=json", "query parameter 'f' is given 2 times"),
+        ("/api/coverage?lang=fr", "lang: expected one of vi, en"),
+        ("/api/coverage?as_of=2025-12-31", "unknown query parameter 'as_of'"),
+        ("/api/coverage?bbox=1,2,3,4", "unknown query parameter 'bbox'; the parameters of this endpoint are: f, lang"),
+        ("/api/quality?as_of=2025-13-01", "as_of: '2025-13-01' is not a day written YYYY-MM-DD"),
+        ("/api/quality?as_of=2025-02-30", "as_of: '2025-02-30' is not a day"),
+        ("/api/quality?as_of=2025", "as_of: '2025' is not a day"),
+        ("/api/quality?as_of=", "as_of: '' is not a day"),
+        ("/api/quality?as_of=2025-01-01&as_of=2025-01-02", "query parameter 'as_of' is given 2 times"),
+        ("/api/quality?f=xlsx", "f: expected one of json, csv"),
+        ("/api/quality?lang=", "lang: expected one of vi, en, got ''"),
+        ("/api/quality?limit=10", "unknown query parameter 'limit'; the parameters of this endpoint are: as_of, f,"),
+    ],
+)  # fmt: skip
+def test_bad_parameters_are_400_json(client, url, message):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.content_type == JSON
+    body = response.get_json()
+    assert body["code"] == 400 and message in body["description"]
+
+
+@pytest.mark.parametrize("url", ["/api/coverage", "/api/quality?as_of=2025-12-31"])
+def test_lang_is_accepted_and_changes_nothing(client, url):
+    join = "&" if "?" in url else "?"
+    bodies = [ok(client, f"{url}{join}lang={lang}").get_data() for lang in ("vi", "en")]
+    assert bodies[0] == bodies[1] == ok(client, f"{url}{join}f=json").get_data()
+
+
+def test_coverage_is_computed_once_per_app_and_served_from_the_cache(coverage_dir):
+    app = new_app(coverage_dir)
+    client = app.test_client()
+    assert COVERAGE_EXTENSION not in app.extensions  # nothing computed before it is asked for
+
+    first = ok(client, "/api/coverage").get_json()
+    cached = app.extensions[COVERAGE_EXTENSION]
+    ok(client, "/api/coverage?f=csv", CSV)
+    second = ok(client, "/api/coverage?lang=en").get_json()
+
+    assert app.extensions[COVERAGE_EXTENSION] is cached  # not recomputed by the later requests
+    assert first == second == cached
+    cached["computed_in"] = "served from the cache"  # what the next response says proves where it came from
+    assert ok(client, "/api/coverage").get_json()["computed_in"] == "served from the cache"
+    assert COVERAGE_EXTENSION not in new_app(coverage_dir).extensions  # each app has its own
+
+
+@pytest.mark.parametrize("url", ["/api/coverage", "/api/coverage?f=csv", "/api/quality?as_of=2025-12-31"])
+def test_responses_are_cacheable_and_open_to_other_sites(client, url):
+    response = client.get(url)
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+# --- the OpenAPI document -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def document(client):
+    return client.get("/api/openapi.json").get_json(force=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "path", "status"),
+    [
+        ("/api/coverage", "/api/coverage", "200"),
+        ("/api/quality?as_of=2025-12-31", "/api/quality", "200"),
+        ("/api/quality?as_of=2015-06-30&lang=en", "/api/quality", "200"),
+        ("/api/coverage?f=pdf", "/api/coverage", "400"),
+        ("/api/quality?as_of=yesterday", "/api/quality", "400"),
+    ],
+)
+def test_responses_match_their_documented_schemas(client, document, url, path, status):
+    response = client.get(url)
+    assert str(response.status_code) == status
+    declared = resolve(documented_paths(document)[path]["get"]["responses"][status], document)
+    OAS30Validator(declared["content"][JSON]["schema"]).validate(response.get_json())
+
+
+def test_fixture_responses_match_their_documented_schemas(tiny_client, document):
+    """The fixture has the nulls: a zone with no park, districts with no occupancy, a zone with no declared area."""
+    for url, path in [("/api/coverage", "/api/coverage"), ("/api/quality?as_of=2025-12-31", "/api/quality")]:
+        declared = resolve(documented_paths(document)[path]["get"]["responses"]["200"], document)
+        OAS30Validator(declared["content"][JSON]["schema"]).validate(ok(tiny_client, url).get_json())
+
+
+@pytest.mark.parametrize(
+    ("path", "names"), [("/api/coverage", ["f", "lang"]), ("/api/quality", ["as_of", "f", "lang"])]
+)
+def test_parameters_and_csv_are_documented(document, path, names):
+    operation = resolve(documented_paths(document)[path]["get"], document)
+    assert [parameter["name"] for parameter in operation["parameters"]] == names
+    formats = next(p for p in operation["parameters"] if p["name"] == "f")["schema"]["enum"]
+    assert formats == ["json", "csv"]
+    assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    assert operation["responses"]["400"]["content"]["application/json"]["schema"]["required"] == ["code", "description"]
