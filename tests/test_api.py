@@ -484,9 +484,11 @@ def test_every_documented_path_is_served(app, document):
     adapter = app.url_map.bind("localhost")
     for path, item in documented_paths(document).items():
         concrete = re.sub(r"\{([^}]*)\}", lambda m: examples[m.group(1)], path)
-        endpoint, _ = adapter.match(concrete, method="GET")
-        assert endpoint != "static", path
-        assert set(item) <= {"get", "servers"}
+        methods = set(item) - {"servers"}
+        assert methods and methods <= {"get", "post"}, path
+        for method in methods:
+            endpoint, _ = adapter.match(concrete, method=method.upper())
+            assert endpoint != "static", path
 
 
 def test_documented_pages_have_their_parameters(document):

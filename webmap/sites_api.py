@@ -1,7 +1,266 @@
-"""(placeholder) The sites endpoints under /api."""
+"""The investor endpoints under /api: ``GET /api/sites`` (find and rank parks) and ``POST /api/evaluate``.
+
+The scoring and the proposal checks live in ``geo.sites`` and ``geo.proposal``; this module parses the
+request, calls them and writes JSON, CSV or GeoJSON. Every bad input raises ``InvalidQuery`` (a 400) or
+``RequestEntityTooLarge`` (a 413), which ``webmap.errors`` turns into ``{"code", "description"}``.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import csv
+import dataclasses
+import hashlib
+import io
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from shapely.geometry import mapping
+
+from geo import proposal, sites
+from geo.catalog import FORMER_PROVINCES, STATUSES
+from geo.derive import economic_zones
+from geo.errors import InvalidQuery
+from geo.export import flat_value, json_value
+from webmap import params
+from webmap.api import data_fingerprint
+from webmap.layers import dataset
 
 bp = Blueprint("sites_api", __name__)
+
+JSON, GEOJSON, CSV = "application/json", "application/geo+json", "text/csv; charset=utf-8"
+CACHE_CONTROL = "public, max-age=300"
+MAX_BODY_BYTES = 64 * 1024  # a drawn outline is a few kB; the app-wide limit is 256 KiB
+SITES_FORMATS = ("json", "csv", "geojson")
+WEIGHT_PARAMETERS = {f"w_{c.parameter}": c.key for c in sites.CRITERIA}
+DISTANCE_PARAMETERS = {f"max_km_{c.parameter}": c.key for c in sites.DISTANCES}
+SITES_PARAMETERS = (
+    "status", "min_free_ha", *DISTANCE_PARAMETERS, "sector", "in_zone", "former_province",
+    *WEIGHT_PARAMETERS, "limit", *params.COMMON_PARAMETERS,
+)  # fmt: skip
+REPEATABLE = ("status", "sector")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+_FINGERPRINT = "hpmap.sites_api.fingerprint"
+
+
+@bp.get("/sites")
+def find_sites():
+    """Industrial parks matching the filters, ranked by weighted score, as JSON, CSV or GeoJSON."""
+    format_ = _checked_format(request.args, SITES_PARAMETERS, SITES_FORMATS)
+    query = parse_site_query(request.args)
+    search = sites.find_sites(dataset().layer("industrial-parks").gdf, query)
+    if format_ == "csv":
+        headers = {"Content-Disposition": 'attachment; filename="sites.csv"'}
+        return Response(sites_csv(search, query), content_type=CSV, headers=headers)
+    body = sites_body(search, query, request.args)
+    if format_ == "geojson":
+        return _json(sites_feature_collection(search, body), GEOJSON)
+    return _json(body)
+
+
+@bp.post("/evaluate")
+def evaluate():
+    """Check a proposed site drawn as a GeoJSON polygon: area, zones, overlaps and distances."""
+    _checked_format(request.args, params.COMMON_PARAMETERS, ("json",))
+    shape = proposal.read_proposal(_bounded_body())
+    evaluation = proposal.evaluate_proposal(shape, dataset())
+    return _json(json_value(dataclasses.asdict(evaluation)))
+
+
+# --- parameters --------------------------------------------------------------------------------
+
+
+def _checked_format(args: MultiDict, allowed: tuple[str, ...], formats: tuple[str, ...]) -> str:
+    """Refuse unknown or repeated parameters and a bad ``lang``, and return the format ``f`` asks for."""
+    # params.check_parameters knows only the OGC formats (json, geojson): ``f`` is checked here.
+    others = MultiDict([(name, value) for name, value in args.items(multi=True) if name != "f"])
+    params.check_parameters(others, allowed=allowed, repeatable=REPEATABLE)
+    given = args.getlist("f")
+    if len(given) > 1:
+        raise InvalidQuery(f"query parameter 'f' is given {len(given)} times; give it once")
+    format_ = given[0] if given else "json"
+    if format_ not in formats:
+        raise InvalidQuery(f"f: expected one of {', '.join(formats)}, got '{format_}'")
+    return format_
+
+
+def parse_site_query(args: MultiDict) -> sites.SiteQuery:
+    """Return the site query of ``GET /api/sites``'s parameters, with defaults for the missing ones."""
+    weights = dict(sites.DEFAULT_WEIGHTS)
+    for name, key in WEIGHT_PARAMETERS.items():
+        if name in args:
+            weights[key] = _number(args, name, strictly_positive=False)
+    max_km = {
+        key: _number(args, name, strictly_positive=True) for name, key in DISTANCE_PARAMETERS.items() if name in args
+    }
+    return sites.SiteQuery(
+        statuses=_choices(args, "status", STATUSES),
+        min_free_ha=_number(args, "min_free_ha", strictly_positive=False) if "min_free_ha" in args else None,
+        max_km=max_km,
+        sectors=_choices(args, "sector", None),
+        in_zone=_in_zone(args.get("in_zone", "any")),
+        former_province=_choices(args, "former_province", FORMER_PROVINCES)[0] if "former_province" in args else None,
+        weights=weights,
+        limit=_limit(args.get("limit")),
+    )
+
+
+def _number(args: MultiDict, name: str, strictly_positive: bool) -> float:
+    text = args[name]
+    number = float(text) if _DECIMAL.fullmatch(text) else float("nan")
+    bound = "above 0" if strictly_positive else "of at least 0"
+    if not (number > 0 if strictly_positive else number >= 0) or number == float("inf"):
+        raise InvalidQuery(f"{name}: expected a finite decimal number {bound}, got '{text}'")
+    return number + 0.0  # -0 becomes 0
+
+
+def _choices(args: MultiDict, name: str, vocabulary: tuple[str, ...] | None) -> tuple[str, ...]:
+    values = tuple(args.getlist(name))
+    for value in values:
+        if value.strip() == "":
+            example = vocabulary[0] if vocabulary else "logistics"
+            raise InvalidQuery(f"{name}: give a value, e.g. {name}={example}")
+        if vocabulary is not None and value not in vocabulary:
+            raise InvalidQuery(f"{name}: '{value}' is not one of {', '.join(vocabulary)}")
+    return values
+
+
+def _in_zone(value: str) -> str:
+    zone_ids = tuple(economic_zones(dataset().layer("economic-zones").gdf).index)
+    if value in sites.IN_ZONE_CHOICES or value in zone_ids:
+        return value
+    choices = ", ".join(sites.IN_ZONE_CHOICES + zone_ids)
+    raise InvalidQuery(f"in_zone: expected one of {choices} (an economic zone id), got '{value}'")
+
+
+def _limit(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not _WHOLE_NUMBER.fullmatch(text) or not text.strip("0"):
+        raise InvalidQuery(f"limit: expected a whole number from 1, got '{text}'")
+    digits = text.lstrip("0")
+    return 10**9 if len(digits) > 9 else int(digits)  # far more than there are parks
+
+
+def _bounded_body() -> bytes:
+    """Return the request body, refusing one larger than ``MAX_BODY_BYTES`` before reading it when possible."""
+    too_large = RequestEntityTooLarge(
+        f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB: simplify the outline (fewer vertices)"
+    )
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise too_large
+    body = request.stream.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        raise too_large
+    return body
+
+
+# --- responses ---------------------------------------------------------------------------------
+
+
+RESULT_FIELDS = (
+    "id", "name_vi", "name_en", "status", "kind", "zone_id", "former_province", "sectors",
+    "area_ha", "occupancy_pct", "free_ha", "free_ha_as_of", "geometry_quality",
+)  # fmt: skip
+
+
+def site_record(row: pd.Series) -> dict:
+    """Return one ranked park as a JSON-safe dict (NaN becomes None): rank, attributes, score, distances."""
+    record = {"rank": int(row["rank"]), "id": str(row.name)}
+    record |= {name: json_value(row[name]) for name in RESULT_FIELDS[1:]}
+    record["score"] = json_value(row["score"])
+    record["score_breakdown"] = json_value(row["score_breakdown"])
+    record["distances_km"] = {c.key: json_value(row[c.column]) for c in sites.DISTANCES}
+    return record
+
+
+def criteria_record(weights: Mapping[str, float]) -> dict:
+    """Return every criterion with its weight and how its points are computed."""
+    return {
+        c.key: {"weight": float(weights.get(c.key, 0.0)), "points": sites.POINTS_RULES[c.key]} for c in sites.CRITERIA
+    }
+
+
+def sites_body(search: sites.SiteSearch, query: sites.SiteQuery, args: MultiDict) -> dict:
+    """Return the JSON body of ``GET /api/sites``."""
+    return {
+        "results": [site_record(row) for _, row in search.results.iterrows()],
+        "unknown": [json_value(dataclasses.asdict(site)) for site in search.unknown],
+        "matched": search.matched,
+        "criteria": criteria_record(query.weights),
+        "distance_note": sites.DISTANCE_NOTE,
+        "query": _normalised_query(query, args),
+    }
+
+
+def _normalised_query(query: sites.SiteQuery, args: MultiDict) -> dict:
+    """Return every parameter with the value used: what was given, parsed, or its default."""
+    return {
+        "status": list(query.statuses or STATUSES),
+        "min_free_ha": query.min_free_ha,
+        **{name: query.max_km.get(key) for name, key in DISTANCE_PARAMETERS.items()},
+        "sector": list(query.sectors),
+        "in_zone": query.in_zone,
+        "former_province": query.former_province,
+        **{name: query.weights[key] for name, key in WEIGHT_PARAMETERS.items()},
+        "limit": query.limit,
+        "f": args.get("f", "json"),
+        "lang": args.get("lang"),
+    }
+
+
+def sites_feature_collection(search: sites.SiteSearch, body: dict) -> dict:
+    """Return the ranked parks as a GeoJSON FeatureCollection; the rest of ``body`` rides along."""
+    features = [
+        {"type": "Feature", "id": record["id"], "geometry": mapping(geometry), "properties": record}
+        for record, geometry in zip(body["results"], search.results.geometry, strict=True)
+    ]
+    extra = {key: value for key, value in body.items() if key != "results"}
+    return {"type": "FeatureCollection", "features": features, **extra}
+
+
+CSV_LEADING_COLUMNS = ("rank", "id", "name_vi", "name_en", "status", "score")
+
+
+def sites_csv(search: sites.SiteSearch, query: sites.SiteQuery) -> str:
+    """Return the ranked parks as CSV: rank, names, score, one column per weighted criterion, free land, km."""
+    weighted = list(sites.active_weights(query.weights))
+    columns = [*CSV_LEADING_COLUMNS, *(f"score_{key}" for key in weighted), "free_ha"]
+    columns += [f"distance_km_{c.key}" for c in sites.DISTANCES]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for _, row in search.results.iterrows():
+        record = site_record(row)
+        cells = [record[name] for name in CSV_LEADING_COLUMNS]
+        cells += [record["score_breakdown"][key] for key in weighted] + [record["free_ha"]]
+        cells += list(record["distances_km"].values())
+        writer.writerow(["" if cell is None else flat_value(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+def _json(body: dict, content_type: str = JSON) -> Response:
+    text = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return Response(text, content_type=content_type)
+
+
+@bp.after_request
+def _cacheable(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"  # public open data, for web clients on any site
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
+        fingerprint = current_app.extensions.get(_FINGERPRINT)
+        if fingerprint is None:  # once per app: the data set and the code shaping the answers
+            code = b"".join(Path(m.__file__).read_bytes() for m in (sites, proposal)) + Path(__file__).read_bytes()
+            fingerprint = hashlib.sha256(data_fingerprint(dataset()).encode() + code).hexdigest()
+            current_app.extensions[_FINGERPRINT] = fingerprint
+        response.set_etag(hashlib.sha256(f"{fingerprint} {request.url}".encode()).hexdigest()[:32], weak=True)
+        response.headers["Cache-Control"] = CACHE_CONTROL
+        response.make_conditional(request)
+    return response
