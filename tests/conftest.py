@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -71,3 +73,73 @@ def live_server():
     server = LiveServer({"DATA_DIR": str(DATA_DIR), "OFFLINE": True})
     yield server
     server.stop()
+
+
+# ---------------------------------------------------------------- a real browser
+SCREENSHOTS = REPO / "docs" / "screenshots"
+CHROMIUM = os.environ.get("HPMAP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# Flags for a closed network: without them Chromium keeps trying to reach its own services.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-quic"]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
+        pytest.skip(f"Chromium not found at {CHROMIUM}; run `make test` to install it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page with every console message, page error, dialog and request recorded."""
+
+    def __init__(self, browser, server, **context_options):
+        self.server = server
+        self.context = browser.new_context(**context_options)
+        self.page = self.context.new_page()
+        self.console, self.requests, self.dialogs = [], [], []
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def open(self, path: str, ready: str = "true"):
+        self.page.goto(self.server.url + path)
+        self.page.wait_for_selector("body[data-ready]", timeout=20_000)
+        assert self.page.get_attribute("body", "data-ready") == ready, self.console
+        return self.page
+
+    def open_static(self, path: str):
+        """Open a page that runs no script of its own (no data-ready flag to wait for)."""
+        self.page.goto(self.server.url + path, wait_until="load")
+        return self.page
+
+    def errors(self) -> list[str]:
+        return [m for m in self.console if m.startswith(("error", "pageerror"))]
+
+    def foreign_requests(self) -> list[str]:
+        return [url for url in self.requests if not url.startswith(self.server.url) and not url.startswith("data:")]
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser, live_server):
+    pages = []
+
+    def make(server=live_server, **options):
+        page = Watched(browser, server, **options)
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.close()

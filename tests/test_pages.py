@@ -169,7 +169,8 @@ def test_every_api_endpoint_is_in_the_readme():
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api") and rule.rule not in ("/api/",):
             documented = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{" + _camel(m.group(1)) + "}", rule.rule)
-            assert f"`GET {documented}`" in readme, documented
+            method = "POST" if "POST" in rule.methods else "GET"
+            assert f"`{method} {documented}`" in readme, documented
 
 
 def _camel(name: str) -> str:
@@ -197,3 +198,38 @@ def test_hostile_urls_get_escaped_4xx_or_inert_pages(client, url):
         assert response.status_code == 200
     else:
         assert 400 <= response.status_code < 500
+
+
+def test_the_coverage_page_agrees_with_the_api_and_draws_its_charts(client):
+    report = client.get("/api/coverage").get_json()
+    page = client.get("/coverage?lang=en").get_data(as_text=True)
+    for zone in report["zones"]:
+        row = re.search(rf'<tr data-zone="{zone["id"]}">(.*?)</tr>', page, re.S).group(1)
+        assert f"{zone['covered_pct']:,.2f}".rstrip("0").rstrip(".") + " %" in row
+    chart = re.search(r'<svg class="hp-chart" id="chart-coverage".*?</svg>', page, re.S).group(0)
+    assert chart.count('class="hp-bar-operating"') == len(report["zones"])
+    occupancy = re.search(r'<svg class="hp-chart" id="chart-occupancy".*?</svg>', page, re.S).group(0)
+    assert occupancy.count('class="hp-occupancy-bar"') >= 10
+    assert 'href="/api/quality?f=csv"' in page and 'href="/api/coverage?f=csv"' in page
+    assert "Figures older than two years" in page and "Parks that overlap" in page
+
+
+def test_the_coverage_page_speaks_vietnamese(client):
+    page = client.get("/coverage?lang=vi").get_data(as_text=True)
+    assert "Độ phủ theo khu kinh tế và tình trạng" in page and "Khu kinh tế Đình Vũ – Cát Hải" in page
+
+
+def test_hostile_values_are_escaped_on_coverage_and_compare_pages(hostile_client):
+    for url in ("/coverage?lang=en", "/compare?ids=kcn-trang-due,kcn-overlap&lang=en"):
+        page = hostile_client.get(url).get_data(as_text=True)
+        assert "<script>window.__pwned" not in page and "<img src=x" not in page and "<svg onload" not in page, url
+        assert "&lt;img src=x onerror=" in page, url
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("ids=kcn-trang-due", 400), ("ids=", 400), ("", 400), ("ids=a,b,c,d,e", 400),
+    ("ids=kcn-trang-due,kcn-nowhere", 404), ("ids=kcn-trang-due,kcn-trang-due", 400),
+    ("ids=kcn-trang-due,kcn-vsip-hai-phong", 200),
+])  # fmt: skip
+def test_the_comparison_takes_two_to_four_known_parks(client, query, status):
+    assert client.get(f"/compare?{query}").status_code == status

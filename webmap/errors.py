@@ -37,10 +37,12 @@ def wants_json() -> bool:
 def _respond(status: int, error: Exception, message: str | None = None):
     if message is None:
         message = error.description if isinstance(error, HTTPException) else str(error)
+    headers = dict(error.get_headers()) if isinstance(error, HTTPException) else {}
+    headers.pop("Content-Type", None)  # ours depends on the format chosen below
     if wants_json():
-        return {"code": status, "description": message}, status
+        return {"code": status, "description": message}, status, headers
     asked = request.args.get("lang")
     lang = asked if asked in LANGUAGES else preferred_language()
     summary_key = {404: "error_404", 400: "error_400"}.get(status, "error_500" if status >= 500 else "error_400")
     page = render_template("error.html", status=status, message=message, summary=t(summary_key, lang), lang=lang)
-    return page, status, {"Content-Type": "text/html; charset=utf-8"}
+    return page, status, {**headers, "Content-Type": "text/html; charset=utf-8"}

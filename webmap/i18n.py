@@ -96,7 +96,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "attributes": {"vi": "Thuộc tính", "en": "Attributes"},
     "geometry_note": {"vi": "Cách vẽ ranh giới", "en": "How the outline was drawn"},
     "described_as_of": {"vi": "mô tả thời điểm", "en": "describes"},
-    "backs": {"vi": "dùng cho", "en": "backs"},
     "description": {"vi": "mô tả", "en": "description"},
     "error_title": {"vi": "Lỗi", "en": "Error"},
     "error_404": {"vi": "Không tìm thấy trang hoặc đối tượng này.", "en": "No such page or feature."},
@@ -107,6 +106,117 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Language '{value}' is not supported; use vi or en.",
     },
     "data_about": {"vi": "Về dữ liệu", "en": "About the data"},
+    "close": {"vi": "Đóng", "en": "Close"},
+    "find_site": {"vi": "Tìm địa điểm", "en": "Find a site"},
+    "find_site_title": {"vi": "Tìm khu công nghiệp phù hợp", "en": "Find a park that fits"},
+    "sites_status": {"vi": "Tình trạng", "en": "Status"},
+    "sites_min_free": {"vi": "Đất trống tối thiểu (ha)", "en": "Minimum free land (ha)"},
+    "sites_max_km": {"vi": "Khoảng cách tối đa (km, đường chim bay)", "en": "Maximum distance (km, straight line)"},
+    "sites_sector": {"vi": "Ngành", "en": "Sector"},
+    "sites_any": {"vi": "Bất kỳ", "en": "Any"},
+    "sites_in_zone": {"vi": "Khu kinh tế (ưu đãi)", "en": "Economic zone (incentives)"},
+    "zone_yes": {"vi": "Trong một khu kinh tế", "en": "Inside an economic zone"},
+    "zone_no": {"vi": "Ngoài khu kinh tế", "en": "Outside economic zones"},
+    "sites_province": {"vi": "Tỉnh cũ", "en": "Former province"},
+    "sites_weights": {"vi": "Trọng số xếp hạng", "en": "Ranking weights"},
+    "sites_weights_help": {
+        "vi": "0 = không tính. Điểm mỗi tiêu chí 0–100: đất trống đủ 100 ha được 100; "
+        "khoảng cách 0 km được 100, từ 60 km trở lên được 0.",
+        "en": "0 = ignored. Each criterion scores 0–100: 100 ha of free land scores 100; "
+        "0 km scores 100, 60 km or more scores 0.",
+    },
+    "sites_search": {"vi": "Tìm", "en": "Search"},
+    "sites_reset": {"vi": "Đặt lại", "en": "Reset"},
+    "sites_results": {"vi": "kết quả", "en": "results"},
+    "sites_none": {"vi": "Không có khu nào thỏa mãn mọi điều kiện.", "en": "No park meets every condition."},
+    "sites_unknown": {
+        "vi": "khu chưa đánh giá được (thiếu số liệu)",
+        "en": "parks could not be judged (missing figures)",
+    },
+    "sites_compare": {"vi": "So sánh các khu đã chọn", "en": "Compare the selected parks"},
+    "sites_compare_help": {"vi": "Chọn 2–4 khu để so sánh", "en": "Tick 2–4 parks to compare"},
+    "sites_pick": {"vi": "Chọn để so sánh", "en": "Pick to compare"},
+    "sites_need_status": {"vi": "Chọn ít nhất một tình trạng.", "en": "Tick at least one status."},
+    "export_csv": {"vi": "Tải CSV", "en": "Download CSV"},
+    "export_geojson": {"vi": "Tải GeoJSON", "en": "Download GeoJSON"},
+    "score": {"vi": "Điểm", "en": "Score"},
+    "criterion_free_land": {"vi": "Đất trống", "en": "Free land"},
+    "proposal": {"vi": "Kiểm tra đề xuất", "en": "Check a proposal"},
+    "proposal_title": {"vi": "Kiểm tra một khu đề xuất", "en": "Check a proposed site"},
+    "proposal_hint": {
+        "vi": "Bấm lên bản đồ để đặt các góc của khu đề xuất, rồi bấm Hoàn tất.",
+        "en": "Click the map to place the corners of the proposed site, then Finish.",
+    },
+    "proposal_finish": {"vi": "Hoàn tất", "en": "Finish"},
+    "proposal_clear": {"vi": "Xóa", "en": "Clear"},
+    "proposal_paste": {"vi": "Hoặc dán hình GeoJSON (kinh độ, vĩ độ)", "en": "Or paste a GeoJSON geometry (lon, lat)"},
+    "proposal_check": {"vi": "Kiểm tra", "en": "Check"},
+    "proposal_area": {"vi": "Diện tích", "en": "Area"},
+    "proposal_zone": {"vi": "Khu kinh tế", "en": "Economic zone"},
+    "proposal_outside": {"vi": "Ngoài mọi khu kinh tế", "en": "Outside every economic zone"},
+    "proposal_overlaps": {"vi": "Chồng lấn với khu/cụm hiện có", "en": "Overlaps existing parks and clusters"},
+    "proposal_no_overlap": {"vi": "Không chồng lấn khu/cụm nào", "en": "Overlaps no park or cluster"},
+    "proposal_need_points": {"vi": "Cần ít nhất 3 góc.", "en": "At least 3 corners are needed."},
+    "of_proposal": {"vi": "của khu đề xuất", "en": "of the proposal"},
+    "coverage": {"vi": "Độ phủ & chất lượng dữ liệu", "en": "Coverage & data quality"},
+    "coverage_short": {"vi": "Độ phủ", "en": "Coverage"},
+    "coverage_intro": {
+        "vi": "Các khu công nghiệp phủ bao nhiêu diện tích mỗi khu kinh tế, lấp đầy đến đâu, "
+        "chồng lấn và thiếu sót dữ liệu ở đâu.",
+        "en": "How much of each economic zone the industrial parks cover, how full they are, where they overlap, "
+        "and which figures are missing, stale or contradictory.",
+    },
+    "coverage_by_zone": {"vi": "Độ phủ theo khu kinh tế và tình trạng", "en": "Coverage by economic zone and status"},
+    "coverage_method": {
+        "vi": "Diện tích phủ = hợp các ranh giới khu công nghiệp cắt theo khu kinh tế, đo trong EPSG:32648; "
+        "phần chồng lấn chỉ tính một lần và tính cho tình trạng cao nhất. "
+        "Ranh giới hai khu kinh tế chỉ mang tính minh họa.",
+        "en": "Covered = the union of the park outlines clipped to the zone, measured in EPSG:32648; overlaps count "
+        "once, for the most advanced status. Both zones' outlines are indicative, and so are these figures.",
+    },
+    "zone": {"vi": "Khu kinh tế", "en": "Economic zone"},
+    "declared_area": {"vi": "Diện tích công bố", "en": "Declared area"},
+    "outline_area": {"vi": "Diện tích ranh giới vẽ", "en": "Outline area"},
+    "covered": {"vi": "Được phủ", "en": "Covered"},
+    "parks_count": {"vi": "Số khu", "en": "Parks"},
+    "leasable": {"vi": "Đất cho thuê", "en": "Leasable"},
+    "occupied": {"vi": "Đã lấp đầy", "en": "Occupied"},
+    "occupancy": {"vi": "Tỷ lệ lấp đầy (bình quân gia quyền)", "en": "Occupancy (weighted)"},
+    "occupancy_by_park": {"vi": "Tỷ lệ lấp đầy theo khu", "en": "Occupancy by park"},
+    "occupancy_note": {
+        "vi": "Chỉ các khu có công bố tỷ lệ lấp đầy; năm là thời điểm số liệu mô tả.",
+        "en": "Only parks whose occupancy was published; the year is the date the figure describes.",
+    },
+    "by_district": {"vi": "Theo quận/huyện cũ và xã/phường mới", "en": "By old district and new commune"},
+    "outside_zones": {"vi": "Khu công nghiệp ngoài mọi khu kinh tế", "en": "Parks outside every economic zone"},
+    "overlaps": {"vi": "Các khu chồng lấn nhau", "en": "Parks that overlap"},
+    "overlap_area": {"vi": "Diện tích chồng lấn", "en": "Overlap"},
+    "share_of_smaller": {"vi": "% của khu nhỏ hơn", "en": "% of the smaller park"},
+    "area_mismatches": {
+        "vi": "Diện tích công bố lệch ranh giới vẽ quá 15 %",
+        "en": "Declared area more than 15 % off the outline",
+    },
+    "ratio": {"vi": "Tỷ số", "en": "Ratio"},
+    "totals": {"vi": "Tổng cộng", "en": "Totals"},
+    "union_area": {"vi": "Diện tích hợp (không tính trùng)", "en": "Union area (overlaps once)"},
+    "data_quality": {"vi": "Chất lượng dữ liệu", "en": "Data quality"},
+    "quality_reference": {"vi": "Ngày tham chiếu:", "en": "Reference date:"},
+    "completeness": {
+        "vi": "Mức đầy đủ của từng thuộc tính (khu công nghiệp)",
+        "en": "Completeness of each attribute (parks)",
+    },
+    "known": {"vi": "Có dữ liệu", "en": "Known"},
+    "stale_figures": {"vi": "Số liệu cũ hơn 2 năm", "en": "Figures older than two years"},
+    "age_years": {"vi": "Tuổi (năm)", "en": "Age (years)"},
+    "conflicting_figures": {"vi": "Số liệu mâu thuẫn giữa các nguồn", "en": "Figures the sources disagree on"},
+    "approximate_geometry": {"vi": "Ranh giới gần đúng hoặc minh họa", "en": "Approximate or indicative outlines"},
+    "show_list": {"vi": "Xem danh sách", "en": "Show the list"},
+    "none": {"vi": "Không có.", "en": "None."},
+    "compare_title": {"vi": "So sánh khu công nghiệp", "en": "Compare industrial parks"},
+    "compare_need": {
+        "vi": "Cần 2 đến 4 mã khu, cách nhau bằng dấu phẩy: ?ids=mã-1,mã-2",
+        "en": "Give 2 to 4 park ids, separated by commas: ?ids=id-1,id-2",
+    },
 }
 
 STATUS_LABELS = {
@@ -179,6 +289,16 @@ def preferred_language() -> str:
 def t(key: str, lang: str) -> str:
     """Return the interface text ``key`` in ``lang``."""
     return MESSAGES[key][lang]
+
+
+ATTRIBUTE_MESSAGES = {"zone_id": "zone_declared"}  # attribute columns whose label has another message key
+
+
+def field_label(field: str, lang: str) -> str:
+    """Return the label of a figure field or an attribute column in ``lang``."""
+    if field in FIELD_LABELS:
+        return FIELD_LABELS[field][lang]
+    return t(ATTRIBUTE_MESSAGES.get(field, field), lang)
 
 
 def layer_title(name: str, lang: str) -> str:

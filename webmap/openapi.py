@@ -96,6 +96,13 @@ def _page_paths() -> dict:
         _query("f", "Id of the feature whose details open with the map", _STRING),
         _query("status", f"Statuses to show, comma-separated: {', '.join(STATUSES)}", _STRING),
         _query("layers", "Layers to show, comma-separated collection ids", _STRING),
+        _query(
+            "panel",
+            "Panel open with the map: sites (site finder) or proposal (proposal check)",
+            {"type": "string", "enum": ["sites", "proposal"]},
+        ),
+        _query("sites", "The site finder's query (the /api/sites parameters, URL-encoded); runs on opening", _STRING),
+        _query("proposal", "Corners of a proposal to check, as lon,lat;lon,lat;...", _STRING),
     ]
     return {
         "/": _get("mapPage", PAGES, "The interactive map", map_parameters, {"200": _ok("The map", HTML, _HTML_PAGE)}),
@@ -110,6 +117,16 @@ def _page_paths() -> dict:
         "/features/{featureId}.geojson": _get(
             "featureGeoJson", PAGES, "One feature as a GeoJSON Feature",
             [_FEATURE_ID], {"200": _ok("The feature", GEOJSON, _ref("schemas", "Feature")), **_PAGE_ERRORS},
+        ),
+        "/compare": _get(
+            "comparePage", PAGES, "Two to four parks side by side",
+            [_query("ids", "2 to 4 feature ids, comma-separated", _STRING), lang],
+            {"200": _ok("The comparison", HTML, _HTML_PAGE), "400": {"description": "Fewer than 2 or more than 4 ids"},
+             **_PAGE_ERRORS},
+        ),
+        "/coverage": _get(
+            "coveragePage", PAGES, "Planners' view: zone coverage, occupancy, overlaps and data quality, with charts",
+            [lang], {"200": _ok("The coverage page", HTML, _HTML_PAGE)},
         ),
         "/map/setup-{lang}.js": _get(
             "mapScript", PAGES, "The script that sets up the map in one language",

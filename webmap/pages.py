@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from geo.catalog import KEY_INFRASTRUCTURE, LAYERS
+from geo import quality
+from geo.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
 from geo.export import feature_properties, property_columns, to_geojson
+from webmap.compare_view import comparison, parse_ids
+from webmap.coverage_api import coverage_report
 from webmap.feature_view import feature_context
-from webmap.i18n import LANGUAGES, catalog, language, layer_title
+from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, catalog, field_label, language, layer_title
 from webmap.layers import dataset
 from webmap.maps import BASEMAPS, MapParts, render_parts
 
@@ -54,7 +58,34 @@ def map_page():
         "places": list(KEY_INFRASTRUCTURE),
         "labels": catalog(lang),
     }
-    return render_template("map.html", lang=lang, parts=parts, parts_version=version, config=config)
+    return render_template(
+        "map.html", lang=lang, parts=parts, parts_version=version, config=config, **_site_finder_choices(lang)
+    )
+
+
+SITE_WEIGHTS = (  # (criterion, label, default weight): the defaults the API uses too
+    ("free_land", "criterion_free_land", 0),
+    ("lach_huyen", "place_lach_huyen", 2),
+    ("nam_do_son", "place_nam_do_son", 0),
+    ("cat_bi", "place_cat_bi", 1),
+    ("tien_lang_airport", "place_tien_lang_airport", 0),
+    ("city_centre", "place_city_centre", 1),
+)
+
+
+def _site_finder_choices(lang: str) -> dict:
+    data = dataset()
+    parks = data.layer("industrial-parks").gdf
+    zones = data.layer("economic-zones").gdf
+    zones = zones[zones["kind"] == "economic_zone"]
+    return {
+        "statuses": STATUSES,
+        "status_labels": STATUS_LABELS,
+        "places": list(KEY_INFRASTRUCTURE),
+        "sectors": sorted({sector for sectors in parks["sectors"] for sector in sectors}),
+        "zones": [(zone_id, row["name_vi"] if lang == "vi" else row["name_en"]) for zone_id, row in zones.iterrows()],
+        "weights": SITE_WEIGHTS,
+    }
 
 
 @bp.get("/map/setup-<lang>.js")
@@ -86,6 +117,50 @@ def feature_page(feature_id: str):
     context["json_url"] = url_for("pages.feature_json", feature_id=feature_id)
     context["geojson_url"] = url_for("pages.feature_geojson", feature_id=feature_id)
     return render_template("feature.html", lang=lang, **context)
+
+
+@bp.get("/compare")
+def compare_page():
+    """Two to four parks side by side: every attribute, distances, sources, a small map."""
+    lang = language()
+    ids = parse_ids(request.args.get("ids"), lang)
+    found = [dataset().find_feature(feature_id) for feature_id in ids]
+    context = comparison([row for _, row in found], lang)
+    online = not current_app.config["OFFLINE"]
+    context["map_config"] = {
+        "featureUrls": [f"/api/collections/{layer.spec.name}/items/{quote(row.name)}" for layer, row in found],
+        "contextUrl": f"/api/collections/{found[0][0].spec.name}/items?limit=1000",
+        "tiles": {"url": BASEMAPS[0][1], "attribution": BASEMAPS[0][2]} if online else None,
+    }
+    return render_template("compare.html", lang=lang, **context)
+
+
+STATUS_COLOURS = {"operating": "#1e7b34", "under_construction": "#e8a33d", "planned": "#6c8fd1", "proposed": "#b8bec6"}
+
+
+@bp.get("/coverage")
+def coverage_page():
+    """The planners' page: coverage of each zone by status, occupancy, overlaps, gaps and data quality."""
+    lang = language()
+    parks = dataset().layer("industrial-parks").gdf
+    names = {fid: row["name_vi"] if lang == "vi" else row["name_en"] for fid, row in parks.iterrows()}
+    occupancy = [
+        {"id": fid, "name": names[fid], "occupancy_pct": row["occupancy_pct"], "as_of": row["occupancy_pct_as_of"]}
+        for fid, row in parks[parks["occupancy_pct"].notna()].sort_values("occupancy_pct", ascending=False).iterrows()
+    ]
+    return render_template(
+        "coverage.html",
+        lang=lang,
+        coverage=coverage_report(),
+        quality=quality.quality_report(dataset(), date.today()),
+        statuses=STATUSES,
+        status_labels=STATUS_LABELS,
+        status_colours=STATUS_COLOURS,
+        quality_labels=QUALITY_LABELS,
+        occupancy=occupancy,
+        names=names,
+        field_label=lambda field: field_label(field, lang),
+    )
 
 
 @bp.get("/features/<feature_id>.json")

@@ -1,8 +1,9 @@
-/* The small map of a feature page: the feature's outline over its neighbours, from the API. */
+/* The small map of a feature or comparison page: the features' outlines over their neighbours, from the API. */
 (function () {
   "use strict";
   var L = window.L;
   var config = JSON.parse(document.getElementById("hp-feature-config").textContent);
+  var COLOURS = ["#c0392b", "#1f6fb2", "#2b8a3e", "#8e44ad"];
   var map = L.map("hp-small-map", { scrollWheelZoom: false, attributionControl: true });
   if (config.tiles) {
     L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution, maxZoom: 19 }).addTo(map);
@@ -13,15 +14,31 @@
       return r.json();
     });
   }
-  Promise.all([load(config.featureUrl), load(config.contextUrl)]).then(function (results) {
-    var feature = results[0], context = results[1];
+  function label(text) {
+    var node = document.createElement("span");
+    node.textContent = text;
+    return node;
+  }
+  var urls = config.featureUrls || [config.featureUrl];
+  Promise.all([load(config.contextUrl)].concat(urls.map(load))).then(function (results) {
+    var context = results[0], features = results.slice(1);
+    var ids = features.map(function (f) { return f.id; });
     L.geoJSON(context, {
-      filter: function (f) { return f.id !== feature.id; },
-      style: function () { return { color: "#7b8794", weight: 1, fillOpacity: 0.08, interactive: false }; },
+      filter: function (f) { return ids.indexOf(f.id) < 0; },
+      style: function () { return { color: "#7b8794", weight: 1, fillOpacity: 0.08 }; },
       interactive: false
     }).addTo(map);
-    var outline = L.geoJSON(feature, { style: function () { return { color: "#c0392b", weight: 2.5, fillOpacity: 0.35 }; } }).addTo(map);
-    map.fitBounds(outline.getBounds(), { maxZoom: 14, padding: [20, 20] });
+    var bounds = L.latLngBounds([]);
+    features.forEach(function (feature, index) {
+      var colour = COLOURS[index % COLOURS.length];
+      var outline = L.geoJSON(feature, { style: function () { return { color: colour, weight: 2.5, fillOpacity: 0.35 }; } });
+      outline.addTo(map);
+      if (features.length > 1) {
+        outline.bindTooltip(label(String(index + 1)), { permanent: true, direction: "center", className: "hp-map-number" });
+      }
+      bounds.extend(outline.getBounds());
+    });
+    map.fitBounds(bounds, { maxZoom: 14, padding: [24, 24] });
     document.body.setAttribute("data-ready", "true");
   }).catch(function (error) {
     document.body.setAttribute("data-ready", "error");

@@ -38,6 +38,12 @@
   var entries = {};       // feature id -> {layer, feature, cfg}
   var state = readState();
   var searchIndex = [];
+  var OWN_PARAMS = ["lang", "lat", "lon", "z", "f", "status", "layers"];
+  var extraState = {};    // URL parameters owned by the panels (site finder, proposal check): kept as they are
+  new URLSearchParams(window.location.search).forEach(function (value, key) {
+    if (OWN_PARAMS.indexOf(key) < 0) extraState[key] = value;
+  });
+  var restyleHooks = [];  // functions(featureId, layer) applied after a layer is (re)drawn
 
   // ---------------------------------------------------------------- small helpers
   function el(tag, attrs, children) {
@@ -101,6 +107,7 @@
     params.set("z", String(map.getZoom()));
     if (state.f) params.set("f", state.f);
     if (state.status.size !== STATUSES.length) params.set("status", STATUSES.filter(function (s) { return state.status.has(s); }).join(","));
+    Object.keys(extraState).forEach(function (key) { params.set(key, extraState[key]); });
     var hidden = config.layers.filter(function (cfg) { return !map.hasLayer(window[cfg.groupVar]); });
     if (hidden.length) {
       params.set("layers", config.layers.filter(function (cfg) { return map.hasLayer(window[cfg.groupVar]); })
@@ -252,6 +259,7 @@
       }
     });
     group.addLayer(geo);
+    restyleHooks.forEach(function (hook) { hook(); });
     shown.forEach(function (feature) {
       var badge = qualityBadge(cfg, feature);
       if (badge) group.addLayer(badge);
@@ -525,6 +533,15 @@
       return (features[layerId] || []).map(function (f) { return f.id; });
     },
     open: openFeature,
-    fold: fold
+    fold: fold,
+    // for the panels (sites.js, proposal.js)
+    map: map, config: config, labels: labels, el: el, numberFormat: numberFormat, nameOf: nameOf,
+    featureUrl: featureUrl, styleFor: styleFor, entries: entries, safeUrl: safeUrl,
+    setState: function (key, value) {
+      if (value === null || value === undefined || value === "") delete extraState[key]; else extraState[key] = value;
+      writeState();
+    },
+    getParam: function (key) { return new URLSearchParams(window.location.search).get(key); },
+    onRedraw: function (hook) { restyleHooks.push(hook); }
   };
 })();

@@ -1,0 +1,110 @@
+"""The comparison of two to four parks, prepared for its template: one row per attribute, one column per park."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE
+from geo.errors import InvalidQuery
+from webmap.feature_view import ATTRIBUTES, attribute_rows, feature_context
+from webmap.i18n import FIELD_LABELS, t
+from webmap.templating import format_number
+
+MIN_PARKS, MAX_PARKS = 2, 4
+
+
+def parse_ids(text: str | None, lang: str) -> list[str]:
+    """Return the distinct ids of ``?ids=a,b,c``; 2 to 4 of them, else ``InvalidQuery``."""
+    ids = list(dict.fromkeys(part.strip() for part in (text or "").split(",") if part.strip()))
+    if not MIN_PARKS <= len(ids) <= MAX_PARKS:
+        raise InvalidQuery(t("compare_need", lang))
+    return ids
+
+
+def comparison(rows: list[pd.Series], lang: str) -> dict:
+    """Return the template variables: the parks' headers and the table rows."""
+    contexts = [feature_context(row, lang) for row in rows]
+    return {
+        "parks": [
+            {
+                "id": c["f"]["id"],
+                "name": c["name"],
+                "other_name": c["other_name"],
+                "kind": c["kind_label"],
+                "status": c["status_label"],
+                "status_class": c["f"]["status"],
+                "status_as_of": c["f"]["status_as_of"],
+                "quality": c["quality_label"],
+            }
+            for c in contexts
+        ],  # fmt: skip
+        "figure_rows": _figure_rows(contexts, lang),
+        "attribute_rows": _attribute_rows(contexts, lang),
+        "distance_rows": _distance_rows(contexts, lang),
+    }
+
+
+def _header(context: dict) -> dict:
+    props = context["f"]
+    return {
+        "id": props["id"],
+        "name": context["name"],
+        "other_name": context["other_name"],
+        "kind": context["kind_label"],
+        "status": context["status_label"],
+        "status_class": props["status"],
+        "status_as_of": props["status_as_of"],
+        "quality": context["quality_label"],
+    }
+
+
+def _figure_rows(contexts: list[dict], lang: str) -> list[dict]:
+    rows = []
+    for field in FIGURE_FIELDS:
+        cells = [_shown_figure(c, field) for c in contexts]
+        if field not in ("area_ha", "occupancy_pct", "leasable_ha") and all(cell is None for cell in cells):
+            continue
+        rows.append({"label": FIELD_LABELS[field][lang], "cells": cells})
+    rows.append({"label": t("free_ha", lang), "cells": [_free_land(c, lang) for c in contexts]})
+    outlines = [{"value": f"{format_number(c['f']['area_computed_ha'], lang)} ha"} for c in contexts]
+    rows.append({"label": t("area_computed_ha", lang), "cells": outlines})
+    return rows
+
+
+def _shown_figure(context: dict, field: str) -> dict | None:
+    for row in context["figure_rows"]:
+        if row["field"] == field and row["shown"] and row["value"] is not None:
+            return {
+                "value": row["value"],
+                "as_of": row["as_of"],
+                "sources": row["sources"],
+                "conflict": row["conflict"],
+            }
+    return None
+
+
+def _free_land(context: dict, lang: str) -> dict | None:
+    free = context["f"]["free_ha"]
+    if free is None:
+        return None
+    return {"value": f"{format_number(free, lang)} ha", "as_of": context["f"]["free_ha_as_of"]}
+
+
+def _attribute_rows(contexts: list[dict], lang: str) -> list[dict]:
+    per_park = [dict(attribute_rows(c["f"], lang)) for c in contexts]
+    labels = [t(key, lang) for key in ATTRIBUTES]
+    return [{"label": label, "cells": [park[label] for park in per_park]} for label in labels]
+
+
+def _distance_rows(contexts: list[dict], lang: str) -> list[dict]:
+    rows = []
+    for place in KEY_INFRASTRUCTURE:
+        cells = [c["f"].get(f"distance_km_{place}") for c in contexts]
+        known = [km for km in cells if km is not None]
+        best = min(known) if known else None
+        rows.append({
+            "label": t(f"place_{place}", lang),
+            "cells": [None if km is None else {"value": f"{format_number(km, lang)} km", "best": km == best}
+                      for km in cells],
+        })  # fmt: skip
+    return rows
