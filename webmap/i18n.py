@@ -140,6 +140,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "export_csv": {"vi": "Tải CSV", "en": "Download CSV"},
     "export_geojson": {"vi": "Tải GeoJSON", "en": "Download GeoJSON"},
     "score": {"vi": "Điểm", "en": "Score"},
+    "points": {"vi": "điểm", "en": "pts"},
     "criterion_free_land": {"vi": "Đất trống", "en": "Free land"},
     "proposal": {"vi": "Kiểm tra đề xuất", "en": "Check a proposal"},
     "proposal_title": {"vi": "Kiểm tra một khu đề xuất", "en": "Check a proposed site"},

@@ -107,7 +107,7 @@
       segment.style.width = Math.max(0, points) + "%";
       segment.style.background = CRITERION_COLOURS[criterion] || "#999";
       bar.appendChild(segment);
-      parts.push(msg[CRITERIA[criterion]] + " " + H.numberFormat.format(points));
+      parts.push(msg[CRITERIA[criterion]] + " " + H.numberFormat.format(points) + " " + msg.points);
     });
     bar.setAttribute("aria-label", parts.join(", "));
     return [bar, el("p", { class: "hp-breakdown-text", text: parts.join(" · ") })];
@@ -158,6 +158,7 @@
     document.getElementById("hp-sites-csv").setAttribute("href", "/api/sites?" + query + (query ? "&" : "") + "f=csv");
     document.getElementById("hp-sites-geojson").setAttribute("href", "/api/sites?" + query + (query ? "&" : "") + "f=geojson");
     output.hidden = false;
+    output.scrollIntoView({ block: "start" });
     updateCompare();
     highlight(body.results);
   }
