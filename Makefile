@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint system-packages clean
+.PHONY: run test lint screenshots system-packages clean
 
 run: $(STAMP)
 	$(BIN)/hpmap serve --host $(HOST) --port $(PORT)
@@ -19,6 +19,9 @@ run: $(STAMP)
 test: $(STAMP) system-packages
 	$(BIN)/ruff check geo webmap tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+screenshots: $(STAMP) system-packages
+	HPMAP_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check geo webmap tests

@@ -76,7 +76,10 @@ def live_server():
 
 
 # ---------------------------------------------------------------- a real browser
-SCREENSHOTS = REPO / "docs" / "screenshots"
+# The README's screenshots are taken by these tests; `make screenshots` refreshes docs/screenshots/,
+# an ordinary run writes to build/ so that testing leaves the work tree as it was.
+SCREENSHOTS = REPO / ("docs" if os.environ.get("HPMAP_UPDATE_SCREENSHOTS") else "build") / "screenshots"
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 CHROMIUM = os.environ.get("HPMAP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Flags for a closed network: without them Chromium keeps trying to reach its own services.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

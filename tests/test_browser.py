@@ -37,7 +37,6 @@ def test_the_map_shows_every_feature_of_every_layer(watched, shipped):
         )
         assert sorted(drawn) == sorted(layer.gdf.index), name
     assert w.errors() == [] and w.foreign_requests() == [] and w.dialogs == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "map.png"))
 
 

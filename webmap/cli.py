@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", type=Path)
     serve.add_argument("--threads", type=int, default=8)
     serve.set_defaults(run=run_serve)
+
+    from webmap import cli_db, cli_maintenance
+
+    cli_db.register(commands)
+    cli_maintenance.register(commands)
     return parser
 
 
