@@ -59,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
     stats.set_defaults(run=run_stats)
 
+    synth = commands.add_parser("synth", help="write a large synthetic data set for scale tests")
+    synth.add_argument("output", type=Path, help="directory to write (created if missing)")
+    synth.add_argument("--parks", type=int, default=20_000, help="number of synthetic park outlines")
+    synth.add_argument("--seed", type=int, default=1)
+    synth.add_argument("--data-dir", type=Path, help="the real layers to keep (default: the embedded data)")
+    synth.set_defaults(run=run_synth)
+
     serve = commands.add_parser("serve", help="serve the web map with a production WSGI server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -134,6 +141,18 @@ def run_stats(args) -> int:
     else:
         print(table.to_string(index=False))
         print("declared_ha sums the known declared areas; area_unknown counts features without one.")
+    return 0
+
+
+def run_synth(args) -> int:
+    """Write a synthetic data set: the real zones, clusters, ports, airports and ``--parks`` made-up parks."""
+    from geo.synth import write_synthetic_dataset
+
+    if args.parks < 1:
+        print("hpmap: --parks must be at least 1", file=sys.stderr)
+        return 2
+    write_synthetic_dataset(args.data_dir or default_data_dir(), args.output, args.parks, args.seed)
+    print(f"hpmap: wrote {args.parks} synthetic parks to {args.output}", file=sys.stderr)
     return 0
 
 

@@ -69,6 +69,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fullscreen": {"vi": "Toàn màn hình", "en": "Full screen"},
     "fullscreen_exit": {"vi": "Thoát toàn màn hình", "en": "Exit full screen"},
     "loading": {"vi": "Đang tải…", "en": "Loading…"},
+    "zoom_in": {"vi": "phóng to để xem", "en": "zoom in to see them"},
     "load_failed": {"vi": "Không tải được lớp", "en": "Could not load layer"},
     "kind": {"vi": "Loại", "en": "Kind"},
     "developer": {"vi": "Chủ đầu tư hạ tầng / vận hành", "en": "Developer / operator"},

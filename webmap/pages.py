@@ -20,6 +20,7 @@ from webmap.maps import BASEMAPS, MapParts, render_parts
 
 bp = Blueprint("pages", __name__)
 SCRIPT_CACHE = "public, max-age=86400"
+VIEWPORT_THRESHOLD = 2_000  # features; above it a layer is fetched by bounding box as the map moves
 
 
 def render_maps(offline: bool) -> dict[str, tuple[MapParts, str]]:
@@ -52,6 +53,9 @@ def map_page():
                 "title": layer_title(spec.name, lang),
                 "url": f"/api/collections/{spec.name}/items?limit=1000",
                 "groupVar": parts.layer_vars[spec.name],
+                "count": len(dataset().layer(spec.name).gdf),
+                # A large layer is loaded for the view only, and only from a zoom where that stays small.
+                "viewport": len(dataset().layer(spec.name).gdf) > VIEWPORT_THRESHOLD,
             }
             for spec in LAYERS
         ],

@@ -283,6 +283,7 @@
     var status = el("div", { class: "hp-loading-note", role: "status", text: msg.loading });
     map.getContainer().appendChild(status);
     return Promise.all(config.layers.map(function (cfg) {
+      if (cfg.viewport) { watchViewport(cfg); return Promise.resolve(); }
       return fetchAll(cfg.url).then(function (list) {
         features[cfg.id] = list;
         list.forEach(function (f) { indexForSearch(cfg, f); });
@@ -294,6 +295,44 @@
         throw error;
       });
     })).then(function () { status.remove(); });
+  }
+
+  // A large layer: fetch what is in view (one bounded page), from VIEWPORT_ZOOM on; say so below it.
+  var VIEWPORT_ZOOM = 12;
+  var VIEWPORT_LIMIT = 1000;
+
+  function watchViewport(cfg) {
+    var note = el("div", { class: "hp-viewport-note", role: "status" });
+    map.getContainer().appendChild(note);
+    var pending = null;
+    function refresh() {
+      if (!map.hasLayer(window[cfg.groupVar])) { note.hidden = true; return; }
+      if (map.getZoom() < VIEWPORT_ZOOM) {
+        features[cfg.id] = [];
+        renderLayer(cfg);
+        note.textContent = cfg.title + ": " + numberFormat.format(cfg.count) + " — " + msg.zoom_in;
+        note.hidden = false;
+        return;
+      }
+      var b = map.getBounds();
+      var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); });
+      var url = cfg.url.replace(/limit=\d+/, "limit=" + VIEWPORT_LIMIT) + "&bbox=" + bbox.join(",");
+      var ticket = pending = {};
+      fetch(url, { headers: { Accept: "application/geo+json" } }).then(function (r) {
+        if (!r.ok) throw new Error(r.status + " " + url);
+        return r.json();
+      }).then(function (page) {
+        if (ticket !== pending) return;  // the map has moved on
+        features[cfg.id] = page.features;
+        renderLayer(cfg);
+        var shown = page.numberReturned < page.numberMatched
+          ? numberFormat.format(page.numberReturned) + " / " + numberFormat.format(page.numberMatched) : "";
+        note.textContent = shown ? cfg.title + ": " + shown + " — " + msg.zoom_in : "";
+        note.hidden = !shown;
+      });
+    }
+    map.on("moveend overlayadd overlayremove", refresh);
+    refresh();
   }
 
   function applyLayerVisibility() {

@@ -1,0 +1,130 @@
+"""A large synthetic data set for scale tests: the real zones, clusters, ports and airports plus
+tens of thousands of made-up park and plot outlines around Hải Phòng.
+
+Every synthetic feature says it is synthetic (its id, its names, its source), so the data set can
+never be mistaken for the real one. Same seed, same files.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import random
+import shutil
+from pathlib import Path
+
+from shapely.geometry import box
+
+from geo.catalog import METRIC_CRS, REQUIRED_COLUMNS, STATUSES, WEB_CRS
+from geo.load import FIGURE_COLUMNS, SOURCE_COLUMNS
+
+SYNTH_SOURCE = "synthetic"
+PARKS = "industrial-parks"
+# The populated lowlands between Hải Dương and the coast (lon, lat): where the synthetic outlines go.
+SYNTH_BOUNDS = (106.15, 20.60, 106.95, 21.05)
+SIZE_HA = (2.0, 80.0)  # plots and small parks
+
+
+def write_synthetic_dataset(source_dir: Path, target_dir: Path, count: int, seed: int = 1) -> Path:
+    """Write ``target_dir``: ``source_dir``'s layers with ``count`` synthetic parks instead of the real ones."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for path in source_dir.iterdir():
+        if path.suffix in (".geojson", ".csv") and not path.name.startswith(PARKS):
+            shutil.copyfile(path, target_dir / path.name)
+    parks = list(synthetic_parks(count, seed))
+    _write_geometry(target_dir / f"{PARKS}.geojson", parks)
+    _write_rows(target_dir / f"{PARKS}.csv", list(REQUIRED_COLUMNS), [_attributes(p) for p in parks])
+    _keep_figures_of_other_layers(target_dir / "figures.csv", source_dir / f"{PARKS}.csv", parks)
+    _add_source(target_dir / "sources.csv", seed, count)
+    return target_dir
+
+
+def synthetic_parks(count: int, seed: int):
+    """Yield ``count`` synthetic parks: id, status, area and a lon/lat rectangle that does not overlap the others."""
+    rng = random.Random(seed)
+    lon0, lat0, lon1, lat1 = SYNTH_BOUNDS
+    columns = math.ceil(math.sqrt(count * (lon1 - lon0) / (lat1 - lat0)))
+    rows = math.ceil(count / columns)
+    cell_w, cell_h = (lon1 - lon0) / columns, (lat1 - lat0) / rows
+    metres_per_degree_lat = 110_574.0
+    metres_per_degree_lon = 111_320.0 * math.cos(math.radians((lat0 + lat1) / 2))
+    for index in range(count):
+        col, row = index % columns, index // columns
+        area_ha = rng.uniform(*SIZE_HA)
+        aspect = rng.uniform(0.6, 1.6)
+        width = min(math.sqrt(area_ha * 10_000 * aspect) / metres_per_degree_lon, cell_w * 0.9)
+        height = min(area_ha * 10_000 / (width * metres_per_degree_lon) / metres_per_degree_lat, cell_h * 0.9)
+        x = lon0 + col * cell_w + rng.uniform(0, cell_w - width)
+        y = lat0 + row * cell_h + rng.uniform(0, cell_h - height)
+        yield {
+            "id": f"synth-park-{index + 1:06d}",
+            "status": rng.choice(STATUSES),
+            "shape": box(round(x, 6), round(y, 6), round(x + width, 6), round(y + height, 6)),
+        }
+
+
+def _write_geometry(path: Path, parks: list[dict]) -> None:
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "id": p["id"],
+                "geometry_quality": "indicative",
+                "geometry_sources": SYNTH_SOURCE,
+                "geometry_note": "Synthetic outline for scale tests; not a real place.",
+            },  # fmt: skip
+            "geometry": {"type": "Polygon", "coordinates": [list(map(list, p["shape"].exterior.coords))]},
+        }
+        for p in parks
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "name": PARKS, "features": features}), encoding="utf-8")
+
+
+def _attributes(park: dict) -> dict:
+    number = int(park["id"].rsplit("-", 1)[1])
+    row = dict.fromkeys(REQUIRED_COLUMNS, "")
+    row.update({
+        "id": park["id"], "name_vi": f"Khu thử nghiệm {number}", "name_en": f"Synthetic park {number}",
+        "kind": "industrial_park", "status": park["status"], "status_as_of": "2026",
+        "former_province": "hai-phong", "sources": f"{SYNTH_SOURCE}@2026",
+    })  # fmt: skip
+    return row
+
+
+def _keep_figures_of_other_layers(figures_path: Path, real_parks_path: Path, parks: list[dict]) -> None:
+    with real_parks_path.open(encoding="utf-8", newline="") as handle:
+        real_parks = {row["id"] for row in csv.DictReader(handle)}
+    with figures_path.open(encoding="utf-8", newline="") as handle:
+        kept = [row for row in csv.DictReader(handle) if row["feature_id"] not in real_parks]
+    import geopandas as gpd
+
+    areas = gpd.GeoSeries([p["shape"] for p in parks], crs=WEB_CRS).to_crs(METRIC_CRS).area / 10_000
+    synthetic = [
+        {
+            "feature_id": p["id"],
+            "field": "area_ha",
+            "value": f"{area:.2f}",
+            "as_of": "2026",
+            "sources": SYNTH_SOURCE,
+            "shown": "yes",
+            "note": "synthetic",
+        }  # fmt: skip
+        for p, area in zip(parks, areas, strict=True)
+    ]
+    _write_rows(figures_path, FIGURE_COLUMNS, kept + synthetic)
+
+
+def _add_source(sources_path: Path, seed: int, count: int) -> None:
+    with sources_path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows.append({"id": SYNTH_SOURCE, "kind": "synthetic", "location": f"hpmap synth --parks {count} --seed {seed}",
+                 "title": "Synthetic outlines for scale tests (not real places)", "published": "2026"})  # fmt: skip
+    _write_rows(sources_path, SOURCE_COLUMNS, rows)
+
+
+def _write_rows(path: Path, columns, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns))
+        writer.writeheader()
+        writer.writerows(rows)

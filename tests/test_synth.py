@@ -1,0 +1,63 @@
+"""The synthetic data set for scale tests, and the map loading a large layer by viewport."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import inspect_dataset
+from geo.synth import synthetic_parks, write_synthetic_dataset
+from tests.conftest import DATA_DIR, LiveServer
+
+
+@pytest.fixture(scope="module")
+def synth_dir(tmp_path_factory):
+    return write_synthetic_dataset(DATA_DIR, tmp_path_factory.mktemp("synth") / "data", count=3000, seed=7)
+
+
+def test_the_synthetic_data_set_validates_and_says_it_is_synthetic(synth_dir):
+    dataset, issues = inspect_dataset(synth_dir)
+    assert dataset is not None and [i for i in issues if i.severity == "error"] == []
+    parks = dataset.layer("industrial-parks").gdf
+    assert len(parks) == 3000 and parks.index.str.startswith("synth-park-").all()
+    assert parks["name_en"].str.startswith("Synthetic park").all()
+    assert (parks["geometry_quality"] == "indicative").all()
+    assert len(dataset.layer("ports").gdf) == 15  # the real layers are kept
+    assert parks["area_computed_ha"].between(1.5, 85).all()
+
+
+def test_the_same_seed_gives_the_same_files(tmp_path):
+    first = write_synthetic_dataset(DATA_DIR, tmp_path / "a", count=200, seed=3)
+    second = write_synthetic_dataset(DATA_DIR, tmp_path / "b", count=200, seed=3)
+    for path in first.iterdir():
+        assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+
+
+def test_synthetic_outlines_do_not_overlap():
+    shapes = [p["shape"] for p in synthetic_parks(500, seed=1)]
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame(geometry=shapes)
+    left, right = frame.sindex.query(frame.geometry, predicate="overlaps")
+    assert len(left) == 0
+
+
+@pytest.mark.browser
+def test_a_large_layer_loads_by_viewport(browser, synth_dir):
+    from tests.conftest import Watched
+
+    server = LiveServer({"DATA_DIR": str(synth_dir), "OFFLINE": True})
+    try:
+        w = Watched(browser, server)
+        page = w.open("/?lang=en&lat=20.80&lon=106.55&z=10")
+        assert "Industrial parks: 3,000" in page.inner_text(".hp-viewport-note")
+        assert page.locator('path[data-layer="industrial-parks"]').count() == 0
+        page.evaluate("map_hpmap.setView([20.80, 106.55], 13)")
+        page.wait_for_function("document.querySelectorAll('path[data-layer=\"industrial-parks\"]').length > 0")
+        drawn = page.locator('path[data-layer="industrial-parks"]').count()
+        assert 0 < drawn <= 1000
+        paths = [r for r in w.requests if "/collections/industrial-parks/items" in r]
+        assert paths and all("bbox=" in r for r in paths)  # never the whole layer
+        assert w.errors() == []
+        w.close()
+    finally:
+        server.stop()
