@@ -2,22 +2,30 @@
 
 Every reader returns ``(frame, issues)``: the frame is empty (but has its columns) when
 the file could not be read, and ``issues`` says why, naming the file.
+
+The pipeline reads through a ``DataSource``: ``FileSource`` is a data directory, a
+``SourceSnapshot`` holds every frame of another source read once, and ``geo.pgstore.PgSource``
+reads the database tables that mirror the files.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
 import geopandas as gpd
 from shapely.errors import GEOSException
-from shapely.geometry import shape
+from shapely.geometry import mapping, shape
 
-from geo.catalog import WEB_CRS
-from geo.models import Issue
+from geo.catalog import LAYERS, REQUIRED_COLUMNS, WEB_CRS
+from geo.export import write_atomically
+from geo.models import Issue, LayerSpec
 
 GEOMETRY_COLUMNS = ["id", "geometry_quality", "geometry_note", "geometry_sources"]
 FIGURE_COLUMNS = ["feature_id", "field", "value", "as_of", "sources", "shown", "note"]
@@ -50,8 +58,12 @@ def read_geometry(path: Path) -> tuple[gpd.GeoDataFrame, list[Issue]]:
         if row is not None:
             rows.append(row)
             geometries.append(geometry)
-    frame = gpd.GeoDataFrame(rows, columns=GEOMETRY_COLUMNS, geometry=geometries, crs=crs)
-    return frame, issues
+    return geometry_frame(rows, geometries, crs), issues
+
+
+def geometry_frame(rows: list, geometries: list, crs: str | None = WEB_CRS) -> gpd.GeoDataFrame:
+    """Return a geometry file's frame: ``GEOMETRY_COLUMNS`` (text) from ``rows``, plus ``geometries``."""
+    return gpd.GeoDataFrame(rows, columns=GEOMETRY_COLUMNS, geometry=geometries, crs=crs)
 
 
 def _crs_of(document: dict, name: str) -> tuple[str | None, list[Issue]]:
@@ -114,9 +126,17 @@ def read_table(path: Path, columns: list[str] | tuple[str, ...]) -> tuple[pd.Dat
         return empty, [_error(path.name, None, None, "file not found")]
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         return empty, [_error(path.name, None, None, f"cannot be read as a UTF-8 CSV table ({exc})")]
+    return checked_table(table, path.name, columns)
+
+
+def checked_table(
+    table: pd.DataFrame, name: str, columns: list[str] | tuple[str, ...]
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """Return ``table`` (text cells) with its cells stripped, or an empty frame and an issue per missing column."""
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        return empty, [_error(path.name, None, c, "column missing from the header row") for c in missing]
+        empty = pd.DataFrame(columns=list(columns), dtype="string")
+        return empty, [_error(name, None, c, "column missing from the header row") for c in missing]
     return table.map(str.strip), []
 
 
@@ -128,6 +148,158 @@ def read_figures(data_dir: Path) -> tuple[pd.DataFrame, list[Issue]]:
 def read_sources(data_dir: Path) -> tuple[pd.DataFrame, list[Issue]]:
     """Read ``sources.csv``: the register of articles, web pages and map references."""
     return read_table(data_dir / "sources.csv", SOURCE_COLUMNS)
+
+
+class DataSource(Protocol):
+    """Where the pipeline reads a data set's tables from: a data directory, a database, a snapshot.
+
+    Each reader returns what the file readers above return for the same content, with issues
+    naming where the rows are (``locate`` turns a file name into that place's name).
+    """
+
+    def read_geometry(self, spec: LayerSpec) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+        """Return the rows of ``spec``'s geometry file, as ``read_geometry`` does."""
+
+    def read_attributes(self, spec: LayerSpec) -> tuple[pd.DataFrame, list[Issue]]:
+        """Return ``spec``'s attribute table, as ``read_table`` does."""
+
+    def read_figures(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Return the table of figures."""
+
+    def read_sources(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Return the register of sources."""
+
+    def locate(self, file_name: str) -> str:
+        """Return the name under which issues about ``file_name``'s rows are reported."""
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """A data directory: one GeoJSON file and one CSV table per layer, ``figures.csv``, ``sources.csv``."""
+
+    data_dir: Path
+
+    def read_geometry(self, spec: LayerSpec) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+        """Read ``<layer>.geojson``."""
+        return read_geometry(Path(self.data_dir) / spec.geometry_file)
+
+    def read_attributes(self, spec: LayerSpec) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read ``<layer>.csv``."""
+        return read_table(Path(self.data_dir) / spec.attributes_file, REQUIRED_COLUMNS)
+
+    def read_figures(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read ``figures.csv``."""
+        return read_figures(Path(self.data_dir))
+
+    def read_sources(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read ``sources.csv``, refusing a directory whose last change was interrupted."""
+        sources, issues = read_sources(Path(self.data_dir))
+        return sources, _interrupted_change(Path(self.data_dir)) + issues
+
+    def locate(self, file_name: str) -> str:
+        """Return ``file_name``: issues name the file itself."""
+        return file_name
+
+
+def _interrupted_change(data_dir: Path) -> list[Issue]:
+    from geo.journal import JOURNAL  # the maintenance commands' commit journal
+
+    if not (data_dir / JOURNAL).exists():
+        return []
+    return [
+        _error(
+            JOURNAL,
+            None,
+            None,
+            "an import or revert was interrupted while writing its files; "
+            "run `hpmap history` (it completes or undoes the change) before using this directory",
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class SourceSnapshot:
+    """Every table of a source, read once: what is validated is exactly what gets written.
+
+    ``tables`` maps a file name (``ports.geojson``, ``ports.csv``, ``figures.csv``, ...) to its
+    frame and the issues met reading it. Readers return copies, so a caller may change them.
+    """
+
+    origin: DataSource
+    tables: dict[str, tuple[pd.DataFrame, list[Issue]]] = field(default_factory=dict)
+
+    @classmethod
+    def take(cls, origin: DataSource, specs: tuple[LayerSpec, ...] = LAYERS) -> SourceSnapshot:
+        """Read every table of ``origin`` for the layers ``specs``."""
+        tables = {"sources.csv": origin.read_sources(), "figures.csv": origin.read_figures()}
+        for spec in specs:
+            tables[spec.geometry_file] = origin.read_geometry(spec)
+            tables[spec.attributes_file] = origin.read_attributes(spec)
+        return cls(origin, tables)
+
+    def read_geometry(self, spec: LayerSpec) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+        """Return the geometry rows read from the origin."""
+        return self._copy(spec.geometry_file)
+
+    def read_attributes(self, spec: LayerSpec) -> tuple[pd.DataFrame, list[Issue]]:
+        """Return the attribute table read from the origin."""
+        return self._copy(spec.attributes_file)
+
+    def read_figures(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Return the figures read from the origin."""
+        return self._copy("figures.csv")
+
+    def read_sources(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Return the sources read from the origin."""
+        return self._copy("sources.csv")
+
+    def locate(self, file_name: str) -> str:
+        """Return the origin's name for ``file_name``."""
+        return self.origin.locate(file_name)
+
+    def _copy(self, file_name: str) -> tuple[pd.DataFrame, list[Issue]]:
+        frame, issues = self.tables[file_name]
+        return frame.copy(), list(issues)
+
+
+def write_snapshot(snapshot: SourceSnapshot, directory: Path) -> list[Path]:
+    """Write every table of ``snapshot`` to ``directory`` as the file it came from, each file atomically."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_name, (frame, _) in snapshot.tables.items():
+        if file_name.endswith(".geojson"):
+            text = geojson_text(frame, file_name.removesuffix(".geojson"))
+        else:
+            text = csv_text(frame)
+        path = directory / file_name
+        data = text.encode("utf-8")
+        write_atomically(path, lambda tmp, data=data: tmp.write_bytes(data))
+        written.append(path)
+    return written
+
+
+def geojson_text(frame: gpd.GeoDataFrame, name: str) -> str:
+    """Return a geometry frame as a FeatureCollection named ``name``, laid out as the shipped files are."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {column: row[column] for column in GEOMETRY_COLUMNS},
+            "geometry": None if geometry is None else mapping(geometry),
+        }
+        for (_, row), geometry in zip(frame.iterrows(), frame.geometry, strict=True)
+    ]
+    document = {"type": "FeatureCollection", "name": name, "features": features}
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """Return a table as CSV text: header row, minimal quoting and CRLF line ends, as the shipped tables."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # the csv module's defaults: "\r\n" and QUOTE_MINIMAL
+    writer.writerow(frame.columns)
+    writer.writerows(frame.itertuples(index=False, name=None))
+    return buffer.getvalue()
 
 
 def _error(file: str, feature: str | None, field: str | None, message: str) -> Issue:

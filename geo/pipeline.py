@@ -1,46 +1,67 @@
-"""The whole pipeline: load → validate → join → derive, for every layer of a data directory."""
+"""The whole pipeline: load → validate → join → derive, for every layer of a data directory or database."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
 
 import geopandas as gpd
 
-from geo import derive, join, load, validate
-from geo.catalog import ECONOMIC_ZONE_KIND, LAYERS, REQUIRED_COLUMNS
+from geo import derive, join, validate
+from geo.catalog import ECONOMIC_ZONE_KIND, LAYERS
 from geo.errors import InvalidData
+from geo.load import DataSource, FileSource
 from geo.models import Dataset, Issue, Layer, LayerSpec
 
 
-def build_dataset(data_dir: Path | str, specs: tuple[LayerSpec, ...] = LAYERS) -> Dataset:
-    """Load, validate, join and derive every layer in ``data_dir``.
+def as_source(source: DataSource | Path | str) -> DataSource:
+    """Return ``source``, reading a path as a data directory."""
+    return FileSource(Path(source)) if isinstance(source, (str, Path)) else source
+
+
+def build_dataset(source: DataSource | Path | str, specs: tuple[LayerSpec, ...] = LAYERS) -> Dataset:
+    """Load, validate, join and derive every layer of ``source``: a data directory or a ``DataSource``.
 
     Raises
     ------
     InvalidData
         When any file has an error; ``issues`` names each file, feature and field.
     """
-    dataset, issues = inspect_dataset(data_dir, specs)
+    dataset, issues = inspect_dataset(source, specs)
     if dataset is None:
         raise InvalidData(issues)
     return dataset
 
 
-def inspect_dataset(data_dir: Path | str, specs: tuple[LayerSpec, ...] = LAYERS) -> tuple[Dataset | None, list[Issue]]:
-    """Return the dataset (None when there are errors) and every issue found, warnings included."""
-    data_dir = Path(data_dir)
-    sources, issues = load.read_sources(data_dir)
+def inspect_dataset(
+    source: DataSource | Path | str, specs: tuple[LayerSpec, ...] = LAYERS
+) -> tuple[Dataset | None, list[Issue]]:
+    """Return the dataset (None when there are errors) and every issue found, warnings included.
+
+    ``source`` is a data directory or a ``DataSource``; issues name the file (or the table
+    that mirrors it, for a database), the feature and the field.
+    """
+    source = as_source(source)
+    dataset, issues = _inspect(source, specs)
+    issues = [dataclasses.replace(issue, file=source.locate(issue.file)) for issue in issues]
+    if dataset is not None:
+        dataset = dataclasses.replace(dataset, issues=issues)
+    return dataset, issues
+
+
+def _inspect(source: DataSource, specs: tuple[LayerSpec, ...]) -> tuple[Dataset | None, list[Issue]]:
+    sources, issues = source.read_sources()
     issues += validate.validate_sources(sources)
-    figures, figure_issues = load.read_figures(data_dir)
+    figures, figure_issues = source.read_figures()
     issues += figure_issues
     source_ids = set(sources["id"])
 
     raw: dict[str, tuple[gpd.GeoDataFrame, pd.DataFrame]] = {}
     for spec in specs:
-        geometry, geometry_issues = load.read_geometry(data_dir / spec.geometry_file)
-        table, table_issues = load.read_table(data_dir / spec.attributes_file, REQUIRED_COLUMNS)
+        geometry, geometry_issues = source.read_geometry(spec)
+        table, table_issues = source.read_attributes(spec)
         issues += geometry_issues + table_issues
         issues += validate.validate_geometry(geometry, spec)
         issues += validate.validate_attributes(table, spec, source_ids)

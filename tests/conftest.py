@@ -10,10 +10,12 @@ import pytest
 
 from geo import build_dataset
 from tests.builders import write_dataset
+from tests.postgis import database_url, postgres_cluster  # noqa: F401  (fixtures: a throwaway PostGIS)
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data"
 SHARED = REPO.parent / "shared"
+os.environ.pop("HPMAP_DATABASE_URL", None)  # each test chooses its store; never a developer's database
 
 
 def pytest_report_header(config):

@@ -13,6 +13,7 @@ from openapi_spec_validator import validate as validate_openapi
 from geo.catalog import LAYERS, QUERYABLES
 from tests.builders import write_dataset
 from tests.conftest import DATA_DIR
+from tests.postgis import STORES, app_config
 from webmap import create_app
 
 JSON = "application/json"
@@ -32,9 +33,17 @@ ENDPOINTS = [
 ]
 
 
+@pytest.fixture(scope="module", params=STORES)
+def store(request):
+    """Where the items come from: the files, or PostGIS loaded from them (tests/postgis.py)."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def app():
-    return create_app({"DATA_DIR": str(DATA_DIR), "OFFLINE": True, "TESTING": True})
+def app(request, store):
+    app = create_app(app_config(request, store, DATA_DIR))
+    yield app
+    app.extensions["hpmap.store"].close()
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +52,11 @@ def client(app):
 
 
 @pytest.fixture(scope="module")
-def tiny_client(tmp_path_factory):
+def tiny_client(request, store, tmp_path_factory):
     data_dir = write_dataset(tmp_path_factory.mktemp("tiny") / "data")
-    return create_app({"DATA_DIR": str(data_dir), "OFFLINE": True, "TESTING": True}).test_client()
+    app = create_app(app_config(request, store, data_dir))
+    yield app.test_client()
+    app.extensions["hpmap.store"].close()
 
 
 @pytest.fixture(scope="module")

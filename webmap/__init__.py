@@ -9,6 +9,8 @@ from typing import Any
 from flask import Flask
 
 from geo import build_dataset
+from geo.models import Dataset
+from geo.store import FeatureStore, FileStore
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -21,11 +23,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the app: the only place that reads configuration and loads the data.
 
     Configuration comes from defaults, then the environment (``HPMAP_DATA_DIR``,
-    ``HPMAP_OFFLINE``), then ``config``. A data error stops start-up, naming the file.
+    ``HPMAP_DATABASE_URL``, ``HPMAP_OFFLINE``), then ``config``. With a ``DATABASE_URL`` the data
+    come from PostgreSQL/PostGIS (loaded by ``hpmap db load``), otherwise from ``DATA_DIR``.
+    A data error stops start-up, naming the file (or table); so does a database that cannot be
+    reached, naming it without its password.
     """
     app = Flask(__name__)
     app.config.from_mapping(
         DATA_DIR=os.environ.get("HPMAP_DATA_DIR") or str(DEFAULT_DATA_DIR),
+        DATABASE_URL=os.environ.get("HPMAP_DATABASE_URL") or None,
         OFFLINE=_env_flag("HPMAP_OFFLINE"),
         MAX_CONTENT_LENGTH=256 * 1024,
         JSON_SORT_KEYS=False,
@@ -33,7 +39,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.config["OFFLINE"] = bool(app.config["OFFLINE"])
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 86400)  # static URLs carry a version
-    app.extensions["hpmap.dataset"] = build_dataset(app.config["DATA_DIR"])
+    dataset, store = _open_data(app.config)
+    app.extensions["hpmap.dataset"] = dataset  # pages, site finder, coverage, quality, collection metadata
+    app.extensions["hpmap.store"] = store  # the API's items and item queries
 
     from webmap import api, coverage_api, errors, pages, security, sites_api, templating
 
@@ -46,3 +54,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     return app
+
+
+def _open_data(config) -> tuple[Dataset, FeatureStore]:
+    """Return the data set and the feature store: from the database when one is configured, else the files."""
+    url = config.get("DATABASE_URL")
+    if not url:
+        dataset = build_dataset(config["DATA_DIR"])
+        return dataset, FileStore(dataset)
+    from geo import pgstore  # psycopg is only needed with a database
+
+    with pgstore.connect(url) as conn:
+        dataset = pgstore.read_dataset(conn)
+    return dataset, pgstore.PostgisStore.open(url)

@@ -1,7 +1,9 @@
 """OGC API – Features (Part 1: Core, GeoJSON) over the data set's layers, with its OpenAPI document.
 
 Every layer is a collection; metadata is ``application/json``, features ``application/geo+json``.
-GET responses carry a weak ETag (data set, code and URL) and may be cached for five minutes.
+Collection metadata comes from the data set; items come from the feature store (``geo.store``:
+the files in memory, or PostGIS). GET responses carry a weak ETag (data set, code and URL) and
+may be cached for five minutes.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from geo import export, query
+from geo import export, pgstore, query, store
 from geo.errors import UnknownFeature
 from geo.export import to_geojson
 from geo.models import Dataset, Layer
-from geo.query import Page, run_query
+from geo.store import FeaturePage, FeatureStore
 from webmap import openapi, params
 from webmap.layers import dataset
 
@@ -47,7 +49,7 @@ def _fingerprint_on_registration(state) -> None:
 def data_fingerprint(data: Dataset) -> str:
     """Return a hash of every feature served and of the code that shapes the responses."""
     digest = hashlib.sha256()
-    for module in (export, query, params, openapi):
+    for module in (export, query, store, pgstore, params, openapi):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     for name, layer in data.layers.items():
@@ -111,14 +113,14 @@ def collection(collection_id: str):
 def items(collection_id: str):
     """One layer's features, filtered by bbox and properties, one page at a time."""
     layer = dataset().layer(collection_id)
-    result = run_query(layer.gdf, params.parse_items_query(request.args, layer.spec))
+    result = _store().items(collection_id, params.parse_items_query(request.args, layer.spec))
     body = {
         "type": "FeatureCollection",
         "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "numberMatched": result.number_matched,
         "numberReturned": result.number_returned,
         "links": _page_links(layer, result),
-        "features": to_geojson(result.features)["features"],
+        "features": result.features,
     }
     return _json(body, GEOJSON)
 
@@ -128,9 +130,9 @@ def feature(collection_id: str, feature_id: str):
     """One feature as GeoJSON."""
     params.check_parameters(request.args)
     layer = dataset().layer(collection_id)
-    if feature_id not in layer.gdf.index:
+    body = _store().item(collection_id, feature_id)
+    if body is None:
         raise UnknownFeature(_missing_feature_message(collection_id, feature_id))
-    body = to_geojson(layer.gdf.loc[[feature_id]])["features"][0]
     body["links"] = [
         _link("api.feature", "self", GEOJSON, "This feature", collection_id=collection_id, feature_id=feature_id),
         _link("api.collection", "collection", JSON, layer.spec.title_en, collection_id=collection_id),
@@ -143,6 +145,10 @@ def openapi_document():
     """The OpenAPI 3.0 definition of every endpoint of the app."""
     params.check_parameters(request.args)
     return _json(openapi.build_document(dataset(), server_url=request.url_root.rstrip("/")), OPENAPI)
+
+
+def _store() -> FeatureStore:
+    return current_app.extensions["hpmap.store"]
 
 
 def _missing_feature_message(collection_id: str, feature_id: str) -> str:
@@ -173,7 +179,7 @@ def _collection(layer: Layer) -> dict:
     return body
 
 
-def _page_links(layer: Layer, result: Page) -> list[dict]:
+def _page_links(layer: Layer, result: FeaturePage) -> list[dict]:
     name = layer.spec.name
     links = [
         {"href": _items_url(), "rel": "self", "type": GEOJSON, "title": "This page"},

@@ -1,0 +1,491 @@
+"""The data set in PostgreSQL/PostGIS: schema, loading, reading back, and the items queries in SQL.
+
+Everything lives in the ``hpmap`` schema, in two kinds of tables:
+
+- SOURCE tables mirror the files of a data directory, so that a dump writes them back unchanged:
+  per layer ``<layer>_geometry`` (the GeoJSON file's rows: ``id``, ``geometry_quality``,
+  ``geometry_note``, ``geometry_sources``, ``geom``) and ``<layer>_attributes`` (the CSV table, every
+  column as text, in the file's order), then ``figures`` and ``sources``. ``ord`` keeps each file's
+  row order. ``PgSource`` reads them as the pipeline's ``DataSource``.
+- SERVING tables hold what the pipeline derives from them: ``features`` (one row per feature with
+  its exported properties) and ``collections`` (each layer's properties, and which are numbers).
+  ``PostgisStore`` answers the OGC API's items queries from them in SQL.
+
+Every value travels as a statement parameter; identifiers come from the catalog, quoted by ``psycopg.sql``.
+Connections are in autocommit mode: the only transactions are the explicit ``conn.transaction()`` blocks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pandas as pd
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+import geopandas as gpd
+import shapely
+
+from geo.catalog import LAYERS, REQUIRED_COLUMNS
+from geo.errors import GeoDataError, InvalidData, InvalidQuery, UnknownLayer
+from geo.export import feature_properties, property_columns
+from geo.load import FIGURE_COLUMNS, GEOMETRY_COLUMNS, SOURCE_COLUMNS, SourceSnapshot, checked_table, geometry_frame
+from geo.models import Dataset, Issue, LayerSpec
+from geo.pipeline import build_dataset
+from geo.query import FeatureQuery, check_bbox
+from geo.store import FeaturePage
+
+SCHEMA = "hpmap"
+SRID = 4326  # EPSG:4326, longitude/latitude, as in the files
+# More decimals than a double holds: PostGIS then prints the shortest text that reads back as the same double.
+GEOJSON_DECIMALS = 20
+CONNECT_TIMEOUT_S = 10
+
+
+class DatabaseUnavailable(GeoDataError):
+    """The database cannot be reached; the message names it without its password."""
+
+
+# ---------------------------------------------------------------- connections
+
+
+def redact(url: str) -> str:
+    """Return the database URL (or ``key=value`` string) with its password replaced by ``***``.
+
+    Examples
+    --------
+    >>> redact("postgresql://hpmap:s3cret@db.example:5432/hpmap")
+    'postgresql://hpmap:***@db.example:5432/hpmap'
+    >>> redact("host=db password='a b' dbname=hpmap")
+    'host=db password=*** dbname=hpmap'
+    """
+    if "://" not in url:
+        return re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", url)
+    parts = urlsplit(url)
+    userinfo, at, hosts = parts.netloc.rpartition("@")
+    if ":" in userinfo:
+        userinfo = userinfo.split(":", 1)[0] + ":***"
+    query = re.sub(r"(^|&)(password=)[^&]*", r"\1\2***", parts.query)
+    # Not urlunsplit: it would turn "postgresql:///db" (no host: the default socket) into "postgresql:/db".
+    return f"{parts.scheme}://{userinfo}{at}{hosts}{parts.path}" + (f"?{query}" if query else "")
+
+
+def connect(url: str) -> psycopg.Connection:
+    """Open an autocommit connection to ``url``, or raise ``DatabaseUnavailable`` naming it without its password."""
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+    except psycopg.Error as exc:
+        raise DatabaseUnavailable(f"cannot connect to the database {redact(url)}: {_reason(exc)}") from None
+
+
+def _reason(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _table(name: str) -> sql.Identifier:
+    return sql.Identifier(SCHEMA, name)
+
+
+def table_of(file_name: str) -> str:
+    """Return the table that mirrors ``file_name`` (``ports.geojson`` → ``ports_geometry``).
+
+    Examples
+    --------
+    >>> table_of("industrial-parks.csv"), table_of("industrial-parks.geojson"), table_of("figures.csv")
+    ('industrial_parks_attributes', 'industrial_parks_geometry', 'figures')
+    """
+    stem, _, suffix = file_name.rpartition(".")
+    if file_name in ("figures.csv", "sources.csv"):
+        return stem
+    return f"{stem.replace('-', '_')}_{'geometry' if suffix == 'geojson' else 'attributes'}"
+
+
+def _text_columns(file_name: str) -> tuple[str, ...]:
+    return {"figures.csv": tuple(FIGURE_COLUMNS), "sources.csv": tuple(SOURCE_COLUMNS)}.get(file_name, REQUIRED_COLUMNS)
+
+
+# ---------------------------------------------------------------- schema
+
+
+def init_schema(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS) -> None:
+    """Create PostGIS where missing, the ``hpmap`` schema and every table and index; do nothing that exists."""
+    conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(SCHEMA)))
+    for spec in specs:
+        _create_geometry_table(conn, table_of(spec.geometry_file))
+        _create_text_table(conn, table_of(spec.attributes_file), REQUIRED_COLUMNS)
+    for file_name in ("figures.csv", "sources.csv"):
+        _create_text_table(conn, table_of(file_name), _text_columns(file_name))
+    features = _table("features")
+    conn.execute(
+        sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {} (collection text NOT NULL, id text NOT NULL, ord integer NOT NULL, "
+            "geom geometry(Geometry, {srid}), "
+            "properties jsonb NOT NULL, "  # filtered on
+            "properties_json json NOT NULL, "  # served: the same object, keys in export order (jsonb sorts them)
+            "PRIMARY KEY (collection, id))"
+        ).format(features, srid=sql.Literal(SRID))
+    )
+    conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS features_geom_idx ON {} USING gist (geom)").format(features))
+    conn.execute(
+        sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {} (name text PRIMARY KEY, ord integer NOT NULL, property_kinds jsonb NOT NULL)"
+        ).format(_table("collections"))
+    )
+
+
+def _create_geometry_table(conn: psycopg.Connection, table: str) -> None:
+    conn.execute(
+        sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {} (id text PRIMARY KEY, ord integer NOT NULL UNIQUE, "
+            "geometry_quality text NOT NULL, geometry_note text NOT NULL, geometry_sources text NOT NULL, "
+            "geom geometry(Geometry, {srid}))"
+        ).format(_table(table), srid=sql.Literal(SRID))
+    )
+    index = sql.Identifier(f"{table}_geom_idx")
+    conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} USING gist (geom)").format(index, _table(table)))
+
+
+def _create_text_table(conn: psycopg.Connection, table: str, columns: Iterable[str]) -> None:
+    definitions = [sql.SQL("{} text NOT NULL").format(sql.Identifier(column)) for column in columns]
+    conn.execute(
+        sql.SQL("CREATE TABLE IF NOT EXISTS {} (ord integer PRIMARY KEY, {})").format(
+            _table(table), sql.SQL(", ").join(definitions)
+        )
+    )
+
+
+# ---------------------------------------------------------------- writing
+
+
+def load_snapshot(conn: psycopg.Connection, snapshot: SourceSnapshot, dataset: Dataset) -> None:
+    """Replace every table with ``snapshot``'s and ``dataset``'s rows, in one transaction: all or nothing.
+
+    ``dataset`` must be what the pipeline built from ``snapshot`` (``hpmap db load`` validates first).
+    """
+    with conn.transaction():
+        init_schema(conn, tuple(layer.spec for layer in dataset.layers.values()))
+        for file_name, (frame, _) in snapshot.tables.items():
+            write_table(conn, file_name, frame)
+        write_features(conn, dataset)
+
+
+def write_table(conn: psycopg.Connection, file_name: str, frame: pd.DataFrame) -> None:
+    """Replace the rows of the table mirroring ``file_name`` with ``frame``'s, in their order.
+
+    A CSV table is recreated with ``frame``'s columns; a geometry table keeps its columns.
+    Call it inside a transaction, then ``publish`` to validate and serve the result.
+    """
+    table = table_of(file_name)
+    if file_name.endswith(".geojson"):
+        _write_geometry_rows(conn, file_name, table, frame)
+        return
+    if "ord" in frame.columns:
+        raise InvalidData([Issue("error", file_name, None, "ord", "column name reserved for the row order; rename it")])
+    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(_table(table)))
+    _create_text_table(conn, table, frame.columns)
+    columns = sql.SQL(", ").join(sql.Identifier(c) for c in ["ord", *frame.columns])
+    copy_rows = sql.SQL("COPY {} ({}) FROM STDIN").format(_table(table), columns)
+    with conn.cursor() as cursor, cursor.copy(copy_rows) as copy:
+        for position, row in enumerate(frame.itertuples(index=False, name=None)):
+            copy.write_row((position, *row))
+
+
+def _write_geometry_rows(conn: psycopg.Connection, file_name: str, table: str, frame: gpd.GeoDataFrame) -> None:
+    flat = [row for row in zip(frame["id"], frame.geometry, strict=True) if row[1] is not None and row[1].has_z]
+    if flat:  # the column is 2D (geometry(Geometry, 4326)); heights would be refused without a location
+        raise InvalidData(
+            [Issue("error", file_name, fid, "geometry", "3D coordinates: drop the heights") for fid, _ in flat]
+        )
+    conn.execute(sql.SQL("DELETE FROM {}").format(_table(table)))
+    rows = [
+        (position, *(row[c] for c in GEOMETRY_COLUMNS), _wkb(geometry))
+        for position, ((_, row), geometry) in enumerate(zip(frame.iterrows(), frame.geometry, strict=True))
+    ]
+    statement = sql.SQL(
+        "INSERT INTO {} (ord, id, geometry_quality, geometry_note, geometry_sources, geom) "
+        "VALUES (%s, %s, %s, %s, %s, ST_GeomFromWKB(%s, {srid}))"
+    ).format(_table(table), srid=sql.Literal(SRID))
+    with conn.cursor() as cursor:
+        cursor.executemany(statement, rows)
+
+
+def _wkb(geometry) -> bytes | None:
+    return None if geometry is None else shapely.to_wkb(geometry)
+
+
+def write_features(conn: psycopg.Connection, dataset: Dataset) -> int:
+    """Replace the serving tables with ``dataset``'s layers; return how many features were written."""
+    conn.execute(sql.SQL("DELETE FROM {}").format(_table("features")))
+    conn.execute(sql.SQL("DELETE FROM {}").format(_table("collections")))
+    insert_collection = sql.SQL("INSERT INTO {} (name, ord, property_kinds) VALUES (%s, %s, %s)")
+    insert_feature = sql.SQL(
+        "INSERT INTO {} (collection, id, ord, geom, properties, properties_json) "
+        "VALUES (%s, %s, %s, ST_GeomFromWKB(%s, {srid}), %s::jsonb, %s::json)"
+    ).format(_table("features"), srid=sql.Literal(SRID))
+    count = 0
+    for position, (name, layer) in enumerate(dataset.layers.items()):
+        columns = property_columns(layer.gdf)
+        kinds = {column: _kind(layer.gdf[column]) for column in columns}
+        conn.execute(insert_collection.format(_table("collections")), (name, position, Jsonb(kinds)))
+        rows = list(_feature_rows(name, layer.gdf, columns))
+        with conn.cursor() as cursor:
+            cursor.executemany(insert_feature, rows)
+        count += len(rows)
+    return count
+
+
+def _kind(column: pd.Series) -> str:
+    # As geo.query.matching: a numeric column compares numerically, any other by text (or list item).
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    return "number" if numeric else "text"
+
+
+def _feature_rows(name: str, gdf: gpd.GeoDataFrame, columns: list[str]) -> Iterator[tuple]:
+    # The same properties, in the same order, as geo.export.to_geojson gives the file store.
+    for position, ((feature_id, row), geometry) in enumerate(zip(gdf.iterrows(), gdf.geometry, strict=True)):
+        text = json.dumps(feature_properties(row, columns), ensure_ascii=False, allow_nan=False)
+        yield name, feature_id, position, _wkb(geometry), text, text
+
+
+def replace_rows(
+    conn: psycopg.Connection, file_name: str, rows: pd.DataFrame, key: str = "id", removed: Iterable[str] = ()
+) -> None:
+    """Put ``rows`` into ``file_name``'s table in place of the rows with the same ``key``; drop ``removed`` keys.
+
+    Replaced rows keep their place (several rows may share a key, as a feature's figures do); rows
+    with a new key go at the end. Call it inside ``conn.transaction()``, then ``publish(conn)``.
+    """
+    current, issues = PgSource(conn).read_file(file_name)
+    if any(issue.severity == "error" for issue in issues):
+        raise InvalidData(issues)
+    write_table(conn, file_name, _merged(current, rows, key, set(removed)))
+
+
+def _merged(current: pd.DataFrame, rows: pd.DataFrame, key: str, removed: set[str]) -> pd.DataFrame:
+    new_keys, placed, pieces = set(rows[key]), set(), []
+    for position, value in enumerate(current[key]):
+        if value in new_keys and value not in placed:
+            pieces.append(rows[rows[key] == value])
+            placed.add(value)
+        elif value not in new_keys and value not in removed:
+            pieces.append(current.iloc[[position]])
+    pieces.append(rows[~rows[key].isin(placed)])
+    return pd.concat(pieces, ignore_index=True)
+
+
+def publish(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS) -> Dataset:
+    """Validate the source tables as this transaction sees them and rebuild the serving tables from them.
+
+    Raises ``InvalidData`` (naming table, feature and field) when they have errors: let it roll the
+    caller's transaction back.
+    """
+    dataset = build_dataset(PgSource(conn), specs)
+    write_features(conn, dataset)
+    return dataset
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class PgSource:
+    """The source tables of a database, read as the pipeline's ``DataSource``: the frames the files give."""
+
+    conn: psycopg.Connection
+
+    def read_geometry(self, spec: LayerSpec) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+        """Read ``<layer>_geometry``."""
+        return self.read_file(spec.geometry_file)
+
+    def read_attributes(self, spec: LayerSpec) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read ``<layer>_attributes``."""
+        return self.read_file(spec.attributes_file)
+
+    def read_figures(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read ``figures``."""
+        return self.read_file("figures.csv")
+
+    def read_sources(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read ``sources``."""
+        return self.read_file("sources.csv")
+
+    def read_file(self, file_name: str) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read the table mirroring ``file_name`` as the file reader would read that file."""
+        table, geometry = table_of(file_name), file_name.endswith(".geojson")
+        exists = self.conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.{table}",)).fetchone()[0]
+        if exists is None:
+            empty = (
+                geometry_frame([], []) if geometry else pd.DataFrame(columns=_text_columns(file_name), dtype="string")
+            )
+            return empty, [Issue("error", self.locate(file_name), None, None, "no such table: run `hpmap db load`")]
+        if geometry:
+            return self._geometry(table), []
+        cursor = self.conn.execute(sql.SQL("SELECT * FROM {} ORDER BY ord").format(_table(table)))
+        names = [column.name for column in cursor.description]
+        frame = pd.DataFrame([row[1:] for row in cursor.fetchall()], columns=names[1:], dtype=str)
+        return checked_table(frame, self.locate(file_name), _text_columns(file_name))
+
+    def _geometry(self, table: str) -> gpd.GeoDataFrame:
+        statement = sql.SQL(
+            "SELECT id, geometry_quality, geometry_note, geometry_sources, ST_AsBinary(geom) FROM {} ORDER BY ord"
+        ).format(_table(table))
+        rows = self.conn.execute(statement).fetchall()
+        geometries = [None if row[4] is None else shapely.from_wkb(row[4]) for row in rows]
+        return geometry_frame([list(row[:4]) for row in rows], geometries)
+
+    def locate(self, file_name: str) -> str:
+        """Return ``table hpmap.<table>`` for a data file's name: issues name the table."""
+        if not file_name.endswith((".geojson", ".csv")):
+            return file_name
+        return f"table {SCHEMA}.{table_of(file_name)}"
+
+
+@contextmanager
+def _consistent_read(conn: psycopg.Connection) -> Iterator[None]:
+    # One snapshot for every table, even while another session loads new data.
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def read_dataset(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS) -> Dataset:
+    """Build the data set from the source tables, read in one consistent snapshot."""
+    with _consistent_read(conn):
+        return build_dataset(PgSource(conn), specs)
+
+
+def read_snapshot(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS) -> SourceSnapshot:
+    """Read every source table in one consistent snapshot (for ``hpmap db dump``)."""
+    with _consistent_read(conn):
+        return SourceSnapshot.take(PgSource(conn), specs)
+
+
+# ---------------------------------------------------------------- serving
+
+
+_FEATURE = sql.SQL(
+    "json_build_object('type', 'Feature', 'id', id, 'geometry', ST_AsGeoJSON(geom, {decimals})::json, "
+    "'properties', properties_json)"
+).format(decimals=sql.Literal(GEOJSON_DECIMALS))
+_ITEMS = sql.SQL(
+    "WITH matched AS (SELECT id, ord, geom, properties_json FROM {features} WHERE {conditions}), "
+    "page AS (SELECT * FROM matched ORDER BY ord LIMIT %s OFFSET %s) "
+    "SELECT (SELECT count(*) FROM matched), "
+    "(SELECT coalesce(json_agg({feature} ORDER BY ord), '[]'::json) FROM page)"
+)
+_ITEM = sql.SQL("SELECT {feature} FROM {features} WHERE collection = %s AND id = %s").format(
+    feature=_FEATURE, features=_table("features")
+)
+_ENVELOPE = "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))"
+_TEXT_MATCH = "(jsonb_typeof(properties -> %s) IN ('string', 'array') AND (properties -> %s) ?| %s::text[])"
+_NUMBER_MATCH = (
+    "(CASE WHEN jsonb_typeof(properties -> %s) = 'number' THEN (properties ->> %s)::float8 END) = ANY(%s::float8[])"
+)
+
+
+def items_statement(collection: str, query: FeatureQuery, kinds: dict[str, str]) -> tuple[sql.Composed, list]:
+    """Return the SQL and parameters answering ``query`` on ``collection``, whose properties are ``kinds``.
+
+    The row gives the number of matching features and the page as a JSON array of GeoJSON Features.
+    Raises ``InvalidQuery`` as ``geo.query.run_query`` does.
+    """
+    _check_paging(query)
+    conditions, params = ["collection = %s"], [collection]
+    if query.bbox is not None:
+        minx, miny, maxx, maxy = check_bbox(query.bbox)
+        # A box whose min lon exceeds its max lon crosses the antimeridian: two boxes.
+        boxes = [(minx, miny, maxx, maxy)] if minx <= maxx else [(minx, miny, 180.0, maxy), (-180.0, miny, maxx, maxy)]
+        conditions.append("(" + " OR ".join([_ENVELOPE] * len(boxes)) + ")")
+        params += [value for box in boxes for value in box]
+    for property_, values in query.filters:
+        if property_ not in kinds:
+            raise InvalidQuery(f"no property '{property_}' to filter on")
+        if kinds[property_] == "number":
+            conditions.append(_NUMBER_MATCH)
+            params += [property_, property_, [_number(property_, value) for value in values]]
+        else:
+            conditions.append(_TEXT_MATCH)
+            params += [property_, property_, list(values)]
+    where = sql.SQL(" AND ").join(sql.SQL(condition) for condition in conditions)
+    statement = _ITEMS.format(features=_table("features"), conditions=where, feature=_FEATURE)
+    return statement, [*params, query.limit, query.offset]
+
+
+def _check_paging(query: FeatureQuery) -> None:
+    for name, value, least in (("offset", query.offset, 0), ("limit", query.limit, 1)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise InvalidQuery(f"{name}: expected a whole number of at least {least}, got {value!r}")
+
+
+def _number(property_: str, text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise InvalidQuery(f"{property_}: expected a number, got '{text}'")
+    return number
+
+
+class PostgisStore:
+    """The features served from ``hpmap.features``, through a pool of connections: queries run in SQL."""
+
+    def __init__(self, pool: ConnectionPool):
+        self._pool = pool
+        with pool.connection() as conn:
+            rows = conn.execute(
+                sql.SQL("SELECT name, property_kinds FROM {} ORDER BY ord").format(_table("collections"))
+            )
+            self._kinds: dict[str, dict[str, str]] = dict(rows.fetchall())
+
+    @classmethod
+    def open(cls, url: str, max_size: int = 10) -> PostgisStore:
+        """Open a pool of connections to ``url``; raise ``DatabaseUnavailable`` when it cannot be reached."""
+        pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_size,
+            open=False,
+            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
+            check=ConnectionPool.check_connection,  # a connection dropped by a restart is replaced, not served
+            name="hpmap",
+        )
+        try:
+            pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+            return cls(pool)
+        except (PoolTimeout, psycopg.Error) as exc:
+            pool.close()
+            raise DatabaseUnavailable(f"cannot use the database {redact(url)}: {_reason(exc)}") from None
+
+    def items(self, collection: str, query: FeatureQuery) -> FeaturePage:
+        """Return the page of ``collection``'s features that ``query`` selects, counted and built in SQL."""
+        statement, params = items_statement(collection, query, self._property_kinds(collection))
+        with self._pool.connection() as conn:
+            number_matched, features = conn.execute(statement, params).fetchone()
+        return FeaturePage(features, number_matched, query.offset, query.limit)
+
+    def item(self, collection: str, feature_id: str) -> dict | None:
+        """Return the feature ``feature_id`` of ``collection``, or None."""
+        self._property_kinds(collection)
+        with self._pool.connection() as conn:
+            row = conn.execute(_ITEM, (collection, feature_id)).fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        """Close every connection of the pool."""
+        self._pool.close()
+
+    def _property_kinds(self, collection: str) -> dict[str, str]:
+        try:
+            return self._kinds[collection]
+        except KeyError:
+            raise UnknownLayer(f"no layer '{collection}'; the layers are: {', '.join(self._kinds)}") from None

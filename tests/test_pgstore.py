@@ -1,0 +1,374 @@
+"""The PostGIS store on a real throwaway PostgreSQL (tests/postgis.py): same frames, same features, safe SQL."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+from psycopg import sql
+
+from geopandas.testing import assert_geodataframe_equal
+from shapely.geometry import box
+
+from geo import inspect_dataset, pgstore
+from geo.catalog import LAYERS
+from geo.errors import InvalidData, InvalidQuery, UnknownLayer
+from geo.export import to_geojson
+from geo.load import FileSource, SourceSnapshot
+from geo.query import FeatureQuery
+from geo.store import FileStore
+from tests.builders import edit_csv, write_dataset
+from tests.conftest import DATA_DIR, LiveServer
+from tests.test_ogr import counts, ogrinfo, run_ogrinfo, source  # noqa: F401  (ogrinfo is a fixture)
+from webmap import create_app
+
+
+@pytest.fixture(scope="module")
+def shipped_url(postgres_cluster) -> str:
+    return postgres_cluster.loaded(DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def pg_store(shipped_url):
+    store = pgstore.PostgisStore.open(shipped_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def tiny_url(database_url, tmp_path) -> str:
+    """A database of its own, loaded with the hand-made data set: a test may change it."""
+    snapshot = SourceSnapshot.take(FileSource(write_dataset(tmp_path / "data")))
+    dataset, _ = inspect_dataset(snapshot)
+    with pgstore.connect(database_url) as conn:
+        pgstore.load_snapshot(conn, snapshot, dataset)
+    return database_url
+
+
+# --- the database source gives the pipeline exactly what the files give ------------------------
+
+
+def test_tables_read_back_as_the_files_read(shipped_url):
+    files = FileSource(DATA_DIR)
+    with pgstore.connect(shipped_url) as conn:
+        database = pgstore.PgSource(conn)
+        for spec in LAYERS:
+            (from_file, no_issues), (from_table, none_either) = files.read_geometry(spec), database.read_geometry(spec)
+            assert_geodataframe_equal(from_table, from_file, check_less_precise=False)
+            assert_frame_equal(database.read_attributes(spec)[0], files.read_attributes(spec)[0])
+            assert no_issues == none_either == []
+        assert_frame_equal(database.read_figures()[0], files.read_figures()[0])
+        assert_frame_equal(database.read_sources()[0], files.read_sources()[0])
+
+
+def test_the_data_set_built_from_the_database_is_the_same(shipped_url, shipped):
+    with pgstore.connect(shipped_url) as conn:
+        dataset = pgstore.read_dataset(conn)
+    assert list(dataset.layers) == list(shipped.layers)
+    for name, layer in shipped.layers.items():
+        assert to_geojson(dataset.layer(name).gdf) == to_geojson(layer.gdf)
+    assert_frame_equal(dataset.sources, shipped.sources)
+    assert [str(issue) for issue in dataset.issues] == [str(issue) for issue in shipped.issues]
+
+
+def test_errors_in_the_tables_name_table_feature_and_field(tiny_url):
+    with pgstore.connect(tiny_url) as conn:
+        conn.execute("UPDATE hpmap.industrial_parks_attributes SET status = 'closed' WHERE id = 'kcn-overlap'")
+        conn.execute("DROP TABLE hpmap.figures")
+        dataset, issues = inspect_dataset(pgstore.PgSource(conn))
+    assert dataset is None
+    errors = [(i.file, i.feature, i.field) for i in issues if i.severity == "error"]
+    assert ("table hpmap.industrial_parks_attributes", "kcn-overlap", "status") in errors
+    assert ("table hpmap.figures", None, None) in errors
+
+
+def test_the_app_refuses_to_start_on_bad_tables(tiny_url):
+    with pgstore.connect(tiny_url) as conn:
+        conn.execute("UPDATE hpmap.ports_geometry SET geometry_quality = 'exact'")
+    with pytest.raises(InvalidData, match="table hpmap.ports_geometry, feature 'port-lach-huyen', field 'geometry_q"):
+        create_app({"DATABASE_URL": tiny_url})
+
+
+def test_an_unreachable_database_is_named_without_its_password(postgres_cluster):
+    url = f"postgresql://hpmap:s3cret-pw@127.0.0.1:{postgres_cluster.port}/nowhere"
+    with pytest.raises(pgstore.DatabaseUnavailable) as caught:
+        create_app({"DATABASE_URL": url})
+    message = str(caught.value)
+    assert f"cannot connect to the database postgresql://hpmap:***@127.0.0.1:{postgres_cluster.port}/nowhere" in message
+    assert "s3cret-pw" not in message
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://u:p%40ss@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://u@h:5432/db", "postgresql://u@h:5432/db"),
+        ("postgresql:///db?host=/run/pg&password=x&sslmode=require", "postgresql:///db?host=/run/pg&password=***&sslmode=require"),
+        ("host=h password=secret dbname=db", "host=h password=*** dbname=db"),
+        ("host=h password = 'it\\'s a secret' dbname=db", "host=h password = *** dbname=db"),
+        ("dbname=db", "dbname=db"),
+    ],
+)  # fmt: skip
+def test_redact_hides_only_the_password(url, shown):
+    assert pgstore.redact(url) == shown
+
+
+# --- the serving table answers like the files ----------------------------------------------------
+
+QUERIES = [
+    FeatureQuery(),
+    FeatureQuery(limit=7, offset=3),
+    FeatureQuery(offset=10**18),
+    FeatureQuery(bbox=(106.5, 20.8, 106.8, 21.0)),
+    FeatureQuery(bbox=(170.0, -90.0, 106.7, 90.0)),  # across the antimeridian
+    FeatureQuery(bbox=(106.6, 20.8, 106.6, 20.8)),  # a point
+    FeatureQuery(filters=(("status", ("planned", "operating")),)),
+    FeatureQuery(filters=(("sectors", ("logistics", "electronics")), ("former_province", ("hai-phong",)))),
+    FeatureQuery(filters=(("year_established", ("1994", "2.025e3")),)),
+    FeatureQuery(filters=(("zone_spatial", ("kkt-dinh-vu-cat-hai",)),), limit=3),
+    FeatureQuery(filters=(("zone_spatial", ("",)),)),
+    FeatureQuery(filters=(("parent_id", ("port-lach-huyen",)),), bbox=(106.0, 20.0, 107.5, 21.5)),
+]
+
+
+@pytest.mark.parametrize("spec", LAYERS, ids=lambda spec: spec.name)
+@pytest.mark.parametrize("query", QUERIES, ids=range(len(QUERIES)))
+def test_postgis_pages_are_the_file_pages(shipped, pg_store, spec, query):
+    expected = FileStore(shipped).items(spec.name, query)
+    page = pg_store.items(spec.name, query)
+    assert (page.number_matched, page.offset, page.limit) == (expected.number_matched, query.offset, query.limit)
+    assert json.dumps(page.features, ensure_ascii=False) == json.dumps(expected.features, ensure_ascii=False)
+
+
+def test_every_postgis_item_is_the_file_item(shipped, pg_store):
+    files = FileStore(shipped)
+    for name, layer in shipped.layers.items():
+        for feature_id in layer.gdf.index:
+            assert json.dumps(pg_store.item(name, feature_id)) == json.dumps(files.item(name, feature_id))
+    assert pg_store.item("ports", "kcn-trang-due") is None
+
+
+@pytest.mark.parametrize(
+    ("collection", "query", "error", "message"),
+    [
+        ("ports", FeatureQuery(filters=(("colour", ("red",)),)), InvalidQuery, "no property 'colour' to filter on"),
+        ("ports", FeatureQuery(filters=(("geometry", ("x",)),)), InvalidQuery, "no property 'geometry'"),
+        ("ports", FeatureQuery(filters=(("year_established", ("nan",)),)), InvalidQuery, "a number, got 'nan'"),
+        ("ports", FeatureQuery(limit=0), InvalidQuery, "limit: expected a whole number of at least 1"),
+        ("ports", FeatureQuery(offset=-1), InvalidQuery, "offset: expected a whole number of at least 0"),
+        ("ports", FeatureQuery(bbox=(0, 10, 1, 5)), InvalidQuery, "min latitude 10.0 is above max latitude 5.0"),
+        ("harbours", FeatureQuery(), UnknownLayer, "no layer 'harbours'; the layers are: economic-zones,"),
+    ],
+)  # fmt: skip
+def test_both_stores_refuse_the_same_queries(shipped, pg_store, collection, query, error, message):
+    for store in (FileStore(shipped), pg_store):
+        with pytest.raises(error, match=message):
+            store.items(collection, query)
+
+
+def test_an_empty_layer_reads_and_answers_alike(database_url, tiny_dir):
+    (tiny_dir / "industrial-clusters.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    edit_csv(tiny_dir / "industrial-clusters.csv", lambda rows: [])
+    snapshot = SourceSnapshot.take(FileSource(tiny_dir))
+    dataset, _ = inspect_dataset(snapshot)
+    with pgstore.connect(database_url) as conn:
+        pgstore.load_snapshot(conn, snapshot, dataset)
+        from_tables = pgstore.PgSource(conn).read_file("industrial-clusters.geojson")[0]
+        attributes = pgstore.PgSource(conn).read_file("industrial-clusters.csv")[0]
+    assert_geodataframe_equal(from_tables, FileSource(tiny_dir).read_geometry(LAYERS[2])[0])
+    assert_frame_equal(attributes, FileSource(tiny_dir).read_attributes(LAYERS[2])[0])
+    store = pgstore.PostgisStore.open(database_url)
+    try:
+        for query in (FeatureQuery(), FeatureQuery(filters=(("year_established", ("1994",)), ("sectors", ("x",))))):
+            page, expected = (
+                store.items("industrial-clusters", query),
+                FileStore(dataset).items("industrial-clusters", query),
+            )
+            assert (page.features, page.number_matched) == (expected.features, expected.number_matched) == ([], 0)
+        with pytest.raises(InvalidQuery, match="expected a number"):
+            store.items("industrial-clusters", FeatureQuery(filters=(("year_established", ("x",)),)))
+    finally:
+        store.close()
+
+
+def test_the_postgis_app_serves_from_the_database(request, shipped_url):
+    app = create_app({"DATABASE_URL": shipped_url, "DATA_DIR": "/nonexistent", "TESTING": True})
+    try:
+        assert isinstance(app.extensions["hpmap.store"], pgstore.PostgisStore)
+        body = app.test_client().get("/api/collections/airports/items?limit=1").get_json()
+        assert (body["numberMatched"], body["numberReturned"]) == (2, 1)
+    finally:
+        app.extensions["hpmap.store"].close()
+
+
+# --- the spatial index ---------------------------------------------------------------------------
+
+SYNTHETIC = """
+INSERT INTO hpmap.features (collection, id, ord, geom, properties, properties_json)
+SELECT 'synthetic', 'f' || n, n,
+       ST_MakeEnvelope(100 + (n % 100) * 0.1, (n / 100) * 0.1, 100.05 + (n % 100) * 0.1, 0.05 + (n / 100) * 0.1, 4326),
+       '{}', '{}'
+FROM generate_series(0, 4999) AS n
+"""  # 5000 squares of 0.05°, on a 0.1° grid from (100, 0) to (110, 5)
+
+
+@pytest.mark.parametrize(
+    ("bbox", "matched"),
+    [((105.02, 2.02, 105.33, 2.33), 16), ((109.92, 4.92, 100.03, 4.97), 2)],  # the second crosses the antimeridian
+)
+def test_bbox_queries_use_the_gist_index(database_url, bbox, matched):
+    with pgstore.connect(database_url) as conn:
+        pgstore.init_schema(conn)
+        conn.execute(SYNTHETIC)
+        conn.execute("ANALYZE hpmap.features")
+        statement, params = pgstore.items_statement("synthetic", FeatureQuery(bbox=bbox), {})
+        plan = "\n".join(row[0] for row in conn.execute(sql.SQL("EXPLAIN ") + statement, params))
+        number_matched, features = conn.execute(statement, params).fetchone()
+    assert "Index Scan using features_geom_idx" in plan or "Bitmap Index Scan on features_geom_idx" in plan, plan
+    assert "Seq Scan" not in plan, plan
+    assert number_matched == matched and len(features) == matched
+
+
+# --- SQL injection ----------------------------------------------------------------------------
+
+INJECTIONS = [
+    "x' OR '1'='1",
+    "'; DROP TABLE hpmap.features; --",
+    '"); DELETE FROM hpmap.features; --',
+    "kcn-trang-due' OR 1=1 --",
+    "%s %(x)s {} \\",
+]
+
+
+def _counts(conn) -> tuple[int, int]:
+    features = conn.execute("SELECT count(*) FROM hpmap.features").fetchone()[0]
+    parks = conn.execute("SELECT count(*) FROM hpmap.industrial_parks_attributes").fetchone()[0]
+    return features, parks
+
+
+@pytest.mark.parametrize("attack", INJECTIONS)
+def test_injection_through_the_store_is_harmless(tiny_url, attack):
+    store = pgstore.PostgisStore.open(tiny_url)
+    try:
+        with pgstore.connect(tiny_url) as conn:
+            before = _counts(conn)
+        assert store.items("industrial-parks", FeatureQuery(filters=(("name_vi", (attack,)),))).number_matched == 0
+        assert store.items("industrial-parks", FeatureQuery(filters=(("sectors", (attack, "x")),))).features == []
+        assert store.item("industrial-parks", attack) is None
+        with pytest.raises(InvalidQuery):
+            store.items("industrial-parks", FeatureQuery(filters=((attack, ("x",)),)))
+        with pytest.raises(InvalidQuery):
+            store.items("industrial-parks", FeatureQuery(filters=(("year_established", (attack,)),)))
+        with pytest.raises(UnknownLayer):
+            store.items(attack, FeatureQuery())
+        with pgstore.connect(tiny_url) as conn:
+            assert _counts(conn) == before == (10, 4)
+    finally:
+        store.close()
+
+
+def test_injection_through_the_api_is_harmless(tiny_url):
+    app = create_app({"DATABASE_URL": tiny_url, "TESTING": True})
+    client = app.test_client()
+    try:
+        for attack in INJECTIONS:
+            body = client.get("/api/collections/industrial-parks/items", query_string={"name_vi": attack}).get_json()
+            assert body["numberMatched"] == 0
+            response = client.get("/api/collections/industrial-parks/items/" + quote(attack, safe=""))
+            assert response.status_code == 404
+        assert client.get("/api/collections/industrial-parks/items").get_json()["numberMatched"] == 4
+    finally:
+        app.extensions["hpmap.store"].close()
+
+
+# --- changing rows in a transaction (for data maintenance) ----------------------------------------
+
+
+def test_replaced_rows_are_validated_and_served_in_one_transaction(tiny_url):
+    with pgstore.connect(tiny_url) as conn:
+        parks, _ = pgstore.PgSource(conn).read_file("industrial-parks.csv")
+        changed = parks[parks["id"] == "kcn-overlap"].assign(status="operating")
+        with conn.transaction():
+            pgstore.replace_rows(conn, "industrial-parks.csv", changed)
+            pgstore.publish(conn)
+        after, _ = pgstore.PgSource(conn).read_file("industrial-parks.csv")
+        served = conn.execute("SELECT properties ->> 'status' FROM hpmap.features WHERE id = 'kcn-overlap'")
+        served = served.fetchone()[0]
+    assert list(after["id"]) == list(parks["id"])  # the row kept its place
+    assert list(after["status"]) == ["operating", "operating", "under_construction", "operating"]
+    assert served == "operating"
+
+
+def test_an_invalid_change_rolls_back(tiny_url):
+    with pgstore.connect(tiny_url) as conn:
+        parks, _ = pgstore.PgSource(conn).read_file("industrial-parks.csv")
+        before = _counts(conn)
+        broken = pd.concat([parks[parks["id"] == "kcn-overlap"].assign(status="closed"), parks.iloc[:0]])
+        with pytest.raises(InvalidData, match="table hpmap.industrial_parks_attributes, feature 'kcn-overlap'"):
+            with conn.transaction():
+                pgstore.replace_rows(conn, "industrial-parks.csv", broken, removed=["kcn-outside"])
+                pgstore.publish(conn)
+        after, _ = pgstore.PgSource(conn).read_file("industrial-parks.csv")
+        assert_frame_equal(after, parks)
+        assert _counts(conn) == before
+
+
+def test_a_replaced_outline_is_served_and_dumped(tiny_url):
+    with pgstore.connect(tiny_url) as conn:
+        outlines, _ = pgstore.PgSource(conn).read_file("industrial-parks.geojson")
+        moved = outlines[outlines["id"] == "kcn-outside"].assign(geometry=[box(106.30, 20.90, 106.33, 20.93)])
+        with conn.transaction():
+            pgstore.replace_rows(conn, "industrial-parks.geojson", moved)
+            dataset = pgstore.publish(conn)
+        after, _ = pgstore.PgSource(conn).read_file("industrial-parks.geojson")
+        served = conn.execute(
+            "SELECT ST_Equals(geom, ST_MakeEnvelope(106.30, 20.90, 106.33, 20.93, 4326)) FROM hpmap.features "
+            "WHERE id = 'kcn-outside'"
+        ).fetchone()[0]
+    assert list(after["id"]) == list(outlines["id"])
+    assert after.geometry.iloc[-1].equals(box(106.30, 20.90, 106.33, 20.93))
+    assert served is True
+    assert dataset.layer("industrial-parks").gdf.at["kcn-outside", "area_computed_ha"] > 900
+
+
+def test_removed_and_new_rows(tiny_url):
+    with pgstore.connect(tiny_url) as conn:
+        sources, _ = pgstore.PgSource(conn).read_file("sources.csv")
+        new = pd.DataFrame([["src-c", "web", "https://example.org/c", "C", ""]], columns=sources.columns, dtype=str)
+        with conn.transaction():
+            pgstore.replace_rows(conn, "sources.csv", new)
+        after, _ = pgstore.PgSource(conn).read_file("sources.csv")
+    assert list(after["id"]) == ["src-a", "src-b", "src-c"]
+
+
+# --- GDAL reads the PostGIS-backed API --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def postgis_live_server(shipped_url):
+    server = LiveServer({"DATABASE_URL": shipped_url, "OFFLINE": True})
+    yield server
+    server.stop()
+    server.app.extensions["hpmap.store"].close()
+
+
+def test_gdal_reads_the_postgis_store(ogrinfo, postgis_live_server, shipped):  # noqa: F811
+    summary = run_ogrinfo(ogrinfo, "-al", "-so", source(postgis_live_server)).stdout
+    assert counts(summary) == [len(shipped.layer(spec.name).gdf) for spec in LAYERS]
+    parks = shipped.layer("industrial-parks").gdf
+    paged = run_ogrinfo(ogrinfo, "-al", "-q", source(postgis_live_server), "industrial-parks").stdout
+    assert [line.split(" = ")[1] for line in paged.splitlines() if line.startswith("  id (String) = ")] == list(
+        parks.index
+    )
+    planned = run_ogrinfo(
+        ogrinfo, "-q", "-where", "status = 'planned'", "-spat", "106.3", "20.6", "106.9", "21.0",
+        source(postgis_live_server), "industrial-parks",
+    ).stdout  # fmt: skip
+    ids = [line.split(" = ")[1] for line in planned.splitlines() if line.startswith("  id (String) = ")]
+    expected = FileStore(shipped).items(
+        "industrial-parks", FeatureQuery(bbox=(106.3, 20.6, 106.9, 21.0), filters=(("status", ("planned",)),))
+    )
+    assert ids == [feature["id"] for feature in expected.features] != []
