@@ -478,3 +478,14 @@ def test_warns_when_declared_zone_disagrees_with_the_outline(tiny_dir):
 
 def test_valid_data_has_no_issue(tiny_dir):
     assert inspect_dataset(tiny_dir)[1] == []
+
+
+def test_a_directory_with_an_interrupted_change_is_refused(tiny_dir):
+    from geo.journal import JOURNAL
+
+    (tiny_dir / JOURNAL).write_text('{"files": []}', encoding="utf-8")
+
+    dataset, issues = inspect_dataset(tiny_dir)
+
+    assert dataset is None
+    assert any(i.file == JOURNAL and "hpmap history" in i.message for i in issues)

@@ -1,7 +1,292 @@
-"""(placeholder) `hpmap import attributes | boundaries`, `hpmap history`, `hpmap revert`: keeping the data true."""
+"""`hpmap import attributes | boundaries`, `hpmap history`, `hpmap revert`: keeping the data true.
+
+Every command takes the directory's lock, finishes or undoes what a killed command left (``geo.journal``),
+plans its edits, validates the whole changed data set in a temporary copy, and only then writes every
+changed file at once. Reports and diffs go to stdout; progress, refusals and errors to stderr.
+"""
 
 from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+from pathlib import Path
+
+from geo import inspect_dataset, journal
+from geo.catalog import GEOMETRY_QUALITIES, LAYERS
+from geo.changelog import Change, describe_edit, history, new_change_info
+from geo.imports import plan_attribute_import, plan_boundary_import
+from geo.incoming import read_attribute_file, read_boundary_file
+from geo.maintenance import ImportOptions, Plan, Proposal, new_issues, plan_revert, propose
+from geo.matching import NAME_FIELDS
+from geo.parse import is_date
+from geo.tables import MaintenanceError, read_change_log, read_data_files
+
+PAUSE_HOOK = "HPMAP_TEST_PAUSE_AT"  # tests: sleep at this commit step ("replaced-1") so they can kill us
 
 
 def register(commands) -> None:
     """Add this module's subcommands to the ``hpmap`` parser's ``commands``."""
+    import_ = commands.add_parser("import", help="bring new attributes, figures or boundaries into the data")
+    kinds = import_.add_subparsers(dest="kind", required=True)
+
+    attributes = kinds.add_parser("attributes", help="attribute values and figures from a CSV or .xlsx file")
+    attributes.add_argument("file", type=Path, help="CSV (UTF-8) or Excel .xlsx; the first row names the columns")
+    attributes.add_argument("--sheet", help="the workbook's sheet to read (default: the first)")
+    attributes.add_argument("--as-of", help="the date the figures describe, YYYY[-MM[-DD]] (or an as_of column)")
+    attributes.add_argument("--skip-column", action="append", default=[], metavar="NAME", help="leave a column out")
+    _add_common(attributes)
+    attributes.set_defaults(run=run_import_attributes)
+
+    boundaries = kinds.add_parser("boundaries", help="outlines from GeoJSON, a GeoPackage or a zipped Shapefile")
+    boundaries.add_argument("file", type=Path, help="in any CRS (e.g. VN-2000 / UTM 48N, EPSG:3405)")
+    boundaries.add_argument("--input-layer", help="the layer of a multi-layer file to read")
+    boundaries.add_argument("--crs", help="the CRS to assume when the file names none, e.g. EPSG:3405")
+    boundaries.add_argument("--quality", choices=list(GEOMETRY_QUALITIES), default="traced")
+    boundaries.add_argument("--note", help="geometry_note of the new outlines (default: 'Imported from FILE.')")
+    _add_common(boundaries)
+    boundaries.set_defaults(run=run_import_boundaries)
+
+    log = commands.add_parser("history", help="the change log, most recent change first")
+    log.add_argument("--feature", metavar="ID", help="only the changes to this feature")
+    log.add_argument("--limit", type=int, default=20, metavar="N", help="the N most recent changes (default 20)")
+    log.add_argument("--data-dir", type=Path)
+    log.set_defaults(run=run_history)
+
+    revert = commands.add_parser("revert", help="undo a logged change exactly (itself logged)")
+    revert.add_argument("change_id", metavar="CHANGE_ID", help="as `hpmap history` lists it")
+    revert.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
+    revert.add_argument("--by", help="who makes the change (default: the OS user)")
+    revert.add_argument("--data-dir", type=Path)
+    revert.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    revert.set_defaults(run=run_revert)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--layer", choices=[spec.name for spec in LAYERS], help="default: the layer of the file's ids")
+    parser.add_argument("--id-field", default="id", help="the column holding feature ids (default: id)")
+    names = ", ".join(NAME_FIELDS)
+    parser.add_argument("--name-field", action="append", metavar="NAME", help=f"a column of names (default: {names})")
+    parser.add_argument("--source", help="the source of the new values: an id of sources.csv")
+    parser.add_argument("--source-location", metavar="URL_OR_FILE", help="register a new source at this location")
+    parser.add_argument("--source-title", default="", help="the new source's title")
+    parser.add_argument("--strict", action="store_true", help="refuse when any row is unmatched or ambiguous")
+    parser.add_argument("--dry-run", action="store_true", help="print the diff, change nothing")
+    parser.add_argument("--by", help="who makes the change (default: the OS user)")
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+
+def run_import_attributes(args) -> int:
+    """Import attribute values and figures for a layer's features."""
+    if args.as_of and not is_date(args.as_of):
+        raise MaintenanceError(f"--as-of {args.as_of}: not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+
+    def plan(files, progress):
+        progress.say(f"reading {args.file}")
+        incoming = read_attribute_file(args.file, sheet=args.sheet)
+        return plan_attribute_import(files, incoming, _options(args), progress.bar("matching rows"))
+
+    return _run_import(args, "import attributes", "row", plan)
+
+
+def run_import_boundaries(args) -> int:
+    """Import outlines for a layer's features, reprojected to EPSG:4326."""
+
+    def plan(files, progress):
+        progress.say(f"reading {args.file}")
+        incoming = read_boundary_file(args.file, layer=args.input_layer, crs=args.crs)
+        return plan_boundary_import(files, incoming, args.file.name, _options(args), progress.bar("matching features"))
+
+    return _run_import(args, "import boundaries", "feature", plan)
+
+
+def _options(args) -> ImportOptions:
+    return ImportOptions(
+        layer=args.layer,
+        id_field=args.id_field,
+        name_fields=tuple(args.name_field or NAME_FIELDS),
+        source_id=args.source,
+        source_location=args.source_location,
+        source_title=args.source_title,
+        as_of=getattr(args, "as_of", None),
+        skip_columns=tuple(getattr(args, "skip_column", ())),
+        quality=getattr(args, "quality", "traced"),
+        note=getattr(args, "note", None),
+    )
+
+
+def _run_import(args, action: str, unit: str, plan_with) -> int:
+    data_dir, progress = _data_dir(args), Progress(quiet=args.quiet)
+    started = time.perf_counter()
+    with journal.lock(data_dir):
+        _recover(data_dir, progress)
+        files = read_data_files(data_dir)
+        plan: Plan = plan_with(files, progress)
+        _print_matching(plan, args.file.name, unit)
+        if args.strict and (plan.matching.unmatched or plan.matching.ambiguous):
+            print("hpmap: refused (--strict): rows unmatched or ambiguous; nothing was changed", file=sys.stderr)
+            return 1
+        if not plan.changes:
+            print(f"Nothing to change ({plan.unchanged} value(s) already as in the file).")
+            return 0
+        source = "; ".join(part for part in (args.file.name, _source_of(plan.changes, args.source)) if part)
+        info = new_change_info(_who(args), action, source)
+        code = _propose_and_write(args, data_dir, files, list(plan.changes), info, progress)
+    if code == 0:
+        progress.say(f"done in {time.perf_counter() - started:.2f} s")
+    return code
+
+
+def _source_of(changes, source_id: str | None) -> str:
+    registered = [change.feature for change in changes if change.field == "source"]
+    return registered[0] if registered else (source_id or "")
+
+
+def run_revert(args) -> int:
+    """Undo a logged change, checking that nothing changed the same values since."""
+    data_dir, progress = _data_dir(args), Progress(quiet=args.quiet)
+    with journal.lock(data_dir):
+        _recover(data_dir, progress)
+        files = read_data_files(data_dir)
+        original, changes = plan_revert(files, args.change_id)
+        print(f"Revert of change {original.change_id} ({original.action}, {original.when}, by {original.who}):")
+        info = new_change_info(_who(args), f"revert {original.change_id}", original.source)
+        return _propose_and_write(args, data_dir, files, changes, info, progress)
+
+
+def _propose_and_write(args, data_dir: Path, files, changes: list[Change], info, progress) -> int:
+    progress.say(f"validating the changed data set ({len(changes)} edits) in a temporary copy")
+    proposal = propose(data_dir, files, changes, info)
+    _print_diff(proposal.changes)
+    _, before = inspect_dataset(data_dir, files.specs)
+    if proposal.errors:
+        _print_refusal(proposal, before)
+        return 1
+    for warning in [i for i in new_issues(before, proposal.issues) if i.severity == "warning"]:
+        print(f"  new {warning}")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    progress.say(f"writing {len(proposal.contents)} files")
+    journal.commit_files(data_dir, proposal.contents, on_step=_pause_hook(progress))
+    written = ", ".join(proposal.contents)
+    print(f"Change {info.change_id} written ({written}); undo it with `hpmap revert {info.change_id}`.")
+    return 0
+
+
+def _print_refusal(proposal: Proposal, before) -> None:
+    old = set(before)
+    count = len(proposal.errors)
+    print(f"hpmap: refused: the changed data would have {count} error(s); nothing was changed.", file=sys.stderr)
+    for issue in proposal.errors:
+        suffix = " (already in the data before this change)" if issue in old else ""
+        print(f"  {issue}{suffix}", file=sys.stderr)
+
+
+def run_history(args) -> int:
+    """Print the change log, most recent change first."""
+    data_dir = _data_dir(args)
+    with journal.lock(data_dir):
+        _recover(data_dir, Progress(quiet=False))
+        log = read_change_log(data_dir).frame
+    entries = history(log, feature=args.feature, limit=args.limit)
+    if not entries:
+        print("No change logged yet." if args.feature is None else f"No change logged for '{args.feature}'.")
+    for info, changes in entries:
+        print(f"{info.change_id}  {info.when}  {info.who}  {info.action}  {info.source}")
+        _print_diff(changes, header=False)
+    return 0
+
+
+def _print_diff(changes, header: bool = True) -> None:
+    if header:
+        print(f"Changes ({len(changes)}):")
+    for change in changes:
+        what = {"add": " [new row]", "remove": " [row removed]"}.get(change.op, "")
+        print(f"  {change.file}  {change.feature}  {change.field}: {describe_edit(change.old, change.new)}{what}")
+
+
+def _print_matching(plan: Plan, file_name: str, unit: str) -> None:
+    matching = plan.matching
+    by_name = len(matching.by_name)
+    print(f"Import of {file_name} into layer {plan.layer}:")
+    print(f"  matched: {len(matching.matched)} ({len(matching.matched) - by_name} by id, {by_name} by name)")
+    for title, misses in (("unmatched", matching.unmatched), ("ambiguous", matching.ambiguous)):
+        print(f"  {title}: {len(misses)}")
+        for miss in misses:
+            print(f"    {unit} {miss.row} {miss.value!r}: {miss.reason}")
+    changed = {(change.feature, change.field) for change in plan.changes if change.field != "source"}
+    print(f"  changed: {len(changed)} field(s) of {len({f for f, _ in changed})} feature(s)")
+    print(f"  unchanged (skipped): {plan.unchanged}")
+
+
+def _data_dir(args) -> Path:
+    from webmap.cli import default_data_dir
+
+    data_dir = args.data_dir or default_data_dir()
+    if not data_dir.is_dir():
+        raise MaintenanceError(f"{data_dir}: no such data directory")
+    return data_dir
+
+
+def _recover(data_dir: Path, progress: Progress) -> None:
+    outcome, names = journal.recover(data_dir)
+    if outcome == "forward":
+        progress.say(f"completed a change a killed process left half written: {', '.join(names)}", always=True)
+    elif outcome == "back":
+        progress.say(f"discarded the staged files of a change that never committed: {', '.join(names)}", always=True)
+
+
+def _who(args) -> str:
+    if args.by:
+        return args.by
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (e.g. some containers)
+        return f"uid-{os.getuid()}"
+
+
+def _pause_hook(progress: Progress):
+    pause_at = os.environ.get(PAUSE_HOOK)
+
+    def on_step(step: str) -> None:
+        if step == pause_at:
+            progress.say(f"paused at {step} ({PAUSE_HOOK})", always=True)
+            time.sleep(600)
+
+    return on_step
+
+
+class Progress:
+    """Progress on stderr: a bar redrawn in place on a terminal, a few plain lines elsewhere; nothing when quiet."""
+
+    def __init__(self, quiet: bool, stream=None):
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self.redraw = self.stream.isatty()
+
+    def say(self, message: str, always: bool = False) -> None:
+        """Print one line of progress."""
+        if always or not self.quiet:
+            print(f"hpmap: {message}", file=self.stream, flush=True)
+
+    def bar(self, label: str):
+        """Return a ``(done, total)`` callback drawing a bar labelled ``label``."""
+        shown = set()
+
+        def update(done: int, total: int) -> None:
+            if self.quiet or total == 0:
+                return
+            tenth = done * 10 // total
+            if not self.redraw and (tenth in shown or (tenth % 5 and done != total)):
+                return  # in a log: 0 %, 50 %, 100 % only
+            shown.add(tenth)
+            filled = done * 30 // total
+            line = f"hpmap: {label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}"
+            end = "\n" if (done == total or not self.redraw) else ""
+            print(("\r" if self.redraw else "") + line, end=end, file=self.stream, flush=True)
+
+        return update

@@ -1,0 +1,524 @@
+"""`hpmap import`, `hpmap history` and `hpmap revert`, run as staff run them: real files, real processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import geopandas as gpd
+from shapely.geometry import box, mapping, shape
+
+from tests.builders import PARK_INSIDE, edit_csv, read_csv, set_row
+from tests.conftest import DATA_DIR
+
+PORTS_GIS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "ports-gis" / "port_berths.geojson"
+NEW_OUTLINE = box(106.621, 20.721, 106.641, 20.741)  # kcn-trang-due moved ~100 m north-east
+HANOI = box(105.8, 21.0, 105.82, 21.02)  # west of the Hải Phòng region
+
+
+def command() -> list[str]:
+    script = Path(sys.executable).with_name("hpmap")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "webmap.cli"]
+
+
+def hpmap(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*command(), *map(str, args)], capture_output=True, text=True, timeout=120, env=env)
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    """Every file of a directory, hidden ones included, with its bytes."""
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+def write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def write_geojson(path: Path, features: list[tuple[dict, object]]) -> Path:
+    collection = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": p, "geometry": g} for p, g in features],
+    }
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list]) -> Path:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+def zipped_shapefile(directory: Path, frame: gpd.GeoDataFrame, crs: str = "EPSG:3405") -> Path:
+    """A zipped Shapefile of ``frame`` (EPSG:4326) written in ``crs``, as a surveyor would deliver it."""
+    frame.to_crs(crs).to_file(directory / "survey.shp")
+    with zipfile.ZipFile(directory / "survey.zip", "w") as archive:
+        for part in sorted(directory.glob("survey.*")):
+            if part.suffix != ".zip":
+                archive.write(part, part.name)
+    return directory / "survey.zip"
+
+
+@pytest.fixture
+def shipped_copy(tmp_path) -> Path:
+    """A copy of the embedded data set: tests never write into data/."""
+    return Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+
+
+# ------------------------------------------------------------------ refusals: nothing changes
+
+
+def _bowtie():
+    return {"type": "Polygon", "coordinates": [[[106.62, 20.72], [106.64, 20.74], [106.64, 20.72], [106.62, 20.74],
+                                                [106.62, 20.72]]]}  # fmt: skip
+
+
+def _swapped():
+    return mapping(
+        shape({"type": "Polygon", "coordinates": [[[y, x] for x, y in mapping(PARK_INSIDE)["coordinates"][0]]]})
+    )
+
+
+REFUSALS = {
+    "empty-csv": (
+        lambda d: write_text(d / "in.csv", ""), ["attributes"], [], "in.csv: empty file, nothing to import"),
+    "empty-xlsx": (
+        lambda d: write_xlsx(d / "in.xlsx", []), ["attributes"], [], "in.xlsx: empty file, no header row"),
+    "bad-status": (
+        lambda d: write_text(d / "in.csv", "id,status\nkcn-trang-due,active\n"), ["attributes"], [],
+        "industrial-parks.csv, feature 'kcn-trang-due', field 'status': 'active' is not one of: operating"),
+    "unknown-source": (
+        lambda d: write_text(d / "in.csv", "id,occupancy_pct\nkcn-trang-due,80\n"), ["attributes"],
+        ["--source", "src-zz", "--as-of", "2025"], "unknown source 'src-zz': it is not in sources.csv"),
+    "occupancy-120": (
+        lambda d: write_text(d / "in.csv", "id,occupancy_pct\nkcn-trang-due,120\n"), ["attributes"],
+        ["--source", "src-a", "--as-of", "2025"],
+        "figures.csv, feature 'kcn-trang-due', field 'occupancy_pct': value 120 is outside 0–100 %"),
+    "negative-area": (
+        lambda d: write_text(d / "in.csv", "name_vi,area_ha,as_of\nkcn chong lan,-5,2025\n"), ["attributes"],
+        ["--source", "src-a", "--layer", "industrial-parks"],
+        "figures.csv, feature 'kcn-overlap', field 'area_ha': negative value -5 ha"),
+    "row-date-malformed": (
+        lambda d: write_text(d / "in.csv", "id,leasable_ha,as_of\nkcn-trang-due,300,June 2025\n"), ["attributes"],
+        ["--source", "src-a"], "field 'leasable_ha': malformed date 'June 2025' in as_of"),
+    "as-of-malformed": (
+        lambda d: write_text(d / "in.csv", "id,status\nkcn-trang-due,planned\n"), ["attributes"],
+        ["--as-of", "2025/06"], "--as-of 2025/06: not a date"),
+    "figure-without-source": (
+        lambda d: write_text(d / "in.csv", "id,occupancy_pct\nkcn-trang-due,80\n"), ["attributes"],
+        ["--as-of", "2025"], "figures (occupancy_pct) need a source"),
+    "unknown-column": (
+        lambda d: write_text(d / "in.csv", "id,occupancy\nkcn-trang-due,80\n"), ["attributes"], [],
+        "unknown column(s): occupancy"),
+    "strict-unknown-id": (
+        lambda d: write_text(d / "in.csv", "id,status\nkcn-trang-due,planned\nkcn-unknown,planned\n"),
+        ["attributes"], ["--strict"], "refused (--strict)"),
+    "invalid-geometry": (
+        lambda d: write_geojson(d / "in.geojson", [({"id": "kcn-trang-due"}, _bowtie())]), ["boundaries"],
+        ["--source", "src-a"], "industrial-parks.geojson, feature 'kcn-trang-due', field 'geometry': invalid geometry"),
+    "swapped-coordinates": (
+        lambda d: write_geojson(d / "in.geojson", [({"id": "kcn-trang-due"}, _swapped())]), ["boundaries"],
+        ["--source", "src-a"], "are not longitude/latitude degrees; the file looks projected"),
+    "outside-the-region": (
+        lambda d: write_geojson(d / "in.geojson", [({"id": "kcn-trang-due"}, mapping(HANOI))]),
+        ["boundaries"], ["--source", "src-a"], "field 'geometry': lies outside the Hải Phòng region"),
+    "point-not-outline": (
+        lambda d: write_geojson(d / "in.geojson", [({"id": "kcn-trang-due"}, mapping(PARK_INSIDE.centroid))]),
+        ["boundaries"], ["--source", "src-a"], "field 'geometry': Point found; layers hold Polygon or MultiPolygon"),
+    "boundaries-without-source": (
+        lambda d: write_geojson(d / "in.geojson", [({"id": "kcn-trang-due"}, mapping(NEW_OUTLINE))]),
+        ["boundaries"], [], "boundaries need a source"),
+    "ids-of-two-layers": (
+        lambda d: write_geojson(d / "in.geojson", [({"id": "kcn-trang-due"}, mapping(NEW_OUTLINE)),
+                                                   ({"id": "port-lach-huyen"}, mapping(NEW_OUTLINE))]),
+        ["boundaries"], ["--source", "src-a"], "ids belong to several layers (industrial-parks, ports)"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(REFUSALS))
+def test_refused_imports_leave_every_file_as_it_was(tmp_path, tiny_dir, case):
+    make_file, kind, extra, message = REFUSALS[case]
+    incoming = make_file(tmp_path)
+    before = snapshot(tiny_dir)
+
+    result = hpmap("import", *kind, incoming, "--data-dir", tiny_dir, *extra)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert message in result.stderr
+    assert snapshot(tiny_dir) == before  # byte for byte, and no change log, temporary or journal file
+
+
+# ------------------------------------------------------------------ imports that go through
+
+
+def test_a_csv_with_bom_and_windows_line_ends_matched_by_name(tmp_path, tiny_dir):
+    incoming = write_text(tmp_path / "parks.csv", "\ufeffname_vi,status,developer\r\nkcn trang due,planned,LG\r\n")
+
+    result = hpmap(
+        "import", "attributes", incoming, "--layer", "industrial-parks", "--data-dir", tiny_dir, "--by", "lan"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "matched: 1 (0 by id, 1 by name)" in result.stdout
+    assert "industrial-parks.csv  kcn-trang-due  status: operating → planned" in result.stdout
+    row = next(r for r in read_csv(tiny_dir / "industrial-parks.csv") if r["id"] == "kcn-trang-due")
+    assert (row["status"], row["developer"], row["name_vi"]) == ("planned", "LG", "KCN Tràng Duệ")
+    log = read_csv(tiny_dir / "changes.csv")
+    assert [(r["who"], r["action"], r["source"], r["feature"], r["field"], r["old_value"], r["new_value"])
+            for r in log] == [
+        ("lan", "import attributes", "parks.csv", "kcn-trang-due", "status", "operating", "planned"),
+        ("lan", "import attributes", "parks.csv", "kcn-trang-due", "developer", "", "LG"),
+    ]  # fmt: skip
+    assert log[0]["when"].endswith("Z") and dt.datetime.fromisoformat(log[0]["when"])
+    assert hpmap("validate", tiny_dir).returncode == 0
+
+
+def test_an_excel_sheet_of_figures_with_a_new_source(tmp_path, tiny_dir):
+    incoming = write_xlsx(
+        tmp_path / "heza-2025.xlsx",
+        [["id", "occupancy_pct", "leasable_ha", "as_of"], ["kcn-trang-due", 82.5, 410, dt.datetime(2025, 6, 30)]],
+    )
+
+    result = hpmap(
+        "import", "attributes", incoming, "--data-dir", tiny_dir,
+        "--source-location", "https://heza.haiphong.gov.vn/kcn-2025", "--source-title", "HEZA 2025",
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    source = read_csv(tiny_dir / "sources.csv")[-1]
+    assert source["kind"] == "web" and source["title"] == "HEZA 2025" and source["id"].startswith("heza-")
+    figures = [(r["field"], r["value"], r["as_of"], r["sources"], r["shown"])
+               for r in read_csv(tiny_dir / "figures.csv") if r["feature_id"] == "kcn-trang-due"]  # fmt: skip
+    assert ("occupancy_pct", "75", "2023", "src-b", "no") in figures
+    assert ("occupancy_pct", "82.5", "2025-06-30", source["id"], "yes") in figures
+    assert ("leasable_ha", "410", "2025-06-30", source["id"], "yes") in figures
+    assert f"heza-2025.xlsx; {source['id']}" in (tiny_dir / "changes.csv").read_text(encoding="utf-8")
+
+
+def test_unmatched_and_ambiguous_rows_are_reported_and_left_alone(tmp_path, tiny_dir):
+    edit_csv(tiny_dir / "industrial-parks.csv", set_row("kcn-overlap", aliases="LG park"))
+    incoming = write_text(
+        tmp_path / "in.csv",
+        "id,name_vi,status\n"
+        "kcn-nowhere,,planned\n"  # row 2: unknown id
+        "port-lach-huyen,,planned\n"  # row 3: a port, not a park
+        ",LG park,planned\n"  # row 4: the alias of two parks
+        ",KCN Vắt Ngang,planned\n"  # rows 5 and 6: the same park twice
+        "kcn-straddle,,operating\n"
+        ",KCN Hải Dương,planned\n",  # row 7: matched
+    )
+    before = (tiny_dir / "industrial-parks.csv").read_bytes()
+
+    result = hpmap("import", "attributes", incoming, "--layer", "industrial-parks", "--data-dir", tiny_dir, "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "matched: 1 (0 by id, 1 by name)" in out
+    assert "unmatched: 2" in out and "ambiguous: 3" in out
+    assert "row 2 'kcn-nowhere': unknown id: no feature of layer 'industrial-parks' has it" in out
+    assert "row 3 'port-lach-huyen': id of a feature of layer 'ports', not of 'industrial-parks'" in out
+    assert "row 4 'LG park': fits 2 features (kcn-overlap, kcn-trang-due)" in out
+    assert "row 5 'KCN Vắt Ngang': rows 5, 6 all match feature 'kcn-straddle'" in out
+    assert "industrial-parks.csv  kcn-outside  status: operating → planned" in out
+    assert "Dry run: nothing was written." in out
+    assert (tiny_dir / "industrial-parks.csv").read_bytes() == before and not (tiny_dir / "changes.csv").exists()
+
+
+def test_a_zipped_vn2000_shapefile_replaces_an_outline(tmp_path, tiny_dir):
+    survey = gpd.GeoDataFrame({"ten": ["KCN Trang Due"]}, geometry=[NEW_OUTLINE], crs="EPSG:4326")
+    incoming = zipped_shapefile(tmp_path, survey)
+
+    result = hpmap(
+        "import", "boundaries", incoming, "--layer", "industrial-parks", "--name-field", "ten",
+        "--source", "src-b", "--quality", "traced", "--data-dir", tiny_dir,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert (
+        "industrial-parks.geojson  kcn-trang-due  geometry: Polygon, 5 vertices → Polygon, 5 vertices" in result.stdout
+    )
+    document = json.loads((tiny_dir / "industrial-parks.geojson").read_text(encoding="utf-8"))
+    feature = next(f for f in document["features"] if f["properties"]["id"] == "kcn-trang-due")
+    assert shape(feature["geometry"]).hausdorff_distance(NEW_OUTLINE) < 1e-7  # back in EPSG:4326, to a centimetre
+    assert feature["properties"]["geometry_sources"] == "src-b"
+    assert feature["properties"]["geometry_note"] == "Imported from survey.zip."
+    assert "crs" not in document
+
+
+def test_a_geopackage_layer_chosen_and_the_layer_inferred_from_ids(tmp_path, tiny_dir):
+    path = tmp_path / "survey.gpkg"
+    gpd.GeoDataFrame({"id": ["kcn-trang-due"]}, geometry=[NEW_OUTLINE], crs=4326).to_file(path, layer="parks")
+    gpd.GeoDataFrame({"id": ["x"]}, geometry=[NEW_OUTLINE], crs=4326).to_file(path, layer="other")
+
+    refused = hpmap("import", "boundaries", path, "--source", "src-a", "--data-dir", tiny_dir)
+    result = hpmap("import", "boundaries", path, "--input-layer", "parks", "--source", "src-a", "--data-dir", tiny_dir)
+
+    assert refused.returncode == 1 and "choose one with --input-layer" in refused.stderr
+    assert result.returncode == 0, result.stderr
+    assert "Import of survey.gpkg into layer industrial-parks" in result.stdout
+
+
+def test_dry_run_prints_the_diff_and_changes_nothing(tmp_path, tiny_dir):
+    incoming = write_text(tmp_path / "in.csv", "id,status,occupancy_pct\nkcn-trang-due,planned,80\n")
+    before = snapshot(tiny_dir)
+
+    result = hpmap("import", "attributes", incoming, "--source", "src-a", "--as-of", "2025", "--dry-run",
+                   "--data-dir", tiny_dir)  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert "industrial-parks.csv  kcn-trang-due  status: operating → planned" in result.stdout
+    assert "figures.csv  kcn-trang-due  occupancy_pct: 75 (as of 2023; src-b) → 80 (as of 2025; src-a) [new row]" in (
+        result.stdout
+    )
+    assert snapshot(tiny_dir) == before
+
+
+def test_nothing_to_change_is_said_and_nothing_is_logged(tmp_path, tiny_dir):
+    incoming = write_text(tmp_path / "in.csv", "id,status\nkcn-trang-due,operating\n")
+    result = hpmap("import", "attributes", incoming, "--data-dir", tiny_dir)
+    assert result.returncode == 0 and "Nothing to change (1 value(s) already as in the file)." in result.stdout
+    assert not (tiny_dir / "changes.csv").exists()
+
+
+def test_progress_goes_to_stderr_unless_quiet(tmp_path, tiny_dir):
+    incoming = write_text(tmp_path / "in.csv", "id,status\nkcn-trang-due,planned\n")
+    loud = hpmap("import", "attributes", incoming, "--data-dir", tiny_dir, "--dry-run")
+    quiet = hpmap("import", "attributes", incoming, "--data-dir", tiny_dir, "--dry-run", "--quiet")
+    assert "hpmap: matching rows [##############################] 1/1" in loud.stderr
+    assert "validating the changed data set" in loud.stderr
+    assert quiet.stderr == "" and quiet.stdout == loud.stdout
+
+
+def test_the_data_dir_comes_from_the_environment(tmp_path, tiny_dir):
+    incoming = write_text(tmp_path / "in.csv", "id,status\nkcn-trang-due,planned\n")
+    result = hpmap("import", "attributes", incoming, env={**os.environ, "HPMAP_DATA_DIR": str(tiny_dir)})
+    assert result.returncode == 0, result.stderr
+    assert (tiny_dir / "changes.csv").exists()
+
+
+# ------------------------------------------------------------------ history and revert
+
+
+def _change_id(result: subprocess.CompletedProcess) -> str:
+    line = next(line for line in result.stdout.splitlines() if line.startswith("Change "))
+    return line.split()[1]
+
+
+def test_history_then_revert_gives_back_the_same_bytes(tmp_path, shipped_copy):
+    original = snapshot(shipped_copy)
+    sheet = write_xlsx(
+        tmp_path / "parks.xlsx",
+        [["id", "status", "developer", "occupancy_pct", "as_of"],
+         ["kcn-deep-c-2", "operating", "DEEP C (Rent-A-Port)", 88, "2025-09"],
+         ["kcn-nomura-hai-phong", None, None, 99, "2025-09"]],
+    )  # fmt: skip
+    first = hpmap("import", "attributes", sheet, "--data-dir", shipped_copy, "--source-location", "survey-2025.pdf")
+    survey = gpd.GeoDataFrame({"id": ["kcn-deep-c-2"]}, geometry=[box(106.77, 20.80, 106.79, 20.815)], crs=4326)
+    second = hpmap("import", "boundaries", zipped_shapefile(tmp_path, survey), "--data-dir", shipped_copy,
+                   "--source", "ref-ports-gis", "--quality", "approximate")  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    imported, outlined = _change_id(first), _change_id(second)
+
+    history = hpmap("history", "--data-dir", shipped_copy)
+    one = hpmap("history", "--limit", "1", "--data-dir", shipped_copy)
+    nomura = hpmap("history", "--feature", "kcn-nomura-hai-phong", "--data-dir", shipped_copy)
+
+    assert history.stdout.index(outlined) < history.stdout.index(imported)  # most recent first
+    assert "industrial-parks.geojson  kcn-deep-c-2  geometry_quality: traced → approximate" in history.stdout
+    assert "sources.csv  survey-2025-" in history.stdout
+    assert imported not in one.stdout and outlined in one.stdout
+    assert "kcn-nomura-hai-phong  occupancy_pct" in nomura.stdout and "kcn-deep-c-2" not in nomura.stdout
+
+    unchanged = snapshot(shipped_copy)
+    dry = hpmap("revert", outlined, "--dry-run", "--data-dir", shipped_copy)
+    assert dry.returncode == 0 and "geometry_quality: approximate → traced" in dry.stdout
+    assert snapshot(shipped_copy) == unchanged
+    assert hpmap("revert", outlined, "--data-dir", shipped_copy).returncode == 0
+    reverted = hpmap("revert", imported, "--data-dir", shipped_copy, "--by", "lan")
+    assert reverted.returncode == 0, reverted.stderr
+
+    after = snapshot(shipped_copy)
+    assert after.pop("changes.csv")
+    assert after == original  # every data file byte-identical to before the imports
+    log = read_csv(shipped_copy / "changes.csv")
+    assert [r["action"] for r in log if r["who"] == "lan"][0] == f"revert {imported}"
+    again = hpmap("revert", imported, "--data-dir", shipped_copy)
+    assert again.returncode == 1 and "was reverted already" in again.stderr
+
+
+def test_a_revert_that_would_undo_a_later_change_is_refused(tmp_path, tiny_dir):
+    first = hpmap("import", "attributes", write_text(tmp_path / "a.csv", "id,status\nkcn-trang-due,planned\n"),
+                  "--data-dir", tiny_dir)  # fmt: skip
+    hpmap("import", "attributes", write_text(tmp_path / "b.csv", "id,status\nkcn-trang-due,under_construction\n"),
+          "--data-dir", tiny_dir)  # fmt: skip
+    before = snapshot(tiny_dir)
+
+    result = hpmap("revert", _change_id(first), "--data-dir", tiny_dir)
+
+    assert result.returncode == 1
+    assert "field 'status': found 'under_construction' where 'planned' was expected" in result.stderr
+    assert "hpmap history --feature kcn-trang-due" in result.stderr
+    assert snapshot(tiny_dir) == before
+
+
+def test_history_of_an_untouched_directory_and_an_unknown_change(tiny_dir):
+    assert hpmap("history", "--data-dir", tiny_dir).stdout == "No change logged yet.\n"
+    unknown = hpmap("revert", "20250101-000000-abcd", "--data-dir", tiny_dir)
+    assert unknown.returncode == 1 and "no change '20250101-000000-abcd' in changes.csv" in unknown.stderr
+
+
+# ------------------------------------------------------------------ a process killed midway
+
+
+def _start_paused(step: str, incoming: Path, data_dir: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [*command(), "import", "attributes", str(incoming), "--data-dir", str(data_dir),
+         "--source", "src-a", "--as-of", "2025"],
+        env={**os.environ, "HPMAP_TEST_PAUSE_AT": step},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    for line in process.stderr:
+        if f"paused at {step}" in line:
+            return process
+        if time.monotonic() > deadline:
+            break
+    process.kill()
+    raise AssertionError(f"the import never reached {step}")
+
+
+def _kill(process: subprocess.Popen) -> None:
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    process.stderr.close()
+
+
+@pytest.fixture
+def figures_update(tmp_path) -> Path:
+    return write_text(tmp_path / "in.csv", "id,status,occupancy_pct\nkcn-trang-due,planned,81\n")
+
+
+def test_killed_between_two_renames_the_next_run_completes_the_change(tmp_path, tiny_dir, figures_update):
+    reference = Path(shutil.copytree(tiny_dir, tmp_path / "reference"))
+    assert hpmap("import", "attributes", figures_update, "--data-dir", reference, "--source", "src-a",
+                 "--as-of", "2025").returncode == 0  # fmt: skip
+    before = snapshot(tiny_dir)
+
+    _kill(_start_paused("replaced-1", figures_update, tiny_dir))
+
+    half = snapshot(tiny_dir)
+    assert ".hpmap-journal.json" in half and "changes.csv" in half  # the first file is in place…
+    assert half["figures.csv"] == before["figures.csv"]  # …the second not yet
+    result = hpmap("history", "--data-dir", tiny_dir)
+    assert "completed a change a killed process left half written" in result.stderr
+    assert "kcn-trang-due  occupancy_pct: 75 (as of 2023; src-b) → 81 (as of 2025; src-a)" in result.stdout
+    after, expected = snapshot(tiny_dir), snapshot(reference)
+    assert after.pop("changes.csv") and expected.pop("changes.csv")  # change ids and times differ
+    assert after == expected  # fully new, no journal or staged file left
+    assert hpmap("validate", tiny_dir).returncode == 0
+
+
+def test_killed_before_the_commit_point_the_next_run_discards_it(tiny_dir, figures_update):
+    before = snapshot(tiny_dir)
+
+    _kill(_start_paused("staged", figures_update, tiny_dir))
+
+    assert any(name.startswith(".hpmap-new-") for name in snapshot(tiny_dir))
+    result = hpmap("history", "--data-dir", tiny_dir)
+    assert "discarded the staged files of a change that never committed" in result.stderr
+    assert snapshot(tiny_dir) == before  # fully old
+
+
+def test_a_second_import_waits_its_turn(tiny_dir, figures_update):
+    process = _start_paused("staged", figures_update, tiny_dir)
+    try:
+        result = hpmap("import", "attributes", figures_update, "--data-dir", tiny_dir, "--source", "src-a",
+                       "--as-of", "2025")  # fmt: skip
+    finally:
+        _kill(process)
+    assert result.returncode == 1 and "another hpmap command is changing this directory" in result.stderr
+
+
+# ------------------------------------------------------------------ the real seaport GIS layer
+
+
+needs_ports_gis = pytest.mark.skipif(not PORTS_GIS.exists(), reason=f"reference layer absent: {PORTS_GIS}")
+
+
+def _add_aliases(data_dir: Path, aliases: dict[str, str]) -> None:
+    def edit(rows):
+        for row in rows:
+            if row["id"] in aliases:
+                row["aliases"] = "; ".join(filter(None, [row["aliases"], aliases[row["id"]]]))
+        return rows
+
+    edit_csv(data_dir / "ports.csv", edit)
+
+
+@needs_ports_gis
+def test_the_seaport_gis_layer_as_boundaries_of_a_copy_of_the_ports(shipped_copy):
+    _add_aliases(shipped_copy, {
+        "port-lach-huyen-berths-1-2-hict": "Bến cảng Container Quốc tế Tân Cảng Hải Phòng",
+        "port-lach-huyen-berths-3-4": "Bến cảng Container số 3-4 Cảng Hải Phòng",
+        "port-lach-huyen-berths-5-6-hhit": "Bến cảng Container số 5-6 HATECO",
+    })  # fmt: skip
+
+    started = time.perf_counter()
+    result = hpmap("import", "boundaries", PORTS_GIS, "--layer", "ports", "--name-field", "ten",
+                   "--source", "ref-ports-gis", "--data-dir", shipped_copy)  # fmt: skip
+    seconds = time.perf_counter() - started
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    # Hoàng Diệu, Chùa Vẽ and Tân Vũ by their names; the three Lạch Huyện terminals by the aliases added.
+    assert "matched: 6 (0 by id, 6 by name)" in out
+    assert "unmatched: 116" in out and "ambiguous: 0" in out
+    assert "feature 76 '': no id and no name: fill the id column or one of ten" in out
+    assert "changed: 12 field(s) of 6 feature(s)" in out  # outline and note; quality and source were right
+    assert "new warning: ports.geojson, feature 'port-lach-huyen-berths-5-6-hhit', field 'geometry': outline" in out
+    assert seconds < 60
+    validated = hpmap("validate", shipped_copy)
+    assert validated.returncode == 0 and "0 error(s)" in validated.stdout
+
+
+@needs_ports_gis
+def test_a_real_self_intersecting_berth_is_refused(shipped_copy):
+    _add_aliases(shipped_copy, {"port-nam-dinh-vu": "Bến cảng Nam Đình Vũ (giai đoạn 3)"})
+    before = snapshot(shipped_copy)
+
+    result = hpmap("import", "boundaries", PORTS_GIS, "--layer", "ports", "--name-field", "ten",
+                   "--source", "ref-ports-gis", "--data-dir", shipped_copy)  # fmt: skip
+
+    assert result.returncode == 1
+    assert "ports.geojson, feature 'port-nam-dinh-vu', field 'geometry': invalid geometry (Self-intersection" in (
+        result.stderr
+    )
+    assert snapshot(shipped_copy) == before
+
+
+@needs_ports_gis
+def test_two_berths_claiming_one_port_are_ambiguous(shipped_copy):
+    _add_aliases(shipped_copy, {"port-dinh-vu-area": "Bến cảng Euro Đình Vũ"})
+
+    result = hpmap("import", "boundaries", PORTS_GIS, "--layer", "ports", "--name-field", "ten",
+                   "--source", "ref-ports-gis", "--data-dir", shipped_copy, "--dry-run")  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert "ambiguous: 2" in result.stdout
+    assert "all match feature 'port-dinh-vu-area': keep one of them" in result.stdout
