@@ -135,3 +135,25 @@ def test_data_dir_from_the_environment(tiny_dir):
     result = hpmap("stats", "--json", env={**os.environ, "HPMAP_DATA_DIR": str(tiny_dir)})
     rows = json.loads(result.stdout)
     assert sum(r["features"] for r in rows if r["layer"] == "industrial-parks") == 4
+
+
+@pytest.mark.parametrize(
+    ("break_it", "message"),
+    [
+        (
+            lambda d: (d / "ports.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8"),
+            "ports.geojson: not valid UTF-8 JSON",
+        ),
+        (lambda d: (d / "airports.csv").unlink(), "airports.csv: file not found"),
+        (lambda d: (d / "figures.csv").write_bytes(b"\xff\xfe\x00\x00garbage"), "figures.csv"),
+    ],
+    ids=["corrupt geojson", "missing table", "binary figures"],
+)
+def test_serve_refuses_to_start_on_broken_data_naming_the_file(tiny_dir, break_it, message):
+    break_it(tiny_dir)
+
+    result = hpmap("serve", "--data-dir", str(tiny_dir), "--port", "0")
+
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "serving" not in result.stderr
