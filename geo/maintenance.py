@@ -4,10 +4,14 @@ The steps, each a pure function over ``DataFiles`` (nothing here writes to the d
 
 1. ``plan_attribute_import`` / ``plan_boundary_import`` match incoming rows to features and list the
    edits (``Change``) that would bring the data in line; ``plan_revert`` lists the inverse of a logged change.
-2. ``propose`` makes the edits on copies of the tables, appends them to the change log, renders the
-   changed files and validates the whole changed data set in a temporary copy of the directory.
+2. ``edited`` makes the edits on copies of the tables and appends them to the change log; ``propose``
+   then renders the changed files and validates the whole changed data set in a temporary copy of the
+   directory.
 3. The caller writes ``Proposal.contents`` with ``geo.journal.commit_files`` (the file store), or — for
-   a database store — applies ``Proposal.changes`` in one transaction.
+   a database — ``geo.pgmaintenance`` writes the tables ``edited`` gives in one transaction.
+
+The tables come in as ``DataFiles``, whatever holds them: ``geo.tables.read_data_files`` reads a data
+directory, ``geo.pgmaintenance.read_files`` the database.
 """
 
 from __future__ import annotations
@@ -82,12 +86,23 @@ def propose(data_dir: Path, files: DataFiles, changes: list[Change], info: Chang
     MaintenanceError
         When an edit does not find the value it expects (the data changed since it was planned).
     """
-    after = apply_changes(files, changes)
-    after = after.with_files({CHANGES_FILE: append_to_log(after.tables[CHANGES_FILE], info, changes)}, {})
+    after = edited(files, changes, info)
     names = sorted({change.file for change in changes} | {CHANGES_FILE})
     contents = {name: after.render(name) for name in names}
     issues = check_in_copy(data_dir, contents, files)
     return Proposal(info=info, changes=tuple(changes), contents=contents, issues=issues)
+
+
+def edited(files: DataFiles, changes: list[Change], info: ChangeInfo) -> DataFiles:
+    """Return ``files`` with every edit of ``changes`` made and logged under ``info``: the data as the change leaves it.
+
+    Raises
+    ------
+    MaintenanceError
+        When an edit does not find the value it expects (the data changed since it was planned).
+    """
+    after = apply_changes(files, changes)
+    return after.with_files({CHANGES_FILE: append_to_log(after.tables[CHANGES_FILE], info, changes)}, {})
 
 
 def check_in_copy(data_dir: Path, contents: dict[str, bytes], files: DataFiles) -> list[Issue]:

@@ -40,14 +40,16 @@ from geo.export import feature_properties, property_columns
 from geo.load import FIGURE_COLUMNS, GEOMETRY_COLUMNS, SOURCE_COLUMNS, SourceSnapshot, checked_table, geometry_frame
 from geo.models import Dataset, Issue, LayerSpec
 from geo.pipeline import build_dataset
-from geo.query import FeatureQuery, check_bbox
+from geo.query import FeatureQuery, check_bbox, simplify_tolerance
 from geo.store import FeaturePage
+from geo.tables import CHANGE_COLUMNS
 
 SCHEMA = "hpmap"
 SRID = 4326  # EPSG:4326, longitude/latitude, as in the files
 # More decimals than a double holds: PostGIS then prints the shortest text that reads back as the same double.
 GEOJSON_DECIMALS = 20
 CONNECT_TIMEOUT_S = 10
+CHANGES_TABLE = "changes"  # the change log (geo.pgmaintenance), mirroring a data directory's changes.csv
 
 
 class DatabaseUnavailable(GeoDataError):
@@ -124,6 +126,7 @@ def init_schema(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS)
         _create_text_table(conn, table_of(spec.attributes_file), REQUIRED_COLUMNS)
     for file_name in ("figures.csv", "sources.csv"):
         _create_text_table(conn, table_of(file_name), _text_columns(file_name))
+    create_change_log(conn)
     features = _table("features")
     conn.execute(
         sql.SQL(
@@ -140,6 +143,11 @@ def init_schema(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS)
             "CREATE TABLE IF NOT EXISTS {} (name text PRIMARY KEY, ord integer NOT NULL, property_kinds jsonb NOT NULL)"
         ).format(_table("collections"))
     )
+
+
+def create_change_log(conn: psycopg.Connection) -> None:
+    """Create ``hpmap.changes`` where missing: the log of ``hpmap import`` and ``revert``, ``changes.csv``'s columns."""
+    _create_text_table(conn, CHANGES_TABLE, CHANGE_COLUMNS)
 
 
 def _create_geometry_table(conn: psycopg.Connection, table: str) -> None:
@@ -372,10 +380,25 @@ def read_snapshot(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYER
 # ---------------------------------------------------------------- serving
 
 
-_FEATURE = sql.SQL(
-    "json_build_object('type', 'Feature', 'id', id, 'geometry', ST_AsGeoJSON(geom, {decimals})::json, "
-    "'properties', properties_json)"
-).format(decimals=sql.Literal(GEOJSON_DECIMALS))
+def _feature(geometry: sql.Composable) -> sql.Composed:
+    """Return the SQL of a row's GeoJSON Feature, its geometry given by the expression ``geometry``."""
+    return sql.SQL(
+        "json_build_object('type', 'Feature', 'id', id, 'geometry', ST_AsGeoJSON({geometry}, {decimals})::json, "
+        "'properties', properties_json)"
+    ).format(geometry=geometry, decimals=sql.Literal(GEOJSON_DECIMALS))
+
+
+_FEATURE = _feature(sql.SQL("geom"))
+# As geo.query.simplified: topology-preserving simplification to a tolerance (%s, degrees), keeping
+# the stored geometry where the result would be empty or invalid, and a MultiPolygon of one part a
+# MultiPolygon. Built in the last SELECT, over the page's rows only, so its cost is bounded by the limit.
+_SIMPLIFIED_FEATURE = _feature(
+    sql.SQL(
+        "(SELECT CASE WHEN ST_IsEmpty(simple) OR NOT ST_IsValid(simple) THEN geom "
+        "WHEN GeometryType(geom) = 'MULTIPOLYGON' THEN ST_Multi(simple) ELSE simple END "
+        "FROM (SELECT ST_SimplifyPreserveTopology(geom, %s) AS simple) AS simplified)"
+    )
+)
 _ITEMS = sql.SQL(
     "WITH matched AS (SELECT id, ord, geom, properties_json FROM {features} WHERE {conditions}), "
     "page AS (SELECT * FROM matched ORDER BY ord LIMIT %s OFFSET %s) "
@@ -395,10 +418,12 @@ _NUMBER_MATCH = (
 def items_statement(collection: str, query: FeatureQuery, kinds: dict[str, str]) -> tuple[sql.Composed, list]:
     """Return the SQL and parameters answering ``query`` on ``collection``, whose properties are ``kinds``.
 
-    The row gives the number of matching features and the page as a JSON array of GeoJSON Features.
-    Raises ``InvalidQuery`` as ``geo.query.run_query`` does.
+    The row gives the number of matching features and the page as a JSON array of GeoJSON Features,
+    their geometries simplified for ``query.zoom`` when it is given. Raises ``InvalidQuery`` as
+    ``geo.query.run_query`` does.
     """
     _check_paging(query)
+    tolerance = None if query.zoom is None else simplify_tolerance(query.zoom)
     conditions, params = ["collection = %s"], [collection]
     if query.bbox is not None:
         minx, miny, maxx, maxy = check_bbox(query.bbox)
@@ -416,8 +441,10 @@ def items_statement(collection: str, query: FeatureQuery, kinds: dict[str, str])
             conditions.append(_TEXT_MATCH)
             params += [property_, property_, list(values)]
     where = sql.SQL(" AND ").join(sql.SQL(condition) for condition in conditions)
-    statement = _ITEMS.format(features=_table("features"), conditions=where, feature=_FEATURE)
-    return statement, [*params, query.limit, query.offset]
+    feature = _FEATURE if tolerance is None else _SIMPLIFIED_FEATURE
+    statement = _ITEMS.format(features=_table("features"), conditions=where, feature=feature)
+    params += [query.limit, query.offset]  # the tolerance comes last: it is in the last SELECT
+    return statement, params if tolerance is None else [*params, tolerance]
 
 
 def _check_paging(query: FeatureQuery) -> None:

@@ -1,17 +1,24 @@
 """`hpmap import attributes | boundaries`, `hpmap history`, `hpmap revert`: keeping the data true.
 
-Every command takes the directory's lock, finishes or undoes what a killed command left (``geo.journal``),
-plans its edits, validates the whole changed data set in a temporary copy, and only then writes every
-changed file at once. Reports and diffs go to stdout; progress, refusals and errors to stderr.
+The data are a data directory or, with a database URL (``--database-url`` or ``$HPMAP_DATABASE_URL``;
+``--data-dir`` chooses the files), a PostGIS database. Every command takes a lock, plans its edits with the
+same code for both, validates the whole changed data set, and only then changes everything at once: a
+directory's files through ``geo.journal`` (after finishing or undoing what a killed command left), a
+database's tables in one transaction (``geo.pgmaintenance``). Reports and diffs go to stdout; progress,
+refusals and errors to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
+import signal
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from geo import inspect_dataset, journal
@@ -22,9 +29,9 @@ from geo.incoming import read_attribute_file, read_boundary_file
 from geo.maintenance import ImportOptions, Plan, Proposal, new_issues, plan_revert, propose
 from geo.matching import NAME_FIELDS
 from geo.parse import is_date
-from geo.tables import MaintenanceError, read_change_log, read_data_files
+from geo.tables import DataFiles, MaintenanceError, read_change_log, read_data_files
 
-PAUSE_HOOK = "HPMAP_TEST_PAUSE_AT"  # tests: sleep at this commit step ("replaced-1") so they can kill us
+PAUSE_HOOK = "HPMAP_TEST_PAUSE_AT"  # tests: sleep at this step ("replaced-1", "published") so they can kill us
 
 
 def register(commands) -> None:
@@ -52,14 +59,14 @@ def register(commands) -> None:
     log = commands.add_parser("history", help="the change log, most recent change first")
     log.add_argument("--feature", metavar="ID", help="only the changes to this feature")
     log.add_argument("--limit", type=int, default=20, metavar="N", help="the N most recent changes (default 20)")
-    log.add_argument("--data-dir", type=Path)
+    _add_store(log)
     log.set_defaults(run=run_history)
 
     revert = commands.add_parser("revert", help="undo a logged change exactly (itself logged)")
     revert.add_argument("change_id", metavar="CHANGE_ID", help="as `hpmap history` lists it")
     revert.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
     revert.add_argument("--by", help="who makes the change (default: the OS user)")
-    revert.add_argument("--data-dir", type=Path)
+    _add_store(revert)
     revert.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     revert.set_defaults(run=run_revert)
 
@@ -75,8 +82,13 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="refuse when any row is unmatched or ambiguous")
     parser.add_argument("--dry-run", action="store_true", help="print the diff, change nothing")
     parser.add_argument("--by", help="who makes the change (default: the OS user)")
-    parser.add_argument("--data-dir", type=Path)
+    _add_store(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+
+def _add_store(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, help="the data directory to change (default: $HPMAP_DATA_DIR)")
+    parser.add_argument("--database-url", help="change this PostGIS database instead (default: $HPMAP_DATABASE_URL)")
 
 
 def run_import_attributes(args) -> int:
@@ -119,12 +131,10 @@ def _options(args) -> ImportOptions:
 
 
 def _run_import(args, action: str, unit: str, plan_with) -> int:
-    data_dir, progress = _data_dir(args), Progress(quiet=args.quiet)
+    progress = Progress(quiet=args.quiet)
     started = time.perf_counter()
-    with journal.lock(data_dir):
-        _recover(data_dir, progress)
-        files = read_data_files(data_dir)
-        plan: Plan = plan_with(files, progress)
+    with _open_target(args, progress) as target:
+        plan: Plan = plan_with(target.files, progress)
         _print_matching(plan, args.file.name, unit)
         if args.strict and (plan.matching.unmatched or plan.matching.ambiguous):
             print("hpmap: refused (--strict): rows unmatched or ambiguous; nothing was changed", file=sys.stderr)
@@ -134,7 +144,7 @@ def _run_import(args, action: str, unit: str, plan_with) -> int:
             return 0
         source = "; ".join(part for part in (args.file.name, _source_of(plan.changes, args.source)) if part)
         info = new_change_info(_who(args), action, source)
-        code = _propose_and_write(args, data_dir, files, list(plan.changes), info, progress)
+        code = _propose_and_write(args, target, list(plan.changes), info, progress)
     if code == 0:
         progress.say(f"done in {time.perf_counter() - started:.2f} s")
     return code
@@ -147,21 +157,19 @@ def _source_of(changes, source_id: str | None) -> str:
 
 def run_revert(args) -> int:
     """Undo a logged change, checking that nothing changed the same values since."""
-    data_dir, progress = _data_dir(args), Progress(quiet=args.quiet)
-    with journal.lock(data_dir):
-        _recover(data_dir, progress)
-        files = read_data_files(data_dir)
-        original, changes = plan_revert(files, args.change_id)
+    progress = Progress(quiet=args.quiet)
+    with _open_target(args, progress) as target:
+        original, changes = plan_revert(target.files, args.change_id)
         print(f"Revert of change {original.change_id} ({original.action}, {original.when}, by {original.who}):")
         info = new_change_info(_who(args), f"revert {original.change_id}", original.source)
-        return _propose_and_write(args, data_dir, files, changes, info, progress)
+        return _propose_and_write(args, target, changes, info, progress)
 
 
-def _propose_and_write(args, data_dir: Path, files, changes: list[Change], info, progress) -> int:
-    progress.say(f"validating the changed data set ({len(changes)} edits) in a temporary copy")
-    proposal = propose(data_dir, files, changes, info)
+def _propose_and_write(args, target, changes: list[Change], info, progress) -> int:
+    progress.say(f"validating the changed data set ({len(changes)} edits) {target.validation}")
+    proposal = target.propose(changes, info)
     _print_diff(proposal.changes)
-    _, before = inspect_dataset(data_dir, files.specs)
+    before = target.issues_before() if proposal.issues else []  # a second pipeline run: only when it tells something
     if proposal.errors:
         _print_refusal(proposal, before)
         return 1
@@ -170,14 +178,53 @@ def _propose_and_write(args, data_dir: Path, files, changes: list[Change], info,
     if args.dry_run:
         print("Dry run: nothing was written.")
         return 0
-    progress.say(f"writing {len(proposal.contents)} files")
-    journal.commit_files(data_dir, proposal.contents, on_step=_pause_hook(progress))
-    written = ", ".join(proposal.contents)
+    written = ", ".join(target.commit(proposal))
     print(f"Change {info.change_id} written ({written}); undo it with `hpmap revert {info.change_id}`.")
     return 0
 
 
-def _print_refusal(proposal: Proposal, before) -> None:
+@contextlib.contextmanager
+def _open_target(args, progress: Progress) -> Iterator:
+    """Yield what the command changes, locked, its tables read: ``_Directory`` or a ``pgmaintenance.Session``."""
+    url = _database_url(args)
+    if url is None:
+        data_dir = _data_dir(args)
+        with journal.lock(data_dir):
+            _recover(data_dir, progress)
+            yield _Directory(data_dir, read_data_files(data_dir), progress)
+        return
+    from geo import pgmaintenance, pgstore  # psycopg is only needed with a database
+
+    progress.say(f"connecting to {pgstore.redact(url)}")
+    with pgmaintenance.session(url, on_wait=_say_waiting(progress), on_step=_pause_hook(progress)) as session:
+        yield session
+
+
+@dataclass(frozen=True)
+class _Directory:
+    """A data directory as what a change is made to: validated in a temporary copy, written through the journal."""
+
+    data_dir: Path
+    files: DataFiles
+    progress: Progress
+    validation: str = "in a temporary copy"
+
+    def propose(self, changes: list[Change], info) -> Proposal:
+        """Make, log and validate ``changes`` in a copy of the directory."""
+        return propose(self.data_dir, self.files, changes, info)
+
+    def issues_before(self) -> list:
+        """Return every issue of the directory as it is."""
+        return inspect_dataset(self.data_dir, self.files.specs)[1]
+
+    def commit(self, proposal: Proposal) -> list[str]:
+        """Write the proposal's files all at once; return their names."""
+        self.progress.say(f"writing {len(proposal.contents)} files")
+        journal.commit_files(self.data_dir, proposal.contents, on_step=_pause_hook(self.progress))
+        return list(proposal.contents)
+
+
+def _print_refusal(proposal, before) -> None:
     old = set(before)
     count = len(proposal.errors)
     print(f"hpmap: refused: the changed data would have {count} error(s); nothing was changed.", file=sys.stderr)
@@ -188,10 +235,16 @@ def _print_refusal(proposal: Proposal, before) -> None:
 
 def run_history(args) -> int:
     """Print the change log, most recent change first."""
-    data_dir = _data_dir(args)
-    with journal.lock(data_dir):
-        _recover(data_dir, Progress(quiet=False))
-        log = read_change_log(data_dir).frame
+    url = _database_url(args)
+    if url is not None:
+        from geo import pgmaintenance
+
+        log = pgmaintenance.change_log(url)
+    else:
+        data_dir = _data_dir(args)
+        with journal.lock(data_dir):
+            _recover(data_dir, Progress(quiet=False))
+            log = read_change_log(data_dir).frame
     entries = history(log, feature=args.feature, limit=args.limit)
     if not entries:
         print("No change logged yet." if args.feature is None else f"No change logged for '{args.feature}'.")
@@ -223,6 +276,15 @@ def _print_matching(plan: Plan, file_name: str, unit: str) -> None:
     print(f"  unchanged (skipped): {plan.unchanged}")
 
 
+def _database_url(args) -> str | None:
+    """Return the database to change, or None for a data directory: an option given wins over the environment."""
+    if args.database_url and args.data_dir:
+        raise MaintenanceError("give --data-dir or --database-url, not both")
+    if args.data_dir:
+        return None
+    return args.database_url or os.environ.get("HPMAP_DATABASE_URL") or None
+
+
 def _data_dir(args) -> Path:
     from webmap.cli import default_data_dir
 
@@ -249,13 +311,20 @@ def _who(args) -> str:
         return f"uid-{os.getuid()}"
 
 
+def _say_waiting(progress: Progress):
+    return lambda: progress.say("another hpmap command is changing this database: waiting for it to end", always=True)
+
+
 def _pause_hook(progress: Progress):
     pause_at = os.environ.get(PAUSE_HOOK)
 
     def on_step(step: str) -> None:
         if step == pause_at:
+            # Until SIGUSR1 (the test lets us go on) or ten minutes; SIGUSR1 is blocked first, so one sent
+            # as soon as the line below is read is kept pending rather than killing the process.
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
             progress.say(f"paused at {step} ({PAUSE_HOOK})", always=True)
-            time.sleep(600)
+            signal.sigtimedwait({signal.SIGUSR1}, 600)
 
     return on_step
 

@@ -1,0 +1,324 @@
+"""`hpmap import`, `history` and `revert` against PostGIS (tests/postgis.py): one transaction, all or nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+import geopandas as gpd
+from shapely.geometry import box, shape
+
+from geo import pgstore
+from geo.catalog import LAYERS
+from tests.conftest import DATA_DIR
+from tests.test_import_cli import command, write_text, write_xlsx, zipped_shapefile
+from webmap import create_app
+from webmap.cli import main
+
+PARK = "kcn-trang-due-3"  # under construction since 2025-12, no occupancy figure yet
+SOURCE = "heza-1d91cb"  # a source of sources.csv that already cites it
+ITEM = f"/api/collections/industrial-parks/items/{PARK}"
+# kcn-trang-due-3's own outline, moved about 1 km north-east.
+NEW_OUTLINE = box(106.575, 20.790, 106.605, 20.815)
+
+
+@pytest.fixture
+def shipped_db(postgres_cluster) -> str:
+    """A database of its own, loaded with the embedded data: a test may change it."""
+    url = postgres_cluster.create_database()
+    assert main(["db", "load", str(DATA_DIR), "--database-url", url]) == 0
+    return url
+
+
+@pytest.fixture
+def update(tmp_path) -> Path:
+    """A status change and an occupancy figure for one park."""
+    return write_text(tmp_path / "heza-2026.csv", f"id,status,occupancy_pct\n{PARK},operating,35\n")
+
+
+def hpmap(*args, url: str) -> int:
+    """Run an ``hpmap`` command on the database ``url`` in this process: the command's own code path."""
+    return main([*map(str, args), "--database-url", url])
+
+
+def contents(url: str) -> dict[str, list[str]]:
+    """Every row of every table of the hpmap schema, as JSON text (geometries as EWKB hex), in table order."""
+    with pgstore.connect(url) as conn:
+        names = [row[0] for row in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'hpmap' ORDER BY table_name"
+        )]  # fmt: skip
+        return {
+            name: conn.execute(f"SELECT row_to_json(t)::text FROM hpmap.{name} AS t ORDER BY 1").fetchall()
+            for name in names
+        }
+
+
+def dumped(url: str, directory: Path) -> dict[str, bytes]:
+    """The files ``hpmap db dump`` writes, with their bytes."""
+    assert main(["db", "dump", str(directory), "--database-url", url]) == 0
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+def change_id(out: str) -> str:
+    line = next(line for line in out.splitlines() if line.startswith("Change "))
+    return line.split()[1]
+
+
+def served_park(url: str) -> dict:
+    client = create_app({"DATABASE_URL": url, "OFFLINE": True, "TESTING": True}).test_client()
+    response = client.get(ITEM)
+    assert response.status_code == 200
+    return response.get_json()["properties"]
+
+
+# ------------------------------------------------------------------ an import, applied and served
+
+
+def test_an_attributes_import_is_committed_logged_and_served(shipped_db, update, capsys):
+    data_before = {path.name: path.read_bytes() for path in DATA_DIR.iterdir()}
+
+    code = hpmap(
+        "import", "attributes", update, "--source", SOURCE, "--as-of", "2026-01", "--by", "lan", url=shipped_db
+    )
+
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"industrial-parks.csv  {PARK}  status: under_construction → operating" in out
+    assert f"industrial-parks.csv  {PARK}  status_as_of: 2025-12 → 2026-01" in out
+    assert f"industrial-parks.csv  {PARK}  sources: … + '; {SOURCE}@2026-01'" in out
+    assert f"figures.csv  {PARK}  occupancy_pct: (empty) → 35 (as of 2026-01; {SOURCE}) [new row]" in out
+    assert "(hpmap.figures, hpmap.industrial_parks_attributes, hpmap.changes)" in out
+    assert "validating the changed data set (4 edits) in the database transaction" in err
+    park = served_park(shipped_db)
+    assert (park["status"], park["status_as_of"]) == ("operating", "2026-01")
+    assert (park["occupancy_pct"], park["occupancy_pct_as_of"]) == (35, "2026-01")
+    shown = [f for f in park["figures"] if f["field"] == "occupancy_pct"]
+    assert shown == [{"field": "occupancy_pct", "value": 35, "unit": "%", "as_of": "2026-01", "sources": [SOURCE],
+                      "shown": True, "note": ""}]  # fmt: skip
+
+    assert hpmap("history", "--feature", PARK, url=shipped_db) == 0
+    history = capsys.readouterr().out
+    assert history.startswith(f"{change_id(out)}  ")
+    assert f"  lan  import attributes  heza-2026.csv; {SOURCE}" in history
+    assert {path.name: path.read_bytes() for path in DATA_DIR.iterdir()} == data_before  # the files are not touched
+
+
+def test_dry_run_prints_the_diff_and_changes_no_table(shipped_db, update, capsys):
+    before = contents(shipped_db)
+
+    code = hpmap("import", "attributes", update, "--source", SOURCE, "--as-of", "2026-01", "--dry-run", url=shipped_db)
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"figures.csv  {PARK}  occupancy_pct: (empty) → 35 (as of 2026-01; {SOURCE}) [new row]" in out
+    assert "Dry run: nothing was written." in out
+    assert contents(shipped_db) == before
+
+
+REFUSED = {
+    "bad-status": (
+        "id,status\nkcn-trang-due-3,active\n",
+        "table hpmap.industrial_parks_attributes, feature 'kcn-trang-due-3', field 'status': 'active' is not one of",
+    ),
+    "occupancy-120": (
+        "id,occupancy_pct\nkcn-trang-due-3,120\n",
+        "table hpmap.figures, feature 'kcn-trang-due-3', field 'occupancy_pct': value 120 is outside 0–100 %",
+    ),
+    "both": (
+        "id,status,occupancy_pct\nkcn-trang-due-3,active,120\n",
+        "the changed data would have 2 error(s); nothing was changed",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_a_refused_import_leaves_every_table_unchanged(shipped_db, tmp_path, capsys, case):
+    text, message = REFUSED[case]
+    incoming = write_text(tmp_path / "in.csv", text)
+    tables, files = contents(shipped_db), dumped(shipped_db, tmp_path / "before")
+
+    code = hpmap("import", "attributes", incoming, "--source", SOURCE, "--as-of", "2026-01", url=shipped_db)
+
+    assert code == 1
+    assert message in capsys.readouterr().err
+    assert contents(shipped_db) == tables  # sources, figures, features, the change log: every row
+    assert dumped(shipped_db, tmp_path / "after") == files
+
+
+# ------------------------------------------------------------------ other processes
+
+
+def start_paused(step: str, incoming: Path, url: str, *extra: str) -> subprocess.Popen:
+    """Start an import that stops at ``step`` of its transaction until it gets SIGUSR1."""
+    process = subprocess.Popen(
+        [*command(), "import", "attributes", str(incoming), "--source", SOURCE, "--as-of", "2026-01", *extra],
+        env={**os.environ, "HPMAP_TEST_PAUSE_AT": step, "HPMAP_DATABASE_URL": url},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    for line in process.stderr:
+        if f"paused at {step}" in line:
+            return process
+    process.kill()
+    raise AssertionError(f"the import never reached {step}: {process.communicate()}")
+
+
+def kill(process: subprocess.Popen) -> None:
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=10)
+
+
+def waiting_for_the_lock(url: str) -> bool:
+    with pgstore.connect(url) as conn:
+        row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'").fetchone()
+    return row[0] == 1
+
+
+@pytest.mark.parametrize("step", ["written-1", "logged", "published"])
+def test_an_import_killed_in_its_transaction_changes_nothing(shipped_db, update, tmp_path, capsys, step):
+    tables, files = contents(shipped_db), dumped(shipped_db, tmp_path / "before")
+
+    kill(start_paused(step, update, shipped_db))
+
+    assert contents(shipped_db) == tables
+    assert dumped(shipped_db, tmp_path / "after") == files
+    assert hpmap("import", "attributes", update, "--source", SOURCE, "--as-of", "2026-01", url=shipped_db) == 0
+
+
+def test_a_second_import_waits_and_plans_on_what_the_first_committed(shipped_db, update, tmp_path):
+    first = start_paused("published", update, shipped_db)  # holds the lock, its change not yet committed
+    second_file = write_text(tmp_path / "second.csv", f"id,status\n{PARK},planned\n")
+    second = subprocess.Popen(
+        [*command(), "import", "attributes", str(second_file), "--database-url", shipped_db, "--as-of", "2026-02"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not waiting_for_the_lock(shipped_db):
+            assert time.monotonic() < deadline and second.poll() is None, "the second import did not wait"
+            time.sleep(0.1)
+        first.send_signal(signal.SIGUSR1)  # let the first go on and commit
+        first_out, _ = first.communicate(timeout=60)
+        second_out, second_err = second.communicate(timeout=60)
+    finally:
+        for process in (first, second):
+            process.kill()
+    assert first.returncode == 0 and second.returncode == 0, second_err
+    assert "waiting for it to end" in second_err
+    # The second import read the tables after the first committed: its old status is the first one's new.
+    assert f"industrial-parks.csv  {PARK}  status: operating → planned" in second_out
+    with pgstore.connect(shipped_db) as conn:
+        log = conn.execute("SELECT change_id, field FROM hpmap.changes ORDER BY ord").fetchall()
+    first_fields, second_fields = ["status", "status_as_of", "sources", "occupancy_pct"], ["status", "status_as_of"]
+    assert [field for _, field in log] == first_fields + second_fields
+    assert list(dict.fromkeys(logged for logged, _ in log)) == [change_id(first_out), change_id(second_out)]
+
+
+# ------------------------------------------------------------------ boundaries, history, revert
+
+
+def test_boundaries_in_vn2000_are_imported_into_the_database(shipped_db, tmp_path, capsys):
+    survey = gpd.GeoDataFrame({"ten": ["KCN Trang Due 3"]}, geometry=[NEW_OUTLINE], crs="EPSG:4326")
+
+    code = hpmap("import", "boundaries", zipped_shapefile(tmp_path, survey, crs="EPSG:3405"), "--layer",
+                 "industrial-parks", "--name-field", "ten", "--source", "ref-ports-gis", url=shipped_db)  # fmt: skip
+
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"industrial-parks.geojson  {PARK}  geometry: Polygon, 9 vertices → Polygon, 5 vertices" in out
+    assert f"new warning: table hpmap.industrial_parks_geometry, feature '{PARK}', field 'geometry': outline " in out
+    with pgstore.connect(shipped_db) as conn:
+        frame, _ = pgstore.PgSource(conn).read_geometry(LAYERS[1])
+    row = frame.set_index("id").loc[PARK]
+    assert row.geometry.hausdorff_distance(NEW_OUTLINE) < 1e-7  # from EPSG:3405 back to EPSG:4326, to a centimetre
+    assert (row["geometry_quality"], row["geometry_sources"]) == ("traced", "ref-ports-gis")
+    client = create_app({"DATABASE_URL": shipped_db, "OFFLINE": True, "TESTING": True}).test_client()
+    served = client.get(ITEM).get_json()
+    assert shape(served["geometry"]).hausdorff_distance(NEW_OUTLINE) < 1e-7
+
+
+def test_history_then_revert_gives_back_exactly_the_rows(shipped_db, tmp_path, capsys):
+    before_files, before_tables = dumped(shipped_db, tmp_path / "before"), contents(shipped_db)
+    sheet = write_xlsx(
+        tmp_path / "parks.xlsx",
+        [["id", "status", "developer", "occupancy_pct", "as_of"],
+         ["kcn-deep-c-2", "operating", "DEEP C (Rent-A-Port)", 88, "2025-09"],
+         ["kcn-nomura-hai-phong", None, None, 99, "2025-09"]],
+    )  # fmt: skip
+    survey = gpd.GeoDataFrame({"id": ["kcn-deep-c-2"]}, geometry=[box(106.77, 20.80, 106.79, 20.815)], crs=4326)
+    assert hpmap("import", "attributes", sheet, "--source-location", "survey-2025.pdf", url=shipped_db) == 0
+    imported = change_id(capsys.readouterr().out)
+    assert hpmap("import", "boundaries", zipped_shapefile(tmp_path, survey), "--source", "ref-ports-gis",
+                 "--quality", "approximate", url=shipped_db) == 0  # fmt: skip
+    outlined = change_id(capsys.readouterr().out)
+
+    assert hpmap("history", url=shipped_db) == 0
+    history = capsys.readouterr().out
+    assert history.index(outlined) < history.index(imported)  # most recent first
+    assert "industrial-parks.geojson  kcn-deep-c-2  geometry_quality: traced → approximate" in history
+    assert "sources.csv  survey-2025-" in history
+    imported_tables = contents(shipped_db)
+    assert hpmap("revert", outlined, "--dry-run", url=shipped_db) == 0
+    assert "geometry_quality: approximate → traced" in capsys.readouterr().out
+    assert contents(shipped_db) == imported_tables
+    assert hpmap("revert", outlined, url=shipped_db) == 0
+    assert hpmap("revert", imported, "--by", "lan", url=shipped_db) == 0
+    capsys.readouterr()
+
+    assert dumped(shipped_db, tmp_path / "after") == before_files
+    after_tables = contents(shipped_db)
+    assert before_tables.pop("changes") == [] and len(after_tables.pop("changes")) == 2 * 8  # 8 edits, 8 undone
+    assert after_tables == before_tables  # the serving tables too
+    assert hpmap("revert", imported, url=shipped_db) == 1
+    assert "was reverted already" in capsys.readouterr().err
+
+
+def test_a_revert_that_would_undo_a_later_change_is_refused(shipped_db, update, tmp_path, capsys):
+    assert hpmap("import", "attributes", update, "--source", SOURCE, "--as-of", "2026-01", url=shipped_db) == 0
+    first = change_id(capsys.readouterr().out)
+    later = write_text(tmp_path / "later.csv", f"id,status\n{PARK},planned\n")
+    assert hpmap("import", "attributes", later, url=shipped_db) == 0
+    tables = contents(shipped_db)
+
+    assert hpmap("revert", first, url=shipped_db) == 1
+
+    err = capsys.readouterr().err
+    assert "field 'status': found 'planned' where 'operating' was expected" in err
+    assert contents(shipped_db) == tables
+
+
+# ------------------------------------------------------------------ which store
+
+
+def test_the_database_comes_from_the_environment_and_the_log_is_created_when_missing(
+    shipped_db, update, monkeypatch, capsys
+):
+    with pgstore.connect(shipped_db) as conn:
+        conn.execute("DROP TABLE hpmap.changes")  # as in a database initialised before the change log existed
+    monkeypatch.setenv("HPMAP_DATABASE_URL", shipped_db)
+
+    assert main(["history"]) == 0
+    assert capsys.readouterr().out == "No change logged yet.\n"
+    assert main(["import", "attributes", str(update), "--source", SOURCE, "--as-of", "2026-01"]) == 0
+    assert main(["history", "--limit", "1"]) == 0
+    assert f"{PARK}  occupancy_pct" in capsys.readouterr().out
+
+
+def test_an_import_into_a_database_never_loaded_says_what_to_do(database_url, update, capsys):
+    assert hpmap("import", "attributes", update, "--source", SOURCE, "--as-of", "2026-01", url=database_url) == 1
+    assert "table hpmap.sources: no such table: run `hpmap db load`" in capsys.readouterr().err
+
+
+def test_the_data_dir_and_a_database_are_not_both_given(shipped_db, tiny_dir, capsys):
+    assert main(["history", "--data-dir", str(tiny_dir), "--database-url", shipped_db]) == 1
+    assert "give --data-dir or --database-url, not both" in capsys.readouterr().err
+
+
+def test_a_given_data_dir_wins_over_the_environment(tiny_dir, monkeypatch, capsys):
+    monkeypatch.setenv("HPMAP_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nowhere")
+    assert main(["history", "--data-dir", str(tiny_dir)]) == 0
+    assert capsys.readouterr().out == "No change logged yet.\n"
