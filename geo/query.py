@@ -1,5 +1,6 @@
 """Select a layer's features by bounding box, property values and page: the OGC API items query.
 
+A query may also ask for its page's geometries simplified for a web map's zoom level (``zoom``).
 Every function returns a new frame (or a ``Page`` holding one) and never modifies its input.
 Coordinates are CRS84 degrees: longitude first, as in GeoJSON and the ``gdf`` (EPSG:4326).
 """
@@ -8,19 +9,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 import geopandas as gpd
-from shapely.geometry import box
+import shapely
+from shapely.geometry import MultiPolygon, box
 
 from geo.catalog import FORMER_PROVINCES, GEOMETRY_QUALITIES, QUERYABLES, STATUSES
 from geo.errors import InvalidQuery
 from geo.models import LayerSpec
 
 Bbox = tuple[float, float, float, float]  # (min lon, min lat, max lon, max lat), CRS84 degrees
+MAX_ZOOM = 22  # the deepest web map zoom level a query may simplify for
+TILE_PX = 256  # a Web Mercator tile's width in pixels: the world is TILE_PX · 2^zoom pixels wide
+_POLYGON, _MULTIPOLYGON = 3, 6  # shapely.get_type_id's codes
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class FeatureQuery:
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (property, values): any value, every property
     offset: int = 0  # features to skip, counted after filtering
     limit: int = 100  # most features to return
+    zoom: int | None = None  # web map zoom level 0..MAX_ZOOM: simplify the page's geometries for it; None: as stored
 
 
 @dataclass(frozen=True)
@@ -59,10 +65,18 @@ class Page:
 
 
 def run_query(gdf: gpd.GeoDataFrame, query: FeatureQuery) -> Page:
-    """Return the page of ``gdf`` that ``query`` selects: bbox, then filters, then offset and limit."""
+    """Return the page of ``gdf`` that ``query`` selects: bbox, then filters, then offset and limit.
+
+    With a ``zoom``, the page's geometries (only those: the cost is bounded by the limit) are then
+    simplified for it (``simplified``); the bbox is matched against the geometries as stored.
+    """
+    tolerance = None if query.zoom is None else simplify_tolerance(query.zoom)  # checked before any work
     selected = gdf if query.bbox is None else within_bbox(gdf, query.bbox)
     selected = matching(selected, query.filters)
-    return page(selected, offset=query.offset, limit=query.limit)
+    result = page(selected, offset=query.offset, limit=query.limit)
+    if tolerance is None:
+        return result
+    return replace(result, features=simplified(result.features, tolerance))
 
 
 def check_bbox(bbox: Iterable[float]) -> Bbox:
@@ -187,6 +201,56 @@ def page(gdf: gpd.GeoDataFrame, offset: int = 0, limit: int = 100) -> Page:
     matched = len(gdf)
     start = min(offset, matched)
     return Page(gdf.iloc[start : min(start + limit, matched)], number_matched=matched, offset=offset, limit=limit)
+
+
+def simplify_tolerance(zoom: int) -> float:
+    """Return the simplification tolerance, in degrees, for web map zoom level ``zoom``: half a pixel.
+
+    A Web Mercator map at zoom z is 256 · 2^z pixels round the equator, so one pixel spans
+    360 / (256 · 2^z) degrees of longitude at every latitude (and cos(latitude) times that of
+    latitude: at Hải Phòng, 20.8° N, the tolerance is about 0.53 pixel north–south). The tolerance
+    is half a pixel: 360 / (256 · 2^z) / 2 degrees, a power of two times 45, so exactly the same
+    double wherever it is computed. Raises ``InvalidQuery`` for anything but a whole number 0..22.
+
+    Examples
+    --------
+    >>> simplify_tolerance(0), simplify_tolerance(12)
+    (0.703125, 0.000171661376953125)
+    >>> simplify_tolerance(23)
+    Traceback (most recent call last):
+    ...
+    geo.errors.InvalidQuery: zoom: expected a whole number from 0 to 22, got 23
+    """
+    if isinstance(zoom, bool) or not isinstance(zoom, int) or not 0 <= zoom <= MAX_ZOOM:
+        raise InvalidQuery(f"zoom: expected a whole number from 0 to {MAX_ZOOM}, got {zoom!r}")
+    return 360 / (TILE_PX * 2**zoom) / 2
+
+
+def simplified(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+    """Return a copy of ``gdf`` with each geometry simplified to ``tolerance`` degrees, topology preserved.
+
+    shapely's ``simplify(tolerance, preserve_topology=True)`` (GEOS' TopologyPreservingSimplifier,
+    as PostGIS' ``ST_SimplifyPreserveTopology``) keeps every ring and part, so a polygon never
+    collapses; should a result still be empty or invalid, the feature keeps its stored geometry.
+    A MultiPolygon of one part stays a MultiPolygon (GEOS would give a Polygon). Every dropped vertex
+    lies within the tolerance of the outline, or within twice it where GEOS >= 3.12 also dropped a
+    ring's first vertex (it checks that vertex, not those the vertex already stood for).
+
+    Examples
+    --------
+    >>> from shapely.geometry import MultiPolygon, Polygon
+    >>> bumpy = Polygon([(0, 0), (1, 0.001), (2, 0), (2, 2), (0, 2)])
+    >>> [g.wkt for g in simplified(gpd.GeoDataFrame(geometry=[bumpy, MultiPolygon([bumpy])]), 0.01).geometry]
+    ['POLYGON ((0 0, 2 0, 2 2, 0 2, 0 0))', 'MULTIPOLYGON (((0 0, 2 0, 2 2, 0 2, 0 0)))']
+    """
+    stored = gdf.geometry.to_numpy()  # shapely geometries (or None)
+    simple = shapely.simplify(stored, tolerance, preserve_topology=True)
+    broken = shapely.is_empty(simple) | ~shapely.is_valid(simple)  # None is not valid: it stays None
+    unwrapped = (shapely.get_type_id(stored) == _MULTIPOLYGON) & (shapely.get_type_id(simple) == _POLYGON)
+    simple[unwrapped] = np.array([MultiPolygon([polygon]) for polygon in simple[unwrapped]], dtype=object)
+    out = gdf.copy()
+    out[gdf.geometry.name] = gpd.GeoSeries(np.where(broken, stored, simple), index=gdf.index, crs=gdf.crs)
+    return out
 
 
 def filter_vocabulary(spec: LayerSpec) -> dict[str, tuple[str, ...]]:

@@ -3,6 +3,13 @@
 A ``FeatureStore`` answers the two feature queries of OGC API – Features: a page of a
 collection's items (``items``) and one item (``item``), as GeoJSON Feature dicts. Both stores
 give the same features, with the same properties in the same order, as ``geo.export.to_geojson``.
+
+A query with a ``zoom`` gets its page's geometries simplified by GEOS' topology-preserving
+simplifier in both stores (shapely's for the files, PostGIS' ``ST_SimplifyPreserveTopology``):
+identical wherever both link the same GEOS release. GEOS 3.12 started removing a ring's first
+vertex when it lies within the tolerance (libgeos/geos#784), which 3.11 always keeps; so with
+different releases, a simplified ring may differ by such vertices; either result is valid, keeps
+every ring and lies close to the stored geometry (tests/test_simplify.py).
 """
 
 from __future__ import annotations
@@ -46,8 +53,10 @@ class FeatureStore(Protocol):
     def items(self, collection: str, query: FeatureQuery) -> FeaturePage:
         """Return the page of ``collection``'s features that ``query`` selects.
 
-        Raises ``UnknownLayer`` for an unknown collection and ``InvalidQuery`` for a filter on a
-        property the collection does not have, or a non-number for a numeric property.
+        With ``query.zoom``, the page's geometries are simplified for that zoom level
+        (``geo.query.simplify_tolerance``). Raises ``UnknownLayer`` for an unknown collection and
+        ``InvalidQuery`` for a filter on a property the collection does not have, a non-number for a
+        numeric property, or a zoom outside 0..22.
         """
 
     def item(self, collection: str, feature_id: str) -> dict | None:

@@ -60,11 +60,20 @@ class LiveServer:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.server = waitress.create_server(self.app, host="127.0.0.1", port=self.port, threads=8)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self._stopping = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.port}"
 
+    def _serve(self) -> None:
+        try:
+            self.server.run()
+        except OSError:  # the socket closed under the loop's last select(): expected when stopping
+            if not self._stopping:
+                raise
+
     def stop(self) -> None:
+        self._stopping = True
         self.server.close()
         self.thread.join(timeout=5)
 

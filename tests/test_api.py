@@ -10,6 +10,9 @@ import pytest
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate as validate_openapi
 
+import shapely
+from shapely.geometry import shape
+
 from geo.catalog import LAYERS, QUERYABLES
 from tests.builders import write_dataset
 from tests.conftest import DATA_DIR
@@ -533,7 +536,7 @@ def parameter_names(operation: dict, document: dict) -> list[str]:
 def test_each_collection_documents_its_filters(document, spec):
     operation = documented_paths(document)[f"/api/collections/{spec.name}/items"]["get"]
     names = parameter_names(operation, document)
-    assert names == ["bbox", "bbox-crs", "limit", "offset", "f", "lang", *QUERYABLES[spec.name]]
+    assert names == ["bbox", "bbox-crs", "limit", "offset", "f", "lang", *QUERYABLES[spec.name], "zoom"]
     kind = next(p for p in operation["parameters"] if p.get("name") == "kind")
     assert kind["schema"]["items"]["enum"] == list(spec.kinds)
     limit = resolve({"$ref": "#/components/parameters/limit"}, document)["schema"]
@@ -560,3 +563,84 @@ def test_responses_match_their_documented_schemas(client, document, url, path, s
     assert str(response.status_code) == status
     declared = resolve(documented_paths(document)[path]["get"]["responses"][status], document)
     OAS30Validator(declared["content"][media_type]["schema"]).validate(response.get_json(force=True))
+
+
+# --- zoom: geometries simplified for a web map ---------------------------------------------------
+
+ZOOM_REFUSED = [
+    ("zoom=23", "zoom: expected a whole number from 0 to 22, got '23'"),
+    ("zoom=-1", "got '-1'"),
+    ("zoom=%2B3", "got '+3'"),
+    ("zoom=1.5", "got '1.5'"),
+    ("zoom=12.0", "got '12.0'"),
+    ("zoom=1e1", "got '1e1'"),
+    ("zoom=", "got ''"),
+    ("zoom=%2012", "got ' 12'"),
+    ("zoom=twelve", "got 'twelve'"),
+    ("zoom=%D9%A3", "zoom: expected a whole number"),  # an Arabic-Indic 3: Python's int() would take it
+    ("zoom=99999999999999999999999999", "zoom: expected a whole number from 0 to 22"),
+    ("zoom=12&zoom=13", "'zoom' is given 2 times"),
+    ("Zoom=12", "unknown query parameter 'Zoom'"),
+]
+
+
+@pytest.mark.parametrize(("query", "message"), ZOOM_REFUSED)
+def test_a_bad_zoom_is_refused_with_a_reason(client, query, message):
+    assert message in refused(client, f"{ITEMS}?{query}")
+
+
+def test_the_parameters_listed_in_a_refusal_include_zoom(client):
+    assert refused(client, f"{ITEMS}?sortby=name_vi").endswith(", zoom")
+
+
+def geometry_only(body: dict) -> dict:
+    """Return ``body`` without what a zoom may change: the geometries (and the time stamp, and the links' URLs)."""
+    features = [{**feature, "geometry": feature["geometry"]["type"]} for feature in body["features"]]
+    return {**body, "features": features, "timeStamp": None, "links": [link["rel"] for link in body["links"]]}
+
+
+def vertex_count(body: dict) -> int:
+    return sum(shapely.get_num_coordinates(shape(feature["geometry"])) for feature in body["features"])
+
+
+@pytest.mark.parametrize("spec", LAYERS, ids=lambda spec: spec.name)
+@pytest.mark.parametrize("zoom", [0, 9, 12, 22])
+def test_zoom_simplifies_the_geometries_and_nothing_else(client, spec, zoom):
+    plain = ok(client, f"/api/collections/{spec.name}/items", GEOJSON)
+    zoomed = ok(client, f"/api/collections/{spec.name}/items?zoom={zoom}", GEOJSON)
+    assert geometry_only(zoomed) == geometry_only(plain)  # same features, properties, types, counts, links
+    assert vertex_count(zoomed) <= vertex_count(plain)
+    if zoom == 0:
+        assert vertex_count(zoomed) < vertex_count(plain)
+
+
+def test_zoom_at_the_map_zooms_shrinks_the_detailed_outlines(client):
+    # The ports' outlines, traced from the port plan, are the shipped data's most detailed: 744 vertices.
+    plain = ok(client, "/api/collections/ports/items", GEOJSON)
+    zoomed = [ok(client, f"/api/collections/ports/items?zoom={zoom}", GEOJSON) for zoom in (12, 14)]
+    assert vertex_count(zoomed[0]) < vertex_count(zoomed[1]) < vertex_count(plain)
+
+
+@pytest.mark.parametrize("query", ["zoom=12", "zoom=0&status=operating", "bbox=106.5,20.8,106.8,21.0&zoom=014"])
+def test_next_and_prev_links_keep_the_zoom(client, query):
+    forward = walk(client, f"{ITEMS}?limit=7&{query}", "next")
+    assert len(forward) > 1
+    backward = walk(client, links(forward[-1])["self"]["href"], "prev")
+    expected = ok(client, f"{ITEMS}?limit=1000&{query}", GEOJSON)
+    assert [f for body in forward for f in body["features"]] == expected["features"]
+    assert [f for body in reversed(backward) for f in body["features"]] == expected["features"]
+    for body in forward + backward:
+        for link in body["links"]:
+            if link["rel"] != "collection":
+                assert query_of(link["href"])["zoom"] == query_of("?" + query)["zoom"]
+
+
+def test_openapi_documents_zoom_on_every_items_path(document):
+    paths = documented_paths(document)
+    items_paths = ["/api/collections/{collectionId}/items", *(f"/api/collections/{s.name}/items" for s in LAYERS)]
+    for path in items_paths:
+        parameters = [resolve(p, document) for p in paths[path]["get"]["parameters"]]
+        zoom = next(p for p in parameters if p["name"] == "zoom")
+        assert (zoom["in"], zoom["required"]) == ("query", False)
+        assert zoom["schema"] == {"type": "integer", "minimum": 0, "maximum": 22}
+        assert "360 / (256 · 2^zoom) / 2" in zoom["description"]

@@ -1,12 +1,13 @@
-"""geo/query.py: bbox through the spatial index, property filters and paging, on real frames."""
+"""geo/query.py: bbox through the spatial index, property filters, paging and zoom, on real frames."""
 
 from __future__ import annotations
 
 import pytest
+from pandas.testing import assert_frame_equal
 
 import geopandas as gpd
 from geopandas.testing import assert_geodataframe_equal
-from shapely.geometry import Point, box
+from shapely.geometry import Point, Polygon, box
 
 from geo.catalog import LAYERS, QUERYABLES, REGION_BOUNDS
 from geo.errors import InvalidQuery
@@ -217,3 +218,47 @@ def test_every_layer_has_queryables_with_their_vocabularies():
         vocabularies = filter_vocabulary(spec)
         assert vocabularies["kind"] == spec.kinds
         assert set(vocabularies) == {"kind", "status", "former_province", "geometry_quality"}
+
+
+# --- zoom: the page's geometries simplified --------------------------------------------------------
+
+
+@pytest.fixture
+def bumpy():
+    """Two parks: one whose bump, poking 70 m east, alone reaches the box (106.70, 20.70, 106.80, 20.80)."""
+    bump = Polygon([(106.60, 20.70), (106.6995, 20.70), (106.6995, 20.74), (106.7002, 20.75), (106.6995, 20.76),
+                    (106.6995, 20.80), (106.60, 20.80)])  # fmt: skip
+    return gpd.GeoDataFrame({"status": ["operating", "planned"]}, geometry=[bump, box(106.5, 20.5, 106.55, 20.55)],
+                            index=["kcn-bump", "kcn-far"], crs="EPSG:4326")  # fmt: skip
+
+
+def test_zoom_simplifies_the_page_and_selects_by_the_stored_geometry(bumpy):
+    query = FeatureQuery(bbox=(106.70, 20.70, 106.80, 20.80), zoom=8)
+    result = run_query(bumpy, query)
+    assert ids(result.features) == ["kcn-bump"] and result.number_matched == 1  # the bump counts
+    simple = result.features.geometry.iloc[0]
+    assert not simple.intersects(box(*query.bbox))  # though at zoom 8 it is gone
+    assert simple.is_valid and len(simple.exterior.coords) < len(bumpy.geometry.iloc[0].exterior.coords)
+    assert list(result.features.columns) == list(bumpy.columns) and result.features.crs == bumpy.crs
+
+
+def test_zoom_changes_geometries_only(parks):
+    plain, zoomed = run_query(parks, FeatureQuery(limit=2)), run_query(parks, FeatureQuery(limit=2, zoom=3))
+    assert (ids(zoomed.features), zoomed.number_matched, zoomed.has_next) == (ids(plain.features), 4, True)
+    assert_frame_equal(zoomed.features.drop(columns="geometry"), plain.features.drop(columns="geometry"))
+
+
+def test_without_zoom_geometries_are_as_stored(bumpy):
+    assert_geodataframe_equal(run_query(bumpy, FeatureQuery()).features, bumpy)
+
+
+@pytest.mark.parametrize("zoom", [-1, 23, 2.0, "12"])
+def test_a_bad_zoom_is_refused(parks, zoom):
+    with pytest.raises(InvalidQuery, match="zoom: expected a whole number from 0 to 22"):
+        run_query(parks, FeatureQuery(zoom=zoom))
+
+
+def test_zoom_never_modifies_the_input(bumpy):
+    before = bumpy.copy()
+    run_query(bumpy, FeatureQuery(zoom=0))
+    assert_geodataframe_equal(bumpy, before)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from geo import inspect_dataset
@@ -57,6 +59,8 @@ def test_a_large_layer_loads_by_viewport(browser, synth_dir):
         assert 0 < drawn <= 1000
         paths = [r for r in w.requests if "/collections/industrial-parks/items" in r]
         assert paths and all("bbox=" in r for r in paths)  # never the whole layer
+        assert all(re.search(r"[?&]zoom=\d+(&|$)", r) for r in paths)  # outlines simplified for the map's zoom
+        assert any(re.search(r"[?&]zoom=13(&|$)", r) for r in paths)
         assert w.errors() == []
         w.close()
     finally:

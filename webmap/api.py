@@ -111,7 +111,7 @@ def collection(collection_id: str):
 
 @bp.get("/collections/<collection_id>/items")
 def items(collection_id: str):
-    """One layer's features, filtered by bbox and properties, one page at a time."""
+    """One layer's features, filtered by bbox and properties, one page at a time; ``zoom`` simplifies them."""
     layer = dataset().layer(collection_id)
     result = _store().items(collection_id, params.parse_items_query(request.args, layer.spec))
     body = {
@@ -196,7 +196,7 @@ def _page_links(layer: Layer, result: FeaturePage) -> list[dict]:
 
 
 def _items_url(**changes: int) -> str:
-    """Return this request's absolute URL with ``changes`` to its query parameters."""
+    """Return this request's absolute URL with ``changes`` to its query parameters (the others, zoom too, kept)."""
     args = request.args.to_dict(flat=False)
     args.update({name: [str(value)] for name, value in changes.items()})
     return url_for(request.endpoint, **request.view_args, **args, _external=True)

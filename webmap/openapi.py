@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from geo.catalog import STATUSES
 from geo.models import Dataset, LayerSpec
-from geo.query import filter_vocabulary, queryables
+from geo.query import MAX_ZOOM, filter_vocabulary, queryables
 from webmap import coverage_openapi, sites_openapi
 from webmap.params import CRS84, DEFAULT_LIMIT, FORMATS, LANGUAGES, MAX_LIMIT
 
@@ -172,7 +172,7 @@ def _api_paths(specs: list[LayerSpec], api_url: str) -> dict:
         ),
         "/collections/{collectionId}/items": _get(
             "items", API, "One layer's features (each collection's own path lists its filters)",
-            [collection_id, *_items_parameters()],
+            [collection_id, *_items_parameters(), _ZOOM],
             {**_json_ok("A page of features", "FeatureCollection", GEOJSON), **not_found},
         ),
         "/collections/{collectionId}/items/{featureId}": _get(
@@ -183,7 +183,7 @@ def _api_paths(specs: list[LayerSpec], api_url: str) -> dict:
     for spec in specs:
         below_root[f"/collections/{spec.name}/items"] = _get(
             f"items_{spec.name.replace('-', '_')}", API, f"{spec.title_en}: features, filtered by bbox and properties",
-            [*_items_parameters(), *_filter_parameters(spec)],
+            [*_items_parameters(), *_filter_parameters(spec), _ZOOM],
             _json_ok(f"A page of {spec.title_en.lower()}", "FeatureCollection", GEOJSON),
         )  # fmt: skip
     # Keyed from the API root, where OGC clients look (GDAL reads the filters a collection offers
@@ -194,6 +194,9 @@ def _api_paths(specs: list[LayerSpec], api_url: str) -> dict:
         "/api/": _get("landingPageSlash", API, "Landing page (same as /api)", common, landing),
         **{path: {"servers": api_server, **item} for path, item in below_root.items()},
     }
+
+
+_ZOOM = _ref("parameters", "zoom")  # after the filters, as in the 400 that lists an endpoint's parameters
 
 
 def _items_parameters() -> list[dict]:
@@ -242,6 +245,13 @@ def _parameters(specs: list[LayerSpec]) -> dict:
         "offset": _query(
             "offset", "Matching features to skip (follow the next/prev links)",
             {"type": "integer", "minimum": 0, "default": 0},
+        ),
+        "zoom": _query(
+            "zoom", "Simplify the page's geometries for a web map at this zoom level: topology-preserving, to a "
+            "tolerance of about half a pixel, 360 / (256 · 2^zoom) / 2 degrees; a geometry that would come out "
+            "empty or invalid is returned as stored. Features are still selected by their stored geometry, and "
+            "the next/prev links keep the zoom. Without it, geometries are returned as stored.",
+            {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM},
         ),
         "collectionId": _path("collectionId", "A layer", {"type": "string", "enum": [s.name for s in specs]}),
         "featureId": _path("featureId", "A feature id, e.g. kcn-trang-due", _STRING),

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from geo.errors import InvalidQuery
 from geo.models import LayerSpec
-from geo.query import FeatureQuery, check_bbox, filter_vocabulary, queryables
+from geo.query import MAX_ZOOM, FeatureQuery, check_bbox, filter_vocabulary, queryables
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT = 100
@@ -23,6 +23,7 @@ FORMATS = ("json", "geojson")
 LANGUAGES = ("vi", "en")
 COMMON_PARAMETERS = ("f", "lang")
 ITEMS_PARAMETERS = ("bbox", "bbox-crs", "limit", "offset", *COMMON_PARAMETERS)
+DISPLAY_PARAMETERS = ("zoom",)  # items parameters that shape the geometries, not the selection: after the filters
 
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -53,7 +54,7 @@ def _check_choice(args: MultiDict, name: str, choices: tuple[str, ...]) -> None:
 def parse_items_query(args: MultiDict, spec: LayerSpec) -> FeatureQuery:
     """Return the query that ``args`` asks of the items of ``spec``'s layer."""
     filterable = queryables(spec)
-    check_parameters(args, allowed=ITEMS_PARAMETERS + filterable, repeatable=filterable)
+    check_parameters(args, allowed=ITEMS_PARAMETERS + filterable + DISPLAY_PARAMETERS, repeatable=filterable)
     crs = args.get("bbox-crs", CRS84)
     if crs != CRS84:
         raise InvalidQuery(f"bbox-crs: only {CRS84} (longitude, latitude) is supported, got '{crs}'")
@@ -62,6 +63,7 @@ def parse_items_query(args: MultiDict, spec: LayerSpec) -> FeatureQuery:
         filters=parse_filters(args, spec),
         offset=parse_offset(args.get("offset")),
         limit=parse_limit(args.get("limit")),
+        zoom=parse_zoom(args.get("zoom")),
     )
 
 
@@ -102,6 +104,15 @@ def parse_offset(text: str | None) -> int:
     if not _WHOLE_NUMBER.fullmatch(text):
         raise InvalidQuery(f"offset: expected a whole number from 0, got '{text}'")
     return _clamped_int(text, MAX_OFFSET)
+
+
+def parse_zoom(text: str | None) -> int | None:
+    """Return the web map zoom level to simplify geometries for (0 to 22), or None: geometries as stored."""
+    if text is None:
+        return None
+    if not _WHOLE_NUMBER.fullmatch(text) or len(text.lstrip("0")) > 2 or int(text) > MAX_ZOOM:
+        raise InvalidQuery(f"zoom: expected a whole number from 0 to {MAX_ZOOM}, got '{text}'")
+    return int(text)
 
 
 def _clamped_int(digits: str, ceiling: int) -> int:

@@ -300,6 +300,7 @@
   // A large layer: fetch what is in view (one bounded page), from VIEWPORT_ZOOM on; say so below it.
   var VIEWPORT_ZOOM = 12;
   var VIEWPORT_LIMIT = 1000;
+  var MAX_API_ZOOM = 22;  // the deepest zoom the items API simplifies for
 
   function watchViewport(cfg) {
     var note = el("div", { class: "hp-viewport-note", role: "status" });
@@ -316,7 +317,10 @@
       }
       var b = map.getBounds();
       var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); });
-      var url = cfg.url.replace(/limit=\d+/, "limit=" + VIEWPORT_LIMIT) + "&bbox=" + bbox.join(",");
+      // zoom: outlines simplified to about half a pixel at this zoom (rounded up: never coarser than that).
+      var zoom = Math.min(MAX_API_ZOOM, Math.ceil(map.getZoom()));
+      var url = cfg.url.replace(/limit=\d+/, "limit=" + VIEWPORT_LIMIT) + "&bbox=" + bbox.join(",") +
+        "&zoom=" + zoom;
       var ticket = pending = {};
       fetch(url, { headers: { Accept: "application/geo+json" } }).then(function (r) {
         if (!r.ok) throw new Error(r.status + " " + url);
