@@ -11,20 +11,25 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint screenshots system-packages clean
+.PHONY: run test lint screenshots system-packages clean bench
 
 run: $(STAMP)
 	$(BIN)/hpmap serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) system-packages
-	$(BIN)/ruff check geo webmap tests
+	$(BIN)/ruff check geo webmap tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 screenshots: $(STAMP) system-packages
 	HPMAP_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser -q
 
+# The benchmark against pygeoapi (bench/README.md): about 15 minutes; BENCH_ARGS=--quick for a short run.
+bench: $(STAMP) system-packages
+	@sh bench/system-packages.sh
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check geo webmap tests
+	$(BIN)/ruff check geo webmap tests bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
