@@ -39,14 +39,8 @@ class FeatureQuery:
     zoom: int | None = None  # web map zoom level 0..MAX_ZOOM: simplify the page's geometries for it; None: as stored
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of the features matching a query."""
-
-    features: gpd.GeoDataFrame  # the page, in layer order
-    number_matched: int  # features matching the query, on every page
-    offset: int
-    limit: int
+class Paging:
+    """What a page of results knows about its neighbours (needs features, number_matched, offset, limit)."""
 
     @property
     def number_returned(self) -> int:
@@ -62,6 +56,16 @@ class Page:
     def has_previous(self) -> bool:
         """Return whether features come before this page."""
         return self.offset > 0
+
+
+@dataclass(frozen=True)
+class Page(Paging):
+    """One page of the features matching a query."""
+
+    features: gpd.GeoDataFrame  # the page, in layer order
+    number_matched: int  # features matching the query, on every page
+    offset: int
+    limit: int
 
 
 def run_query(gdf: gpd.GeoDataFrame, query: FeatureQuery) -> Page:

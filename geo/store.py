@@ -19,32 +19,17 @@ from typing import Protocol
 
 from geo.export import to_geojson
 from geo.models import Dataset
-from geo.query import FeatureQuery, run_query
+from geo.query import FeatureQuery, Paging, run_query
 
 
 @dataclass(frozen=True)
-class FeaturePage:
+class FeaturePage(Paging):
     """One page of the features matching a query, as GeoJSON Feature dicts."""
 
     features: list[dict]  # in layer order
     number_matched: int  # features matching the query, on every page
     offset: int
     limit: int
-
-    @property
-    def number_returned(self) -> int:
-        """Return how many features this page holds."""
-        return len(self.features)
-
-    @property
-    def has_next(self) -> bool:
-        """Return whether features remain after this page."""
-        return self.offset + self.limit < self.number_matched
-
-    @property
-    def has_previous(self) -> bool:
-        """Return whether features come before this page."""
-        return self.offset > 0
 
 
 class FeatureStore(Protocol):

@@ -12,10 +12,8 @@ import threading
 from datetime import date
 
 from flask import Blueprint, Response, current_app, request
-from werkzeug.datastructures import MultiDict
 
 from geo import coverage, quality
-from geo.errors import InvalidQuery
 from geo.export import json_value
 from webmap import params
 from webmap.layers import dataset
@@ -50,7 +48,7 @@ def _cacheable(response: Response) -> Response:
 @bp.get("/coverage")
 def coverage_view():
     """Coverage of each economic zone by the industrial parks; parks by district and commune."""
-    format_ = _checked_format(request.args, COVERAGE_PARAMETERS)
+    format_ = params.check_format(request.args, COVERAGE_PARAMETERS, FORMATS)
     report = coverage_report()
     if format_ == "csv":
         return _csv(coverage.zones_csv(report), "coverage.csv")
@@ -60,7 +58,7 @@ def coverage_view():
 @bp.get("/quality")
 def quality_view():
     """Completeness of the park attributes, and stale, conflicting and roughly drawn data."""
-    format_ = _checked_format(request.args, QUALITY_PARAMETERS)
+    format_ = params.check_format(request.args, QUALITY_PARAMETERS, FORMATS)
     reference_date = quality.parse_reference_date(request.args.get("as_of"), default=date.today())
     report = quality.quality_report(dataset(), reference_date)
     if format_ == "csv":
@@ -78,19 +76,6 @@ def coverage_report() -> dict:
                 report = coverage.coverage_report(data.layer("industrial-parks").gdf, data.layer("economic-zones").gdf)
                 extensions[COVERAGE_EXTENSION] = json_value(report)
     return extensions[COVERAGE_EXTENSION]
-
-
-def _checked_format(args: MultiDict, allowed: tuple[str, ...]) -> str:
-    """Refuse unknown or repeated parameters and a bad ``lang``; return ``f`` (json or csv)."""
-    # params.check_parameters knows f=json|geojson; these endpoints speak json|csv, so f is checked here.
-    params.check_parameters(MultiDict([(k, v) for k, v in args.items(multi=True) if k != "f"]), allowed=allowed)
-    formats = args.getlist("f")
-    if len(formats) > 1:
-        raise InvalidQuery(f"query parameter 'f' is given {len(formats)} times; give it once")
-    format_ = formats[0] if formats else "json"
-    if format_ not in FORMATS:
-        raise InvalidQuery(f"f: expected one of {', '.join(FORMATS)}, got '{format_}'")
-    return format_
 
 
 def _json(body: dict) -> Response:

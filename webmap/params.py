@@ -140,3 +140,21 @@ def _check_filter_value(name: str, value: str, vocabulary: tuple[str, ...] | Non
         raise InvalidQuery(f"{name}: give a value to filter on, e.g. {name}={(vocabulary or ('...',))[0]}")
     if vocabulary is not None and value not in vocabulary:
         raise InvalidQuery(f"{name}: '{value}' is not one of {', '.join(vocabulary)}")
+
+
+def check_format(
+    args: MultiDict, allowed: tuple[str, ...], formats: tuple[str, ...], repeatable: tuple[str, ...] = ()
+) -> str:
+    """Check the parameters like ``check_parameters`` but with this endpoint's own formats; return ``f``.
+
+    The analyses speak other formats (csv) than the OGC endpoints (json, geojson).
+    """
+    others = MultiDict([(name, value) for name, value in args.items(multi=True) if name != "f"])
+    check_parameters(others, allowed=allowed, repeatable=repeatable)
+    given = args.getlist("f")
+    if len(given) > 1:
+        raise InvalidQuery(f"query parameter 'f' is given {len(given)} times; give it once")
+    format_ = given[0] if given else "json"
+    if format_ not in formats:
+        raise InvalidQuery(f"f: expected one of {', '.join(formats)}, got '{format_}'")
+    return format_

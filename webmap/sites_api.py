@@ -53,7 +53,7 @@ _FINGERPRINT = "hpmap.sites_api.fingerprint"
 @bp.get("/sites")
 def find_sites():
     """Industrial parks matching the filters, ranked by weighted score, as JSON, CSV or GeoJSON."""
-    format_ = _checked_format(request.args, SITES_PARAMETERS, SITES_FORMATS)
+    format_ = params.check_format(request.args, SITES_PARAMETERS, SITES_FORMATS, REPEATABLE)
     query = parse_site_query(request.args)
     search = sites.find_sites(dataset().layer("industrial-parks").gdf, query)
     if format_ == "csv":
@@ -68,27 +68,13 @@ def find_sites():
 @bp.post("/evaluate")
 def evaluate():
     """Check a proposed site drawn as a GeoJSON polygon: area, zones, overlaps and distances."""
-    _checked_format(request.args, params.COMMON_PARAMETERS, ("json",))
+    params.check_format(request.args, params.COMMON_PARAMETERS, ("json",), REPEATABLE)
     shape = proposal.read_proposal(_bounded_body())
     evaluation = proposal.evaluate_proposal(shape, dataset())
     return _json(json_value(dataclasses.asdict(evaluation)))
 
 
 # --- parameters --------------------------------------------------------------------------------
-
-
-def _checked_format(args: MultiDict, allowed: tuple[str, ...], formats: tuple[str, ...]) -> str:
-    """Refuse unknown or repeated parameters and a bad ``lang``, and return the format ``f`` asks for."""
-    # params.check_parameters knows only the OGC formats (json, geojson): ``f`` is checked here.
-    others = MultiDict([(name, value) for name, value in args.items(multi=True) if name != "f"])
-    params.check_parameters(others, allowed=allowed, repeatable=REPEATABLE)
-    given = args.getlist("f")
-    if len(given) > 1:
-        raise InvalidQuery(f"query parameter 'f' is given {len(given)} times; give it once")
-    format_ = given[0] if given else "json"
-    if format_ not in formats:
-        raise InvalidQuery(f"f: expected one of {', '.join(formats)}, got '{format_}'")
-    return format_
 
 
 def parse_site_query(args: MultiDict) -> sites.SiteQuery:
