@@ -28,7 +28,15 @@ from bench import browser, datasets, pg, pygeoapi_env, report, servers  # noqa: 
 from bench.steps import Run, Settings, bench_dataset, progress  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
-QUICK = {"sizes": (1_000, 3_000), "warmup_s": 1, "duration_s": 3, "soak_s": 10, "soak_warmup_s": 2, "page_repeats": 2}
+QUICK = {
+    "sizes": (1_000, 3_000),
+    "warmup_s": 1,
+    "duration_s": 3,
+    "slow_duration_s": 15,
+    "soak_s": 10,
+    "soak_warmup_s": 2,
+    "page_repeats": 2,
+}
 
 
 def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:

@@ -158,6 +158,13 @@ def test_missed_targets_are_listed_and_the_table_renders(results):
     assert text.count("\n| app |") == 5 and "| pygeoapi | geojson | 20,000 |" in text
 
 
+def test_a_server_that_completed_nothing_gives_a_bound(results):
+    theirs = next(run for run in results["load"] if run["store"] == "geojson")
+    theirs["result"].update(requests=0, rps=0.0, duration_s=60.0)
+    row = {row.metric: row for row in report.evaluate(results)}["items?bbox&limit=100, files, 20,000 parks"]
+    assert (row.pygeoapi, row.ratio, row.met) == ("0 done in 60 s", "> 72,000.0×", True)
+
+
 @pytest.mark.parametrize(
     ("value", "unit", "expected"),
     [(None, "ms", "—"), (1234.5, "req/s", "1,234 req/s"), (12.34, "ms", "12.3 ms"), (3, "", "3"), (2.0, "×", "2.0×")],
