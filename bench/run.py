@@ -36,6 +36,7 @@ QUICK = {
     "soak_s": 10,
     "soak_warmup_s": 2,
     "page_repeats": 2,
+    "noisy_wait_s": 30,
 }
 
 
@@ -55,6 +56,12 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
     parser.add_argument("--page-repeats", type=int, help="cold page loads per view (the median is reported)")
     parser.add_argument("--threads", type=int, help="waitress threads of the app")
     parser.add_argument("--pygeoapi-workers", type=int)
+    parser.add_argument(
+        "--noisy-wait",
+        dest="noisy_wait_s",
+        type=float,
+        help="repeat a measurement disturbed by other processes after waiting up to this many seconds (0: never)",
+    )
     parser.add_argument("--no-pygeoapi", dest="pygeoapi", action="store_false", default=None)
     parser.add_argument(
         "--wait-quiet",
@@ -83,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         directory.mkdir(parents=True, exist_ok=True)
     run = Run(settings, workdir, log_dir, results)
     if args.wait_quiet > 0:
-        results["meta"]["others_cpu_pct_at_start"] = wait_for_quiet(run, args.wait_quiet)
+        results["meta"]["others_cpu_pct_at_start"] = run.wait_for_quiet(args.wait_quiet)
         results["meta"]["started"] = time.strftime("%Y-%m-%d %H:%M %Z")
     try:
         _run_all(run)
@@ -98,19 +105,6 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     progress(f"done in {results['meta']['seconds']:.0f} s; logs in {log_dir}")
     return 1 if results["errors"] else 0
-
-
-def wait_for_quiet(run: Run, limit_s: float, window_s: float = 5, quiet: float = 0.10) -> float:
-    """Wait (at most ``limit_s``) until other processes use under ``quiet`` of the CPU for ``window_s``; return it."""
-    deadline = time.monotonic() + limit_s
-    while True:
-        meter = run.others()
-        time.sleep(window_s)
-        share = meter.share()
-        if share < quiet or time.monotonic() >= deadline:
-            progress(f"other processes use {100 * share:.0f} % of the CPU; starting")
-            return round(100 * share, 1)
-        progress(f"waiting for a quiet machine: other processes use {100 * share:.0f} % of the CPU")
 
 
 def _run_all(run: Run) -> None:
