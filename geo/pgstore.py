@@ -18,7 +18,6 @@ Connections are in autocommit mode: the only transactions are the explicit ``con
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -40,7 +39,7 @@ from geo.export import feature_properties, property_columns
 from geo.load import FIGURE_COLUMNS, GEOMETRY_COLUMNS, SOURCE_COLUMNS, SourceSnapshot, checked_table, geometry_frame
 from geo.models import Dataset, Issue, LayerSpec
 from geo.pipeline import build_dataset
-from geo.query import FeatureQuery, check_bbox, simplify_tolerance
+from geo.query import FeatureQuery, check_bbox, parse_number, simplify_tolerance
 from geo.store import FeaturePage
 from geo.tables import CHANGE_COLUMNS
 
@@ -436,7 +435,7 @@ def items_statement(collection: str, query: FeatureQuery, kinds: dict[str, str])
             raise InvalidQuery(f"no property '{property_}' to filter on")
         if kinds[property_] == "number":
             conditions.append(_NUMBER_MATCH)
-            params += [property_, property_, [_number(property_, value) for value in values]]
+            params += [property_, property_, [parse_number(property_, value) for value in values]]
         else:
             conditions.append(_TEXT_MATCH)
             params += [property_, property_, list(values)]
@@ -451,16 +450,6 @@ def _check_paging(query: FeatureQuery) -> None:
     for name, value, least in (("offset", query.offset, 0), ("limit", query.limit, 1)):
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise InvalidQuery(f"{name}: expected a whole number of at least {least}, got {value!r}")
-
-
-def _number(property_: str, text: str) -> float:
-    try:
-        number = float(text)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
-        raise InvalidQuery(f"{property_}: expected a number, got '{text}'")
-    return number
 
 
 class PostgisStore:

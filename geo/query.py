@@ -164,7 +164,7 @@ def _property_matches(gdf: gpd.GeoDataFrame, property_: str, values: tuple[str, 
         raise InvalidQuery(f"no property '{property_}' to filter on")
     column = gdf[property_]
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        numbers = [_number(property_, value) for value in values]
+        numbers = [parse_number(property_, value) for value in values]
         return column.isin(numbers).to_numpy(dtype=bool)
     wanted = set(values)
     return np.fromiter((_cell_matches(cell, wanted) for cell in column), dtype=bool, count=len(column))
@@ -176,7 +176,8 @@ def _cell_matches(cell, wanted: set[str]) -> bool:
     return isinstance(cell, str) and cell in wanted
 
 
-def _number(property_: str, text: str) -> float:
+def parse_number(property_: str, text: str) -> float:
+    """Return ``text`` as a finite float for a numeric filter on ``property_``, else ``InvalidQuery``."""
     try:
         number = float(text)
     except ValueError:
