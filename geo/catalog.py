@@ -35,6 +35,8 @@ LAYERS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec("ports", "Seaports", "Cảng biển", ("port_area", "port_terminal")),
     LayerSpec("airports", "Airports", "Cảng hàng không", ("airport",)),
+    # Points: a factory's position; ``parent_id`` names the park it stands in.
+    LayerSpec("factories", "Factories", "Nhà máy", ("factory",), geometry="point"),
 )
 
 STATUSES = ("operating", "under_construction", "planned", "proposed")
@@ -105,4 +107,5 @@ QUERYABLES: dict[str, tuple[str, ...]] = {
     "industrial-clusters": _QUERYABLE_EVERYWHERE + ("sectors",),
     "ports": _QUERYABLE_EVERYWHERE + ("parent_id",),
     "airports": _QUERYABLE_EVERYWHERE,
+    "factories": _QUERYABLE_EVERYWHERE + ("parent_id", "sectors"),
 }

@@ -8,18 +8,25 @@ import numpy as np
 import pandas as pd
 
 import geopandas as gpd
+import shapely
 
 from geo.catalog import ECONOMIC_ZONE_KIND, KEY_INFRASTRUCTURE, METRIC_CRS, WEB_CRS
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 ZONE_SHARE = 0.5  # a feature lies in a zone when this share of its area is inside
+POLYGONAL = ("Polygon", "MultiPolygon")  # outlines; a point layer's features have no area
+
+
+def is_polygonal(gdf: gpd.GeoDataFrame) -> pd.Series:
+    """Return, per feature, whether its geometry is an outline (a point has no area, zone share or free land)."""
+    return pd.Series(gdf.geometry.geom_type.isin(POLYGONAL).to_numpy(dtype=bool), index=gdf.index)
 
 
 def add_area_and_centroid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Add ``area_computed_ha`` (measured in UTM 48N) and ``centroid_lon``/``centroid_lat``."""
+    """Add ``area_computed_ha`` (measured in UTM 48N; empty for a point) and ``centroid_lon``/``centroid_lat``."""
     out = gdf.copy()
     metric = gdf.geometry.to_crs(METRIC_CRS)
-    out["area_computed_ha"] = (metric.area / 10_000).round(2)
+    out["area_computed_ha"] = (metric.area / 10_000).round(2).where(is_polygonal(gdf))
     centroids = metric.centroid.to_crs(WEB_CRS)
     out["centroid_lon"] = centroids.x.round(6)
     out["centroid_lat"] = centroids.y.round(6)
@@ -32,15 +39,22 @@ def economic_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def add_zone_membership(gdf: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Add ``zone_spatial`` (the zone holding most of the feature, if over half) and ``zone_share_pct``."""
+    """Add ``zone_spatial`` (the zone holding most of the feature, if over half) and ``zone_share_pct``.
+
+    A point's zone is the first zone covering it, and its share stays empty: a point has no area to share.
+    """
     out = gdf.copy()
+    polygonal = is_polygonal(gdf)
     out["zone_spatial"] = ""
-    out["zone_share_pct"] = 0.0
+    out["zone_share_pct"] = pd.Series(0.0, index=gdf.index).where(polygonal)
     if zones.empty or gdf.empty:
         return out
     features = gdf.geometry.to_crs(METRIC_CRS)
     zone_shapes = zones.geometry.to_crs(METRIC_CRS)
-    for feature_id, shape in features.items():
+    points = features[~polygonal]
+    if len(points):
+        out.loc[points.index, "zone_spatial"] = _zones_covering(points, zone_shapes)
+    for feature_id, shape in features[polygonal].items():
         if shape.area == 0:
             continue
         shares = zone_shapes.intersection(shape).area / shape.area
@@ -49,6 +63,16 @@ def add_zone_membership(gdf: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.G
         if shares[best] >= ZONE_SHARE:
             out.at[feature_id, "zone_spatial"] = best
     return out
+
+
+def _zones_covering(points: gpd.GeoSeries, zone_shapes: gpd.GeoSeries) -> pd.Series:
+    """Return, per point, the id of the first zone covering it ("" for none); both in the same CRS."""
+    found = pd.Series("", index=points.index, dtype=object)
+    for zone_id, zone in zone_shapes.items():
+        free = (found == "").to_numpy()
+        covered = free & shapely.covers(zone, points.to_numpy())
+        found[covered] = zone_id
+    return found
 
 
 def key_points(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, tuple[float, float]]:
@@ -95,7 +119,7 @@ def great_circle_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float
 
 
 def add_free_land(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Add ``free_ha`` = leasable area × (1 − occupancy), where both are known.
+    """Add ``free_ha`` = leasable area × (1 − occupancy), where both are known; empty for a point.
 
     A park reported 100 % occupied has no free land whatever its leasable area, so it gets 0 even
     when the leasable area is unknown. ``free_ha_as_of`` is the older of the dates used.
@@ -103,7 +127,7 @@ def add_free_land(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = gdf.copy()
     full = out["occupancy_pct"] == 100
     free = (out["leasable_ha"] * (1 - out["occupancy_pct"] / 100)).where(~full, 0.0)
-    out["free_ha"] = pd.to_numeric(free, errors="coerce").round(2)
+    out["free_ha"] = pd.to_numeric(free, errors="coerce").round(2).where(is_polygonal(gdf))
     out["free_ha_as_of"] = [
         None if pd.isna(value) else occupied if is_full or leasable is None else min(leasable, occupied)
         for value, is_full, leasable, occupied in zip(

@@ -71,7 +71,8 @@ def attach_sources(gdf: gpd.GeoDataFrame, sources: pd.DataFrame) -> gpd.GeoDataF
     Each entry is ``{"id", "location", "title", "as_of", "fields"}``; ``fields`` names the
     figures it backs, or ``["description"]`` for the descriptive attributes.
     """
-    register = sources.set_index("id")
+    # A plain dict: looked up once per source of every feature, tens of thousands of times on large layers.
+    register = {row.id: (row.location, row.title) for row in sources.itertuples(index=False)}
     out = gdf.copy()
     out["sources"] = [
         _source_entries(cell, items, register) for cell, items in zip(gdf["sources"], gdf["figures"], strict=True)
@@ -79,7 +80,7 @@ def attach_sources(gdf: gpd.GeoDataFrame, sources: pd.DataFrame) -> gpd.GeoDataF
     return out
 
 
-def _source_entries(cell: str, figures: list[dict], register: pd.DataFrame) -> list[dict]:
+def _source_entries(cell: str, figures: list[dict], register: dict[str, tuple[str, str]]) -> list[dict]:
     backing: dict[tuple[str, str], list[str]] = {}
     for source_id, as_of in parse.source_refs(cell):
         backing.setdefault((source_id, as_of), []).append("description")
@@ -90,12 +91,12 @@ def _source_entries(cell: str, figures: list[dict], register: pd.DataFrame) -> l
                 fields.append(item["field"])
     entries = []
     for (source_id, as_of), fields in backing.items():
-        known = source_id in register.index
+        location, title = register.get(source_id, ("", ""))
         entries.append(
             {
                 "id": source_id,
-                "location": register.at[source_id, "location"] if known else "",
-                "title": register.at[source_id, "title"] if known else "",
+                "location": location,
+                "title": title,
                 "as_of": as_of,
                 "fields": fields,
             }

@@ -8,6 +8,12 @@ import pandas as pd
 
 import geopandas as gpd
 
+# What a layer's features are drawn as: the geometry kind → the GeoJSON types it allows.
+GEOMETRY_KINDS: dict[str, tuple[str, ...]] = {
+    "polygon": ("Polygon", "MultiPolygon"),  # outlines: zones, parks, ports, ...
+    "point": ("Point", "MultiPoint"),  # positions: factories
+}
+
 
 @dataclass(frozen=True)
 class LayerSpec:
@@ -17,6 +23,17 @@ class LayerSpec:
     title_en: str
     title_vi: str
     kinds: tuple[str, ...]  # allowed values of the ``kind`` attribute
+    geometry: str = "polygon"  # a key of ``GEOMETRY_KINDS``: outlines or point positions
+
+    def __post_init__(self) -> None:
+        if self.geometry not in GEOMETRY_KINDS:
+            known = ", ".join(GEOMETRY_KINDS)
+            raise ValueError(f"layer {self.name}: geometry '{self.geometry}' is not one of: {known}")
+
+    @property
+    def geometry_types(self) -> tuple[str, ...]:
+        """The GeoJSON geometry types the layer's features may have."""
+        return GEOMETRY_KINDS[self.geometry]
 
     @property
     def geometry_file(self) -> str:

@@ -77,6 +77,7 @@ def _inspect(source: DataSource, specs: tuple[LayerSpec, ...]) -> tuple[Dataset 
     layers = _join_and_derive(raw, specs, figures, sources)
     for spec in specs:
         issues += validate.check_derived(layers[spec.name].gdf, spec)
+    issues += _check_points_in_parents(layers)
     return Dataset(layers=layers, sources=sources.set_index("id", drop=False), issues=issues), issues
 
 
@@ -102,6 +103,19 @@ def _check_cross_layer(raw: dict, specs: tuple[LayerSpec, ...]) -> list[Issue]:
     for spec in specs:
         issues += validate.validate_references(raw[spec.name][1], spec, zone_ids, set(seen))
     return issues
+
+
+def _check_points_in_parents(layers: dict[str, Layer]) -> list[Issue]:
+    points = [layer for layer in layers.values() if layer.spec.geometry == "point" and not layer.gdf.empty]
+    if not points:
+        return []
+    outlines = {
+        feature_id: geometry
+        for layer in layers.values()
+        if layer.spec.geometry == "polygon"
+        for feature_id, geometry in layer.gdf.geometry.items()
+    }
+    return [issue for layer in points for issue in validate.check_positions_in_parents(layer.gdf, layer.spec, outlines)]
 
 
 def _join_and_derive(raw, specs, figures, sources) -> dict[str, Layer]:

@@ -1,5 +1,5 @@
 """A large synthetic data set for scale tests: the real zones, clusters, ports and airports plus
-tens of thousands of made-up park and plot outlines around Hải Phòng.
+tens of thousands of made-up park and plot outlines around Hải Phòng, and factory points inside them.
 
 Every synthetic feature says it is synthetic (its id, its names, its source), so the data set can
 never be mistaken for the real one. Same seed, same files.
@@ -14,29 +14,42 @@ import random
 import shutil
 from pathlib import Path
 
-from shapely.geometry import box
+from shapely.geometry import Point, box, mapping
 
 from geo.catalog import METRIC_CRS, REQUIRED_COLUMNS, STATUSES, WEB_CRS
 from geo.load import FIGURE_COLUMNS, SOURCE_COLUMNS
 
 SYNTH_SOURCE = "synthetic"
 PARKS = "industrial-parks"
+FACTORIES = "factories"
+FACTORIES_PER_PARK = 3  # default: this many factory points per synthetic park
+FACTORY_INSET = 0.05  # share of a park's width and height kept free along its edges: points lie well inside
 # The populated lowlands between Hải Dương and the coast (lon, lat): where the synthetic outlines go.
 SYNTH_BOUNDS = (106.15, 20.60, 106.95, 21.05)
 SIZE_HA = (2.0, 80.0)  # plots and small parks
 
 
-def write_synthetic_dataset(source_dir: Path, target_dir: Path, count: int, seed: int = 1) -> Path:
-    """Write ``target_dir``: ``source_dir``'s layers with ``count`` synthetic parks instead of the real ones."""
+def write_synthetic_dataset(
+    source_dir: Path, target_dir: Path, count: int, seed: int = 1, factories: int | None = None
+) -> Path:
+    """Write ``target_dir``: ``source_dir``'s layers, with ``count`` synthetic parks and their factories instead.
+
+    ``factories`` is the number of factory points, ``FACTORIES_PER_PARK`` per park by default; they
+    are shared out over the parks in turn, each inside its park (its ``parent_id``).
+    """
+    factories = FACTORIES_PER_PARK * count if factories is None else factories
     target_dir.mkdir(parents=True, exist_ok=True)
     for path in source_dir.iterdir():
-        if path.suffix in (".geojson", ".csv") and not path.name.startswith(PARKS):
+        if path.suffix in (".geojson", ".csv") and path.stem not in (PARKS, FACTORIES):
             shutil.copyfile(path, target_dir / path.name)
     parks = list(synthetic_parks(count, seed))
-    _write_geometry(target_dir / f"{PARKS}.geojson", parks)
+    points = list(synthetic_factories(parks, factories, seed))
+    _write_geometry(target_dir / f"{PARKS}.geojson", PARKS, parks)
     _write_rows(target_dir / f"{PARKS}.csv", list(REQUIRED_COLUMNS), [_attributes(p) for p in parks])
-    _keep_figures_of_other_layers(target_dir / "figures.csv", source_dir / f"{PARKS}.csv", parks)
-    _add_source(target_dir / "sources.csv", seed, count)
+    _write_geometry(target_dir / f"{FACTORIES}.geojson", FACTORIES, points)
+    _write_rows(target_dir / f"{FACTORIES}.csv", list(REQUIRED_COLUMNS), [_factory_attributes(f) for f in points])
+    _keep_figures_of_other_layers(target_dir / "figures.csv", source_dir, parks)
+    _add_source(target_dir / "sources.csv", seed, count, factories)
     return target_dir
 
 
@@ -64,21 +77,48 @@ def synthetic_parks(count: int, seed: int):
         }
 
 
-def _write_geometry(path: Path, parks: list[dict]) -> None:
-    features = [
+def synthetic_factories(parks: list[dict], count: int, seed: int):
+    """Yield ``count`` synthetic factories: id, parent park id, status and a lon/lat point inside the park.
+
+    Factory ``k`` stands in park ``k mod len(parks)``, at a random place away from the park's edges.
+    The random stream is not the parks' own: the parks of a seed are the same whatever ``count``.
+    """
+    rng = random.Random(f"{seed}-factories")  # a str seed is hashed with SHA-512: the same in every run
+    for index in range(count if parks else 0):
+        park = parks[index % len(parks)]
+        minx, miny, maxx, maxy = park["shape"].bounds
+        dx, dy = (maxx - minx) * FACTORY_INSET, (maxy - miny) * FACTORY_INSET
+        x, y = rng.uniform(minx + dx, maxx - dx), rng.uniform(miny + dy, maxy - dy)
+        yield {
+            "id": f"synth-factory-{index + 1:06d}",
+            "parent_id": park["id"],
+            "status": park["status"],
+            "shape": Point(round(x, 6), round(y, 6)),
+        }
+
+
+_NOTES = {
+    "Polygon": "Synthetic outline for scale tests; not a real place.",
+    "Point": "Synthetic position for scale tests; not a real place.",
+}
+
+
+def _write_geometry(path: Path, name: str, features: list[dict]) -> None:
+    collection = [
         {
             "type": "Feature",
             "properties": {
-                "id": p["id"],
+                "id": f["id"],
                 "geometry_quality": "indicative",
                 "geometry_sources": SYNTH_SOURCE,
-                "geometry_note": "Synthetic outline for scale tests; not a real place.",
+                "geometry_note": _NOTES[f["shape"].geom_type],
             },  # fmt: skip
-            "geometry": {"type": "Polygon", "coordinates": [list(map(list, p["shape"].exterior.coords))]},
+            "geometry": mapping(f["shape"]),
         }
-        for p in parks
+        for f in features
     ]
-    path.write_text(json.dumps({"type": "FeatureCollection", "name": PARKS, "features": features}), encoding="utf-8")
+    document = {"type": "FeatureCollection", "name": name, "features": collection}
+    path.write_text(json.dumps(document), encoding="utf-8")
 
 
 def _attributes(park: dict) -> dict:
@@ -92,11 +132,26 @@ def _attributes(park: dict) -> dict:
     return row
 
 
-def _keep_figures_of_other_layers(figures_path: Path, real_parks_path: Path, parks: list[dict]) -> None:
-    with real_parks_path.open(encoding="utf-8", newline="") as handle:
-        real_parks = {row["id"] for row in csv.DictReader(handle)}
+def _factory_attributes(factory: dict) -> dict:
+    number = int(factory["id"].rsplit("-", 1)[1])
+    row = dict.fromkeys(REQUIRED_COLUMNS, "")
+    row.update({
+        "id": factory["id"], "name_vi": f"Nhà máy thử nghiệm {number}", "name_en": f"Synthetic factory {number}",
+        "kind": "factory", "status": factory["status"], "status_as_of": "2026", "parent_id": factory["parent_id"],
+        "former_province": "hai-phong", "sources": f"{SYNTH_SOURCE}@2026",
+    })  # fmt: skip
+    return row
+
+
+def _keep_figures_of_other_layers(figures_path: Path, source_dir: Path, parks: list[dict]) -> None:
+    replaced = set()  # the real parks and factories: their figures go with them
+    for layer in (PARKS, FACTORIES):
+        path = source_dir / f"{layer}.csv"
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as handle:
+                replaced |= {row["id"] for row in csv.DictReader(handle)}
     with figures_path.open(encoding="utf-8", newline="") as handle:
-        kept = [row for row in csv.DictReader(handle) if row["feature_id"] not in real_parks]
+        kept = [row for row in csv.DictReader(handle) if row["feature_id"] not in replaced]
     import geopandas as gpd
 
     areas = gpd.GeoSeries([p["shape"] for p in parks], crs=WEB_CRS).to_crs(METRIC_CRS).area / 10_000
@@ -115,11 +170,15 @@ def _keep_figures_of_other_layers(figures_path: Path, real_parks_path: Path, par
     _write_rows(figures_path, FIGURE_COLUMNS, kept + synthetic)
 
 
-def _add_source(sources_path: Path, seed: int, count: int) -> None:
+def _add_source(sources_path: Path, seed: int, count: int, factories: int) -> None:
     with sources_path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    rows.append({"id": SYNTH_SOURCE, "kind": "synthetic", "location": f"hpmap synth --parks {count} --seed {seed}",
-                 "title": "Synthetic outlines for scale tests (not real places)", "published": "2026"})  # fmt: skip
+    command = f"hpmap synth --parks {count}"
+    if factories != FACTORIES_PER_PARK * count:
+        command += f" --factories {factories}"
+    rows.append({"id": SYNTH_SOURCE, "kind": "synthetic", "location": f"{command} --seed {seed}",
+                 "title": "Synthetic outlines and positions for scale tests (not real places)",
+                 "published": "2026"})  # fmt: skip
     _write_rows(sources_path, SOURCE_COLUMNS, rows)
 
 

@@ -5,9 +5,12 @@ Messages say what is wrong, where (file, feature, field), the value found and ho
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 import geopandas as gpd
+import shapely
+from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from geo import parse
@@ -26,7 +29,7 @@ AREA_TOLERANCE = 0.15  # outline area may differ from the declared area by this 
 
 
 def validate_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Issue]:
-    """Check CRS, ids, geometry and its quality label in a layer's geometry file."""
+    """Check CRS, ids, geometry (of the layer's kind: outlines or points) and its quality label in a geometry file."""
     file = spec.geometry_file
     if gdf.crs is None:
         return [Issue("error", file, None, None, "missing CRS: set it to EPSG:4326 (GeoJSON lon/lat)")]
@@ -35,23 +38,31 @@ def validate_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Issue]:
     issues = _check_ids(gdf["id"], file)
     for feature_id, quality, geometry in zip(gdf["id"], gdf["geometry_quality"], gdf.geometry, strict=True):
         label = feature_id or "(no id)"
-        issues += _check_geometry(geometry, file, label)
+        issues += _check_geometry(geometry, spec, label)
         if quality not in GEOMETRY_QUALITIES:
             allowed = ", ".join(GEOMETRY_QUALITIES)
             issues.append(Issue("error", file, label, "geometry_quality", f"'{quality}' is not one of: {allowed}"))
     return issues
 
 
-def _check_geometry(geometry, file: str, label: str) -> list[Issue]:
+_WHAT_TO_DRAW = {  # LayerSpec.geometry → what a feature of such a layer needs, in a message
+    "polygon": "draw the feature's outline (a Polygon or MultiPolygon)",
+    "point": "place the feature's position (a Point or MultiPoint)",
+}
+_WHAT_IT_HOLDS = {"polygon": "outlines", "point": "positions"}
+
+
+def _check_geometry(geometry, spec: LayerSpec, label: str) -> list[Issue]:
     def error(message: str) -> list[Issue]:
-        return [Issue("error", file, label, "geometry", message)]
+        return [Issue("error", spec.geometry_file, label, "geometry", message)]
 
     if geometry is None:
-        return error("no geometry: draw the feature's outline (a Polygon or MultiPolygon)")
+        return error(f"no geometry: {_WHAT_TO_DRAW[spec.geometry]}")
     if geometry.is_empty:
-        return error("empty geometry: draw the feature's outline")
-    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        return error(f"{geometry.geom_type} found; layers hold Polygon or MultiPolygon outlines")
+        return error(f"empty geometry: {_WHAT_TO_DRAW[spec.geometry]}")
+    if geometry.geom_type not in spec.geometry_types:
+        held = " or ".join(spec.geometry_types)
+        return error(f"{geometry.geom_type} found; the {spec.name} layer holds {held} {_WHAT_IT_HOLDS[spec.geometry]}")
     minx, miny, maxx, maxy = geometry.bounds
     if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
         return error(
@@ -267,11 +278,14 @@ def validate_sources(sources: pd.DataFrame) -> list[Issue]:
 
 
 def check_derived(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Issue]:
-    """Warn where the outline disagrees with the declared area or the declared zone."""
+    """Warn where the outline disagrees with the declared area, or the outline or position with the declared zone."""
     issues = []
-    for feature_id, row in gdf.iterrows():
-        declared, computed = row.get("area_ha"), row["area_computed_ha"]
-        if pd.notna(declared) and declared > 0 and abs(computed / declared - 1) > AREA_TOLERANCE:
+    shape = "outline" if spec.geometry == "polygon" else "position"
+    declared_areas = gdf["area_ha"] if "area_ha" in gdf.columns else pd.Series(np.nan, index=gdf.index)
+    rows = zip(gdf.index, declared_areas, gdf["area_computed_ha"], gdf["zone_id"], gdf["zone_spatial"], strict=True)
+    for feature_id, declared, computed, declared_zone, spatial_zone in rows:
+        # A point has no computed area (NaN): nothing to compare the declared one with.
+        if pd.notna(declared) and declared > 0 and pd.notna(computed) and abs(computed / declared - 1) > AREA_TOLERANCE:
             issues.append(
                 Issue(
                     "warning",
@@ -282,7 +296,6 @@ def check_derived(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Issue]:
                     f"(more than {AREA_TOLERANCE:.0%} apart): redraw or rescale the outline",
                 )
             )
-        declared_zone, spatial_zone = row["zone_id"], row["zone_spatial"]
         if declared_zone and spatial_zone != declared_zone:
             where = f"inside '{spatial_zone}'" if spatial_zone else "outside every economic zone"
             issues.append(
@@ -291,7 +304,38 @@ def check_derived(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Issue]:
                     spec.geometry_file,
                     feature_id,
                     "zone_id",
-                    f"declared in '{declared_zone}' but its outline lies {where}",
+                    f"declared in '{declared_zone}' but its {shape} lies {where}",
                 )
             )
+    return issues
+
+
+def check_positions_in_parents(
+    gdf: gpd.GeoDataFrame, spec: LayerSpec, outlines: dict[str, BaseGeometry]
+) -> list[Issue]:
+    """Warn where a point feature (a factory) lies outside the outline of the park its ``parent_id`` names.
+
+    ``outlines`` maps the id of every feature of a polygon layer to its outline (EPSG:4326). A
+    parent id that names no outline (a point) is reported too; an unknown one is an error of
+    ``validate_references``.
+    """
+    with_parent = gdf[gdf["parent_id"].fillna("") != ""]
+    parents = [outlines.get(parent_id) for parent_id in with_parent["parent_id"]]
+    known = np.array([parent is not None for parent in parents], dtype=bool)
+    inside = np.zeros(len(with_parent), dtype=bool)
+    if known.any():
+        inside[known] = shapely.covers(
+            np.array([p for p in parents if p is not None], dtype=object), with_parent.geometry.to_numpy()[known]
+        )
+    issues = []
+    for (feature_id, parent_id), has_outline, is_inside in zip(
+        with_parent["parent_id"].items(), known, inside, strict=True
+    ):
+        if not has_outline:
+            message = f"parent '{parent_id}' has no outline: parent_id names the park the feature stands in"
+        elif not is_inside:
+            message = f"lies outside the outline of its parent '{parent_id}': check the position or the parent_id"
+        else:
+            continue
+        issues.append(Issue("warning", spec.geometry_file, feature_id, "parent_id", message))
     return issues

@@ -112,6 +112,7 @@ LAYER_FEATURES = {
             _attributes("airport-tien-lang", "Cảng hàng không Tiên Lãng", "airport", status="planned"),
         ),
     ],
+    "factories": [],  # the shipped data has no factory positions either; tests/test_factories.py adds some
 }
 
 FIGURES = [

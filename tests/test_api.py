@@ -129,8 +129,11 @@ def test_collection_metadata(client, shipped, spec):
     body = ok(client, f"/api/collections/{spec.name}")
     assert (body["id"], body["title"], body["itemType"], body["crs"]) == (spec.name, spec.title_en, "feature", [CRS84])
     assert body["description"]
-    assert body["extent"]["spatial"]["crs"] == CRS84
-    assert body["extent"]["spatial"]["bbox"] == [pytest.approx(list(shipped.layer(spec.name).gdf.total_bounds))]
+    if shipped.layer(spec.name).gdf.empty:  # no feature, no extent (the shipped factories layer)
+        assert "extent" not in body
+    else:
+        assert body["extent"]["spatial"]["crs"] == CRS84
+        assert body["extent"]["spatial"]["bbox"] == [pytest.approx(list(shipped.layer(spec.name).gdf.total_bounds))]
     by_rel = links(body)
     assert by_rel["self"] == {
         "href": f"http://localhost/api/collections/{spec.name}",
@@ -610,7 +613,7 @@ def test_zoom_simplifies_the_geometries_and_nothing_else(client, spec, zoom):
     zoomed = ok(client, f"/api/collections/{spec.name}/items?zoom={zoom}", GEOJSON)
     assert geometry_only(zoomed) == geometry_only(plain)  # same features, properties, types, counts, links
     assert vertex_count(zoomed) <= vertex_count(plain)
-    if zoom == 0:
+    if zoom == 0 and spec.geometry == "polygon" and plain["features"]:  # a point has nothing to simplify
         assert vertex_count(zoomed) < vertex_count(plain)
 
 

@@ -139,7 +139,8 @@ REFUSALS = {
         ["boundaries"], ["--source", "src-a"], "field 'geometry': lies outside the Hải Phòng region"),
     "point-not-outline": (
         lambda d: write_geojson(d / "in.geojson", [({"id": "kcn-trang-due"}, mapping(PARK_INSIDE.centroid))]),
-        ["boundaries"], ["--source", "src-a"], "field 'geometry': Point found; layers hold Polygon or MultiPolygon"),
+        ["boundaries"], ["--source", "src-a"],
+        "field 'geometry': Point found; the industrial-parks layer holds Polygon or MultiPolygon outlines"),
     "boundaries-without-source": (
         lambda d: write_geojson(d / "in.geojson", [({"id": "kcn-trang-due"}, mapping(NEW_OUTLINE))]),
         ["boundaries"], [], "boundaries need a source"),

@@ -200,7 +200,8 @@ def test_queries_never_modify_their_input(parks):
 @pytest.mark.parametrize("spec", LAYERS, ids=lambda spec: spec.name)
 def test_every_shipped_feature_is_in_its_layer_bounds_and_the_region(shipped, spec):
     gdf = shipped.layer(spec.name).gdf
-    assert ids(within_bbox(gdf, tuple(gdf.total_bounds))) == ids(gdf)
+    if not gdf.empty:  # an empty layer (factories) has no bounds: total_bounds is all NaN
+        assert ids(within_bbox(gdf, tuple(gdf.total_bounds))) == ids(gdf)
     assert ids(within_bbox(gdf, REGION_BOUNDS)) == ids(gdf)
     assert ids(within_bbox(gdf, (-180, -90, 0, 90))) == []
 

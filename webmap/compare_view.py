@@ -58,6 +58,10 @@ def _header(context: dict) -> dict:
     }
 
 
+def _outline_area(area_ha: float | None, lang: str) -> dict | None:
+    return None if area_ha is None else {"value": f"{format_number(area_ha, lang)} ha"}
+
+
 def _figure_rows(contexts: list[dict], lang: str) -> list[dict]:
     rows = []
     for field in FIGURE_FIELDS:
@@ -66,7 +70,7 @@ def _figure_rows(contexts: list[dict], lang: str) -> list[dict]:
             continue
         rows.append({"label": FIELD_LABELS[field][lang], "cells": cells})
     rows.append({"label": t("free_ha", lang), "cells": [_free_land(c, lang) for c in contexts]})
-    outlines = [{"value": f"{format_number(c['f']['area_computed_ha'], lang)} ha"} for c in contexts]
+    outlines = [_outline_area(c["f"]["area_computed_ha"], lang) for c in contexts]
     rows.append({"label": t("area_computed_ha", lang), "cells": outlines})
     return rows
 

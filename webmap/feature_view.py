@@ -73,13 +73,14 @@ def _source_link(source_id: str, props: dict) -> dict:
 
 def attribute_rows(props: dict, lang: str) -> list[tuple[str, str]]:
     """The descriptive attributes, lists joined, codes turned into words."""
-    share = format_number(props["zone_share_pct"], lang)
+    share = props["zone_share_pct"]  # none for a point (a factory): it has no area to share
+    zone = props["zone_spatial"]
     values = {
         "developer": props["developer"],
         "old_district": props["old_district"],
         "commune_2025": props["commune_2025"],
         "zone_declared": props["zone_id"],
-        "zone_spatial": props["zone_spatial"] and f"{props['zone_spatial']} ({share} %)",
+        "zone_spatial": zone and (zone if share is None else f"{zone} ({format_number(share, lang)} %)"),
         "former_province": t(f"province_{props['former_province']}", lang),
         "sectors": ", ".join(props["sectors"]),
         "tenants": ", ".join(props["tenants"]),

@@ -242,6 +242,7 @@ KIND_LABELS = {
     "port_area": {"vi": "Khu bến cảng", "en": "Port area"},
     "port_terminal": {"vi": "Bến cảng", "en": "Port terminal"},
     "airport": {"vi": "Cảng hàng không", "en": "Airport"},
+    "factory": {"vi": "Nhà máy", "en": "Factory"},
 }
 FIELD_LABELS = {
     "area_ha": {"vi": "Diện tích", "en": "Area"},
