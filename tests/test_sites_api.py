@@ -21,7 +21,7 @@ from geo.catalog import STATUSES
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
 from tests.test_sites import DEFAULT_ORDER, remove_feature, write_sites_dataset
-from webmap import create_app
+from webmap import create_app, sites_api
 
 JSON, GEOJSON = "application/json", "application/geo+json"
 CRITERIA = ["free_land", "lach-huyen", "nam-do-son", "cat-bi", "tien-lang-airport", "city-centre"]
@@ -574,3 +574,27 @@ def test_evaluate_responses_match_their_schema(shipped_client, document):
         OAS30Validator(schema).validate(response.get_json())
     bad = shipped_client.get("/api/sites?limit=0")
     OAS30Validator(_documented_schema(document, "/api/sites", "get", "400", JSON)).validate(bad.get_json())
+
+
+def test_a_repeated_search_is_answered_from_the_kept_answers():
+    app = create_app({"DATA_DIR": str(DATA_DIR), "OFFLINE": True})
+    client, answers = app.test_client(), app.extensions["hpmap.sites_api.answers"]
+    first = client.get("/api/sites?status=operating&min_free_ha=5")
+
+    kept = answers.get(("json", (("status", "operating"), ("min_free_ha", "5"))))
+    again = client.get("/api/sites?status=operating&min_free_ha=5")
+
+    assert kept is not None and kept[0] == first.get_data(as_text=True)
+    assert again.get_data(as_text=True) == first.get_data(as_text=True)
+    assert again.headers["ETag"] == first.headers["ETag"]
+    csv_answer = client.get("/api/sites?status=operating&min_free_ha=5&f=csv")
+    assert csv_answer.content_type.startswith("text/csv")  # another format, another answer
+
+
+def test_kept_answers_are_bounded_oldest_first():
+    kept = sites_api._Answers(2)
+    for key in "abc":
+        kept.put(key, key.upper())
+    assert kept.get("a") is None and kept.get("b") == "B"
+    kept.put("d", "D")  # "b" was used after "c": "c" goes
+    assert (kept.get("b"), kept.get("c"), kept.get("d")) == ("B", None, "D")

@@ -70,7 +70,7 @@ def coverage_report() -> dict:
     """Return this app's coverage report, computing it on the first call only."""
     extensions = current_app.extensions
     if COVERAGE_EXTENSION not in extensions:
-        with extensions[_LOCK_EXTENSION]:  # waitress serves from several threads
+        with extensions[_LOCK_EXTENSION]:  # each worker process serves from several threads
             if COVERAGE_EXTENSION not in extensions:
                 data = dataset()
                 report = coverage.coverage_report(data.layer("industrial-parks").gdf, data.layer("economic-zones").gdf)

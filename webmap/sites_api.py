@@ -13,6 +13,8 @@ import hashlib
 import io
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -48,21 +50,62 @@ REPEATABLE = ("status", "sector")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _FINGERPRINT = "hpmap.sites_api.fingerprint"
+_ANSWERS = "hpmap.sites_api.answers"
+MAX_KEPT_ANSWERS = 512  # distinct searches kept (each a few kB to a few hundred kB)
 
 
 @bp.get("/sites")
 def find_sites():
-    """Industrial parks matching the filters, ranked by weighted score, as JSON, CSV or GeoJSON."""
+    """Industrial parks matching the filters, ranked by weighted score, as JSON, CSV or GeoJSON.
+
+    An answer is computed once per distinct query and kept (the data set does not change while the
+    app runs): a repeated search, the common case of a shared link, costs a lookup.
+    """
     format_ = params.check_format(request.args, SITES_PARAMETERS, SITES_FORMATS, REPEATABLE)
-    query = parse_site_query(request.args)
+    key = (format_, tuple(request.args.items(multi=True)))
+    answers = current_app.extensions[_ANSWERS]
+    answer = answers.get(key)
+    if answer is None:
+        answer = answers.put(key, _sites_answer(format_, request.args))
+    text, content_type, headers = answer
+    return Response(text, content_type=content_type, headers=headers)
+
+
+def _sites_answer(format_: str, args: MultiDict) -> tuple[str, str, dict]:
+    query = parse_site_query(args)
     search = sites.find_sites(dataset().layer("industrial-parks").gdf, query)
     if format_ == "csv":
-        headers = {"Content-Disposition": 'attachment; filename="sites.csv"'}
-        return Response(sites_csv(search, query), content_type=CSV, headers=headers)
-    body = sites_body(search, query, request.args)
+        return sites_csv(search, query), CSV, {"Content-Disposition": 'attachment; filename="sites.csv"'}
+    body = sites_body(search, query, args)
     if format_ == "geojson":
-        return _json(sites_feature_collection(search, body), GEOJSON)
-    return _json(body)
+        return _json_text(sites_feature_collection(search, body)), GEOJSON, {}
+    return _json_text(body), JSON, {}
+
+
+class _Answers:
+    """The last ``size`` answers by query, oldest dropped first; safe to share between threads."""
+
+    def __init__(self, size: int):
+        self._size, self._answers, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key, answer):
+        with self._lock:
+            self._answers[key] = answer
+            if len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+        return answer
+
+
+@bp.record_once
+def _prepare_answers(state) -> None:
+    state.app.extensions[_ANSWERS] = _Answers(MAX_KEPT_ANSWERS)
 
 
 @bp.post("/evaluate")
@@ -233,8 +276,11 @@ def sites_csv(search: sites.SiteSearch, query: sites.SiteQuery) -> str:
 
 
 def _json(body: dict, content_type: str = JSON) -> Response:
-    text = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return Response(text, content_type=content_type)
+    return Response(_json_text(body), content_type=content_type)
+
+
+def _json_text(body: dict) -> str:
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 @bp.after_request
