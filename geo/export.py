@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 import geopandas as gpd
+from shapely.geometry import mapping
 
 from geo.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE
 
@@ -60,18 +61,28 @@ def feature_properties(row, columns: list[str]) -> dict:
 def to_geojson(gdf: gpd.GeoDataFrame) -> dict:
     """Return the layer as a GeoJSON FeatureCollection (EPSG:4326) with every property."""
     columns = property_columns(gdf)
+    # Column by column, then zipped into rows: a fraction of the cost of iterating rows.
+    values = [[json_value(v) for v in gdf[column].tolist()] for column in columns]
     features = [
         {
             "type": "Feature",
             "id": feature_id,
-            "geometry": json.loads(gpd.GeoSeries([geometry]).to_json())["features"][0]["geometry"]
-            if geometry is not None
-            else None,
-            "properties": feature_properties(row, columns),
+            "geometry": None if geometry is None else mapping(geometry),
+            "properties": dict(zip(columns, row, strict=True)),
         }
-        for (feature_id, row), geometry in zip(gdf.iterrows(), gdf.geometry, strict=True)
+        for feature_id, geometry, row in zip(gdf.index, gdf.geometry, zip(*values, strict=True), strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def feature_texts(gdf: gpd.GeoDataFrame) -> list[str]:
+    """Return each feature of ``to_geojson(gdf)`` as compact JSON text, in layer order."""
+    return [compact_json(feature) for feature in to_geojson(gdf)["features"]]
+
+
+def compact_json(value) -> str:
+    """Return ``value`` as compact JSON text, UTF-8 characters kept; a NaN is refused, never sent."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def flat_value(value) -> str | float | int | None:

@@ -75,12 +75,36 @@ def run_query(gdf: gpd.GeoDataFrame, query: FeatureQuery) -> Page:
     simplified for it (``simplified``); the bbox is matched against the geometries as stored.
     """
     tolerance = None if query.zoom is None else simplify_tolerance(query.zoom)  # checked before any work
-    selected = gdf if query.bbox is None else within_bbox(gdf, query.bbox)
-    selected = matching(selected, query.filters)
-    result = page(selected, offset=query.offset, limit=query.limit)
+    positions = selected_positions(gdf, query)
+    start, stop = page_bounds(len(positions), query.offset, query.limit)
+    result = Page(gdf.iloc[positions[start:stop]], len(positions), query.offset, query.limit)
     if tolerance is None:
         return result
     return replace(result, features=simplified(result.features, tolerance))
+
+
+def selected_positions(gdf: gpd.GeoDataFrame, query: FeatureQuery) -> np.ndarray:
+    """Return the positions of the rows of ``gdf`` that ``query``'s bbox and filters select, in layer order."""
+    positions = np.arange(len(gdf)) if query.bbox is None else bbox_positions(gdf, query.bbox)
+    if query.filters:
+        positions = positions[_matches(gdf.iloc[positions], query.filters)]
+    return positions
+
+
+def page_bounds(matched: int, offset: int, limit: int) -> tuple[int, int]:
+    """Return the slice (start, stop) of ``matched`` results that the page at ``offset`` of ``limit`` covers.
+
+    An offset past the end gives an empty page. ``offset`` must be >= 0 and ``limit`` >= 1.
+
+    >>> page_bounds(5, 3, 10), page_bounds(5, 9, 10)
+    ((3, 5), (5, 5))
+    """
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise InvalidQuery(f"offset: expected a whole number of at least 0, got {offset!r}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidQuery(f"limit: expected a whole number of at least 1, got {limit!r}")
+    start = min(offset, matched)
+    return start, min(start + limit, matched)
 
 
 def check_bbox(bbox: Iterable[float]) -> Bbox:
@@ -136,14 +160,19 @@ def within_bbox(gdf: gpd.GeoDataFrame, bbox: Iterable[float]) -> gpd.GeoDataFram
     >>> list(within_bbox(places, (-170, -20, 170, -10))["name"])
     []
     """
+    return gdf.iloc[bbox_positions(gdf, bbox)]
+
+
+def bbox_positions(gdf: gpd.GeoDataFrame, bbox: Iterable[float]) -> np.ndarray:
+    """Return the sorted positions of the rows of ``gdf`` whose geometry intersects ``bbox`` (``within_bbox``)."""
     minx, miny, maxx, maxy = check_bbox(bbox)
     if minx <= maxx:
         boxes = [box(minx, miny, maxx, maxy)]
     else:
         boxes = [box(minx, miny, 180.0, maxy), box(-180.0, miny, maxx, maxy)]
     hits = [gdf.sindex.query(b, predicate="intersects") for b in boxes]
-    positions = np.unique(np.concatenate(hits))  # sorted: rows keep the layer's order
-    return gdf.iloc[positions]
+    # Sorted: rows keep the layer's order. Two boxes (either side of the antimeridian) may share a row.
+    return np.sort(hits[0]) if len(hits) == 1 else np.unique(np.concatenate(hits))
 
 
 def matching(gdf: gpd.GeoDataFrame, filters: Iterable[tuple[str, Iterable[str]]] = ()) -> gpd.GeoDataFrame:
@@ -153,10 +182,14 @@ def matching(gdf: gpd.GeoDataFrame, filters: Iterable[tuple[str, Iterable[str]]]
     numerically (``"1994"`` matches 1994.0). An unknown property or a non-number for a numeric
     property raises ``InvalidQuery``.
     """
+    return gdf[_matches(gdf, filters)]
+
+
+def _matches(gdf: gpd.GeoDataFrame, filters: Iterable[tuple[str, Iterable[str]]]) -> np.ndarray:
     keep = np.ones(len(gdf), dtype=bool)
     for property_, values in filters:
         keep &= _property_matches(gdf, property_, tuple(values))
-    return gdf[keep]
+    return keep
 
 
 def _property_matches(gdf: gpd.GeoDataFrame, property_: str, values: tuple[str, ...]) -> np.ndarray:
@@ -199,13 +232,8 @@ def page(gdf: gpd.GeoDataFrame, offset: int = 0, limit: int = 100) -> Page:
     >>> list(result.features["letter"]), result.number_matched, result.has_next, result.has_previous
     (['d', 'e'], 5, False, True)
     """
-    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-        raise InvalidQuery(f"offset: expected a whole number of at least 0, got {offset!r}")
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InvalidQuery(f"limit: expected a whole number of at least 1, got {limit!r}")
-    matched = len(gdf)
-    start = min(offset, matched)
-    return Page(gdf.iloc[start : min(start + limit, matched)], number_matched=matched, offset=offset, limit=limit)
+    start, stop = page_bounds(len(gdf), offset, limit)
+    return Page(gdf.iloc[start:stop], number_matched=len(gdf), offset=offset, limit=limit)
 
 
 def simplify_tolerance(zoom: int) -> float:

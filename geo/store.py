@@ -2,7 +2,8 @@
 
 A ``FeatureStore`` answers the two feature queries of OGC API – Features: a page of a
 collection's items (``items``) and one item (``item``), as GeoJSON Feature dicts. Both stores
-give the same features, with the same properties in the same order, as ``geo.export.to_geojson``.
+give the same features, with the same properties in the same order, as ``geo.export.to_geojson``,
+encoded as JSON text.
 
 A query with a ``zoom`` gets its page's geometries simplified by GEOS' topology-preserving
 simplifier in both stores (shapely's for the files, PostGIS' ``ST_SimplifyPreserveTopology``):
@@ -14,22 +15,38 @@ every ring and lies close to the stored geometry (tests/test_simplify.py).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Protocol
 
-from geo.export import to_geojson
+from geo.export import feature_texts
 from geo.models import Dataset
-from geo.query import FeatureQuery, Paging, run_query
+from geo.query import FeatureQuery, Paging, page_bounds, selected_positions, simplified, simplify_tolerance
 
 
 @dataclass(frozen=True)
 class FeaturePage(Paging):
-    """One page of the features matching a query, as GeoJSON Feature dicts."""
+    """One page of the features matching a query, each a GeoJSON Feature as compact JSON text.
 
-    features: list[dict]  # in layer order
+    Text, not dicts: the API splices the features into its response as they are, so a page costs
+    no decoding and re-encoding in Python (the files store encodes every feature once, at start;
+    PostGIS builds the text in SQL).
+    """
+
+    feature_texts: list[str]  # in layer order
     number_matched: int  # features matching the query, on every page
     offset: int
     limit: int
+
+    @property
+    def features(self) -> list[dict]:
+        """Return the page's features decoded, as GeoJSON Feature dicts."""
+        return [json.loads(text) for text in self.feature_texts]
+
+    @property
+    def number_returned(self) -> int:
+        """Return how many features this page holds."""
+        return len(self.feature_texts)
 
 
 class FeatureStore(Protocol):
@@ -44,31 +61,61 @@ class FeatureStore(Protocol):
         numeric property, or a zoom outside 0..22.
         """
 
+    def item_text(self, collection: str, feature_id: str) -> str | None:
+        """Return one feature of ``collection`` as GeoJSON Feature text, or None when it has no such feature.
+
+        Raises ``UnknownLayer`` for an unknown collection.
+        """
+
     def item(self, collection: str, feature_id: str) -> dict | None:
-        """Return one feature of ``collection`` as a GeoJSON Feature, or None when it has no such feature."""
+        """Return one feature of ``collection`` as a GeoJSON Feature dict, or None (``item_text`` decoded)."""
 
     def close(self) -> None:
         """Release what the store holds (connections)."""
 
 
-@dataclass(frozen=True)
 class FileStore:
-    """The features of a data set held in memory (built from the data directory)."""
+    """The features of a data set held in memory (built from the data directory).
 
-    dataset: Dataset
+    Every feature is encoded as GeoJSON text once, here: a page is then a spatial-index lookup and
+    a list of ready texts. Only a page simplified for a zoom level is encoded again (its geometries
+    change), at a cost bounded by the limit.
+    """
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self._texts = {name: feature_texts(layer.gdf) for name, layer in dataset.layers.items()}
+        self._positions = {
+            name: {feature_id: position for position, feature_id in enumerate(layer.gdf.index)}
+            for name, layer in dataset.layers.items()
+        }
+        for layer in dataset.layers.values():
+            layer.gdf.sindex  # noqa: B018 -- built now, not by the first request
 
     def items(self, collection: str, query: FeatureQuery) -> FeaturePage:
-        """Return the page selected by ``query``, found with ``geo.query.run_query``."""
-        page = run_query(self.dataset.layer(collection).gdf, query)
-        features = to_geojson(page.features)["features"]
-        return FeaturePage(features, page.number_matched, page.offset, page.limit)
+        """Return the page selected by ``query`` (as ``geo.query.run_query`` selects it)."""
+        gdf = self.dataset.layer(collection).gdf
+        tolerance = None if query.zoom is None else simplify_tolerance(query.zoom)
+        positions = selected_positions(gdf, query)
+        start, stop = page_bounds(len(positions), query.offset, query.limit)
+        page = positions[start:stop]
+        if tolerance is None:
+            texts = self._texts[collection]
+            page_texts = [texts[position] for position in page]
+        else:
+            page_texts = feature_texts(simplified(gdf.iloc[page], tolerance))
+        return FeaturePage(page_texts, len(positions), query.offset, query.limit)
+
+    def item_text(self, collection: str, feature_id: str) -> str | None:
+        """Return the feature ``feature_id`` of ``collection`` as GeoJSON text, or None."""
+        self.dataset.layer(collection)  # an unknown collection raises UnknownLayer
+        position = self._positions[collection].get(feature_id)
+        return None if position is None else self._texts[collection][position]
 
     def item(self, collection: str, feature_id: str) -> dict | None:
         """Return the feature ``feature_id`` of ``collection``, or None."""
-        gdf = self.dataset.layer(collection).gdf
-        if feature_id not in gdf.index:
-            return None
-        return to_geojson(gdf.loc[[feature_id]])["features"][0]
+        text = self.item_text(collection, feature_id)
+        return None if text is None else json.loads(text)
 
     def close(self) -> None:
         """Hold nothing to release."""

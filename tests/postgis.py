@@ -16,6 +16,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -61,6 +63,14 @@ class Cluster:
         _give_to_server_user(self.directory, password_file)
         self._run("initdb", "-D", self.data_dir, "-U", "postgres", "-A", "scram-sha-256", f"--pwfile={password_file}",
                   "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions")  # fmt: skip
+        self.start_server()
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
+        with psycopg.connect(self.url(TEMPLATE), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION postgis")
+
+    def start_server(self) -> None:
+        """Start the server on the cluster's data directory and port: at first, or again after ``stop``."""
         options = (
             f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"  # throwaway: speed over durability
@@ -68,15 +78,14 @@ class Cluster:
         self._run(
             "pg_ctl", "-D", self.data_dir, "-l", self.log, "-w", "-t", str(START_TIMEOUT_S), "-o", options, "start"
         )
-        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
-        with psycopg.connect(self.url(TEMPLATE), autocommit=True) as conn:
-            conn.execute("CREATE EXTENSION postgis")
 
-    def stop(self) -> None:
-        """Stop the server at once (nothing in it is worth keeping)."""
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server; by default at once (nothing in it is worth keeping). ``start_server`` starts it again.
+
+        ``mode`` is pg_ctl's: ``fast`` ends every session cleanly first, ``immediate`` kills the server.
+        """
         if (self.data_dir / "postmaster.pid").exists():
-            self._run("pg_ctl", "-D", self.data_dir, "-m", "immediate", "-w", "stop")
+            self._run("pg_ctl", "-D", self.data_dir, "-m", mode, "-w", "stop")
 
     def create_database(self, postgis: bool = True) -> str:
         """Create an empty database (with PostGIS unless ``postgis`` is false) and return its URL."""
@@ -132,9 +141,9 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def postgres_cluster():
-    """A throwaway PostgreSQL + PostGIS cluster for the whole session."""
+@contextmanager
+def throwaway_cluster() -> Iterator[Cluster]:
+    """Start a cluster in a temporary directory; stop and remove it on the way out. Skip (fail under CI) without one."""
     bin_dir, reason = find_server()
     if bin_dir is None:
         _unavailable(reason)
@@ -148,6 +157,13 @@ def postgres_cluster():
     finally:
         cluster.stop()
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A throwaway PostgreSQL + PostGIS cluster for the whole session."""
+    with throwaway_cluster() as cluster:
+        yield cluster
 
 
 def _has_user(name: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import quote
 
 import pandas as pd
@@ -148,7 +149,18 @@ def test_every_postgis_item_is_the_file_item(shipped, pg_store):
     for name, layer in shipped.layers.items():
         for feature_id in layer.gdf.index:
             assert json.dumps(pg_store.item(name, feature_id)) == json.dumps(files.item(name, feature_id))
-    assert pg_store.item("ports", "kcn-trang-due") is None
+    assert pg_store.item("ports", "kcn-trang-due") is None is pg_store.item_text("ports", "kcn-trang-due")
+    with pytest.raises(UnknownLayer, match="no layer 'harbours'"):
+        pg_store.item_text("harbours", "port-lach-huyen")
+
+
+def test_postgis_gives_compact_feature_text_built_in_sql(shipped, pg_store):
+    text = pg_store.item_text("ports", "port-lach-huyen")
+    page = pg_store.items("ports", FeatureQuery(limit=3))
+    assert all(isinstance(t, str) for t in [text, *page.feature_texts]) and page.number_returned == 3
+    for feature_text in (text, *page.feature_texts):  # what the API splices into its responses as it is
+        assert feature_text.startswith('{"type":"Feature","id":"') and feature_text.endswith("}")
+        assert feature_text == json.dumps(json.loads(feature_text), ensure_ascii=False, separators=(",", ":"))
 
 
 @pytest.mark.parametrize(
@@ -223,13 +235,43 @@ def test_bbox_queries_use_the_gist_index(database_url, bbox, matched):
     with pgstore.connect(database_url) as conn:
         pgstore.init_schema(conn)
         conn.execute(SYNTHETIC)
+        for other in ("a", "b", "c"):  # other collections on the same ground, as factories lie within parks
+            conn.execute(
+                "INSERT INTO hpmap.features SELECT %s, id, ord, geom, properties, properties_json FROM hpmap.features "
+                "WHERE collection = 'synthetic'",
+                (other,),
+            )
         conn.execute("ANALYZE hpmap.features")
         statement, params = pgstore.items_statement("synthetic", FeatureQuery(bbox=bbox), {})
         plan = "\n".join(row[0] for row in conn.execute(sql.SQL("EXPLAIN ") + statement, params))
-        number_matched, features = conn.execute(statement, params).fetchone()
-    assert "Index Scan using features_geom_idx" in plan or "Bitmap Index Scan on features_geom_idx" in plan, plan
+        rows = conn.execute(statement, params).fetchall()
+    # Both scans (the count's and the page's) find the collection's features in the box in one index.
+    scanned = re.findall(r"Index Scan (?:using|on) (\w+)", plan)
+    assert len(scanned) >= 2 and set(scanned) == {"features_collection_geom_idx"}, plan
     assert "Seq Scan" not in plan, plan
-    assert number_matched == matched and len(features) == matched
+    assert [number_matched for number_matched, _ in rows] == [matched] * matched  # one row per feature
+
+
+def test_a_page_without_bbox_is_read_in_layer_order_from_an_index(database_url):
+    with pgstore.connect(database_url) as conn:
+        pgstore.init_schema(conn)
+        conn.execute(SYNTHETIC)
+        conn.execute("ANALYZE hpmap.features")
+        statement, params = pgstore.items_statement("synthetic", FeatureQuery(offset=4990, limit=20), {})
+        plan = "\n".join(row[0] for row in conn.execute(sql.SQL("EXPLAIN ") + statement, params))
+        rows = conn.execute(statement, params).fetchall()
+    assert "Index Scan using features_order_idx" in plan and "Sort" not in plan, plan  # no sort of 5,000 rows
+    assert [json.loads(text)["id"] for _, text in rows] == [f"f{n}" for n in range(4990, 5000)]
+    assert {number_matched for number_matched, _ in rows} == {5000}
+
+
+def test_a_load_leaves_the_table_analysed_and_vacuumed(tiny_url):
+    with pgstore.connect(tiny_url) as conn:
+        estimated, visible, pages = conn.execute(
+            "SELECT reltuples, relallvisible, relpages FROM pg_class WHERE oid = 'hpmap.features'::regclass"
+        ).fetchone()
+    assert estimated == 10  # ANALYZEd by the load, not left to autovacuum (-1: never analysed)
+    assert visible == pages > 0  # VACUUMed: a count can read the index alone
 
 
 # --- SQL injection ----------------------------------------------------------------------------

@@ -9,7 +9,6 @@ may be cached for five minutes.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +17,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 
 from geo import export, pgstore, query, store
 from geo.errors import UnknownFeature
-from geo.export import to_geojson
+from geo.export import compact_json, feature_texts
 from geo.models import Dataset, Layer
 from geo.store import FeaturePage, FeatureStore
 from webmap import openapi, params
@@ -54,7 +53,8 @@ def data_fingerprint(data: Dataset) -> str:
     digest.update(Path(__file__).read_bytes())
     for name, layer in data.layers.items():
         digest.update(name.encode())
-        digest.update(json.dumps(to_geojson(layer.gdf), sort_keys=True, default=str).encode())
+        for text in feature_texts(layer.gdf):
+            digest.update(text.encode())
     return digest.hexdigest()
 
 
@@ -114,15 +114,16 @@ def items(collection_id: str):
     """One layer's features, filtered by bbox and properties, one page at a time; ``zoom`` simplifies them."""
     layer = dataset().layer(collection_id)
     result = _store().items(collection_id, params.parse_items_query(request.args, layer.spec))
-    body = {
+    head = {
         "type": "FeatureCollection",
         "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "numberMatched": result.number_matched,
         "numberReturned": result.number_returned,
         "links": _page_links(layer, result),
-        "features": result.features,
     }
-    return _json(body, GEOJSON)
+    # The features are JSON text already (geo.store): spliced in, never decoded and encoded again.
+    text = compact_json(head)[:-1] + ',"features":[' + ",".join(result.feature_texts) + "]}"
+    return Response(text, content_type=GEOJSON)
 
 
 @bp.get("/collections/<collection_id>/items/<feature_id>")
@@ -130,14 +131,14 @@ def feature(collection_id: str, feature_id: str):
     """One feature as GeoJSON."""
     params.check_parameters(request.args)
     layer = dataset().layer(collection_id)
-    body = _store().item(collection_id, feature_id)
-    if body is None:
+    text = _store().item_text(collection_id, feature_id)
+    if text is None:
         raise UnknownFeature(_missing_feature_message(collection_id, feature_id))
-    body["links"] = [
+    links = [
         _link("api.feature", "self", GEOJSON, "This feature", collection_id=collection_id, feature_id=feature_id),
         _link("api.collection", "collection", JSON, layer.spec.title_en, collection_id=collection_id),
     ]
-    return _json(body, GEOJSON)
+    return Response(text.rstrip()[:-1] + ',"links":' + compact_json(links) + "}", content_type=GEOJSON)
 
 
 @bp.get("/openapi.json")
@@ -207,6 +208,5 @@ def _link(endpoint: str, rel: str, type_: str, title: str, **values: str) -> dic
 
 
 def _json(body: dict, content_type: str = JSON) -> Response:
-    # allow_nan=False: a NaN that slipped through is a bug to see, never invalid JSON to send.
-    text = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return Response(text, content_type=content_type)
+    # allow_nan=False (compact_json): a NaN that slipped through is a bug to see, never invalid JSON to send.
+    return Response(compact_json(body), content_type=content_type)
