@@ -34,3 +34,14 @@ class UnknownFeature(GeoDataError):
 
 class InvalidQuery(GeoDataError):
     """A query whose parameters cannot be honoured."""
+
+
+class StoreUnavailable(GeoDataError):
+    """The feature store cannot answer now (its database is unreachable or went away); later it may.
+
+    ``retry_after_s`` is how long a client should wait before asking again.
+    """
+
+    def __init__(self, message: str, retry_after_s: int = 5):
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

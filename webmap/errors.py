@@ -8,11 +8,12 @@ from functools import partial
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from geo.errors import InvalidQuery, UnknownFeature, UnknownLayer
+from geo.errors import InvalidQuery, StoreUnavailable, UnknownFeature, UnknownLayer
 from webmap.i18n import LANGUAGES, preferred_language, t
 
 STATUS = {UnknownLayer: 404, UnknownFeature: 404, InvalidQuery: 400}
 JSON_SUFFIXES = (".json", ".geojson", ".js")
+UNAVAILABLE = "the map's database cannot be reached just now; try again in a few seconds"
 log = logging.getLogger(__name__)
 
 
@@ -21,12 +22,21 @@ def register(app: Flask) -> None:
     for exc_type, status in STATUS.items():
         app.register_error_handler(exc_type, partial(_respond, status))
     app.register_error_handler(HTTPException, lambda e: _respond(e.code or 500, e))
+    app.register_error_handler(StoreUnavailable, _unavailable)
     app.register_error_handler(Exception, _server_error)
 
 
 def _server_error(error: Exception):
     log.error("unhandled error on %s", request.path, exc_info=error)
     return _respond(500, error, message="internal error")
+
+
+def _unavailable(error: StoreUnavailable):
+    # Expected while the database restarts or is away: one line, no traceback; the client is told
+    # when to come back, not which database failed or why.
+    log.warning("503 on %s: %s", request.path, error)
+    body, status, headers = _respond(503, error, message=UNAVAILABLE)
+    return body, status, {**headers, "Retry-After": str(error.retry_after_s)}
 
 
 def wants_json() -> bool:
