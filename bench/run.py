@@ -54,7 +54,8 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
     parser.add_argument("--soak", dest="soak_s", type=float, help="seconds of the soak")
     parser.add_argument("--soak-store", choices=("files", "postgis"))
     parser.add_argument("--page-repeats", type=int, help="cold page loads per view (the median is reported)")
-    parser.add_argument("--threads", type=int, help="waitress threads of the app")
+    parser.add_argument("--workers", type=int, help="worker processes of the app (gunicorn)")
+    parser.add_argument("--threads", type=int, help="threads per worker process of the app")
     parser.add_argument("--pygeoapi-workers", type=int)
     parser.add_argument(
         "--noisy-wait",
@@ -141,7 +142,7 @@ def _new_results(settings: Settings) -> dict:
         "started": time.strftime("%Y-%m-%d %H:%M %Z"),
         "machine": _machine(),
         "app_version": _git_version(),
-        "app_server": f"hpmap serve: waitress, 1 process, {settings.threads} threads",
+        "app_server": f"hpmap serve: gunicorn, {settings.workers} processes of {settings.threads} threads",
         "pygeoapi_server": f"gunicorn, {settings.pygeoapi_workers} sync workers",
         "settings": dataclasses.asdict(settings),
         "settings_text": settings.describe(),

@@ -71,9 +71,9 @@ def free_port() -> int:
 
 
 def start_hpmap(
-    name: str, data_dir: Path, *, database_url: str | None, threads: int, log_dir: Path, timeout_s: float
+    name: str, data_dir: Path, *, database_url: str | None, workers: int, threads: int, log_dir: Path, timeout_s: float
 ) -> Server:
-    """Start ``hpmap serve`` (waitress) on ``data_dir``'s files, or on PostGIS at ``database_url``; wait until ready."""
+    """Start ``hpmap serve`` (gunicorn) on ``data_dir``'s files, or on PostGIS at ``database_url``; wait until ready."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HPMAP_")}
     if database_url:
@@ -86,6 +86,8 @@ def start_hpmap(
         "--port",
         str(port),
         "--offline",
+        "--workers",
+        str(workers),
         "--threads",
         str(threads),
         "--data-dir",
@@ -153,11 +155,24 @@ def _tail(log: Path, lines: int = 30) -> str:
 
 
 def rss_kib(pid: int) -> int:
-    """Return the resident set size of process ``pid`` in KiB, from /proc."""
+    """Return the resident set size of process ``pid`` and its children (the workers) in KiB, from /proc.
+
+    Pages the workers share with their parent since the fork count once per process: the sum is
+    an upper bound, and its growth is what the soak watches.
+    """
+    return sum(_own_rss_kib(process) for process in [pid, *_children(pid)])
+
+
+def _own_rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise ServerError(f"no VmRSS for process {pid}")
+
+
+def _children(pid: int) -> list[int]:
+    children_file = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in children_file.read_text().split()] if children_file.exists() else []
 
 
 def fetch(url: str, timeout_s: float = 30) -> tuple[int, bytes]:

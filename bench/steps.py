@@ -42,7 +42,8 @@ class Settings:
     soak_timeout_s: float = 2  # wrk's default: what a client would call a timeout
     soak_store: str = "files"
     page_repeats: int = 5
-    threads: int = 8  # waitress threads of the one app process
+    workers: int = 2  # the app's worker processes: one per core, as `hpmap serve` defaults to
+    threads: int = 4  # threads per worker process
     pygeoapi_workers: int = 4  # gunicorn sync workers, as the reference figures
     start_timeout_s: float = 300
     pygeoapi: bool = True
@@ -56,7 +57,7 @@ class Settings:
             f"a run with fewer than {MIN_REQUESTS} requests done is measured again for {self.slow_duration_s:g} s",
             f"soak {self.soak_s:g} s after {self.soak_warmup_s:g} s warm-up (timeout {self.soak_timeout_s:g} s)",
             f"page: median of {self.page_repeats} cold loads",
-            f"the app: one `hpmap serve` process, waitress with {self.threads} threads",
+            f"the app: `hpmap serve`, gunicorn with {self.workers} processes of {self.threads} threads",
             f"pygeoapi: gunicorn with {self.pygeoapi_workers} sync workers",
             f"a measurement during which other processes took over {NOISY:.0%} of the CPU is repeated once after "
             f"waiting up to {self.noisy_wait_s:g} s for quiet",
@@ -158,6 +159,7 @@ def _app(run: Run, data: DataSet, store: str, url: str | None) -> None:
         f"app-{store}-{data.parks}",
         data.directory,
         database_url=url,
+        workers=run.settings.workers,
         threads=run.settings.threads,
         log_dir=run.log_dir,
         timeout_s=run.settings.start_timeout_s,

@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     synth = commands.add_parser("synth", help="write a large synthetic data set for scale tests")
     synth.add_argument("output", type=Path, help="directory to write (created if missing)")
     synth.add_argument("--parks", type=int, default=20_000, help="number of synthetic park outlines")
+    synth.add_argument(
+        "--factories", type=int, default=None, help="number of synthetic factory points (default: 3 per park)"
+    )
     synth.add_argument("--seed", type=int, default=1)
     synth.add_argument("--data-dir", type=Path, help="the real layers to keep (default: the embedded data)")
     synth.set_defaults(run=run_synth)
@@ -71,7 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--offline", action="store_true", help="never ask another host for anything (no basemap tiles)")
     serve.add_argument("--data-dir", type=Path)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument(
+        "--workers", type=int, default=default_workers(), help="worker processes (default: one per core, at most 4)"
+    )
+    serve.add_argument("--threads", type=int, default=8, help="threads per worker process")
     serve.set_defaults(run=run_serve)
 
     from webmap import cli_db, cli_maintenance
@@ -151,23 +157,33 @@ def run_synth(args) -> int:
     if args.parks < 1:
         print("hpmap: --parks must be at least 1", file=sys.stderr)
         return 2
-    write_synthetic_dataset(args.data_dir or default_data_dir(), args.output, args.parks, args.seed)
-    print(f"hpmap: wrote {args.parks} synthetic parks to {args.output}", file=sys.stderr)
+    if args.factories is not None and args.factories < 0:
+        print("hpmap: --factories must be at least 0", file=sys.stderr)
+        return 2
+    source = args.data_dir or default_data_dir()
+    write_synthetic_dataset(source, args.output, args.parks, args.seed, factories=args.factories)
+    print(f"hpmap: wrote {args.parks} synthetic parks and their factories to {args.output}", file=sys.stderr)
     return 0
 
 
+def default_workers() -> int:
+    """Return the default number of server processes: one per core, at least 1, at most 4."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def run_serve(args) -> int:
-    """Serve the app under waitress, a production WSGI server."""
-    import waitress
+    """Serve the app under gunicorn (``webmap.serving``), a production WSGI server."""
+    from webmap import create_app, serving
 
-    from webmap import create_app
-
+    if args.workers < 1 or args.threads < 1:
+        print("hpmap: --workers and --threads must be at least 1", file=sys.stderr)
+        return 2
     config = {"DATA_DIR": str(args.data_dir or default_data_dir())}
     if args.offline:
         config["OFFLINE"] = True
     app = create_app(config)
-    print(f"hpmap: serving http://{args.host}:{args.port}/", file=sys.stderr)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="hpmap")
+    print(f"hpmap: serving http://{args.host}:{args.port}/ ({args.workers} processes)", file=sys.stderr)
+    serving.serve(app, args.host, args.port, workers=args.workers, threads=args.threads)
     return 0
 
 
