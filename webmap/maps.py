@@ -1,16 +1,22 @@
 """The Folium element tree of the map page (no Flask here).
 
-Folium builds the map, its basemaps, its grouped layer control and its plugins; every script and
-stylesheet they need is self-hosted under /static/vendor. The data layers are empty feature groups
-that the page's own script fills from the API, so the page stays small and no attribute value is
-ever inserted as HTML. ``render_parts`` splits the result into what goes in <head>, in <body> and in
-an external script (the page carries no inline script, so the Content-Security-Policy can forbid it).
+Folium builds the map, its basemaps, its grouped layer control and its plugins. Leaflet and the plugins
+the map shows from the start come in one self-hosted script and one stylesheet, /static/dist/leaflet.js
+and .css (built by tools/vendor-assets.sh); a plugin that only a button needs (the locate control) is a
+``LazyControl``, fetched from /static/vendor on first use. The data layers are empty feature groups that
+the page's own script fills from the API, so the page stays small and no attribute value is ever
+inserted as HTML. ``render_parts`` splits the result into the page's stylesheets, its scripts, the map's
+<div> and an external script (the page carries no inline script, so the Content-Security-Policy can
+forbid it).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
 
@@ -21,12 +27,14 @@ from folium.template import Template
 from geo.catalog import LAYERS
 from webmap.i18n import layer_title, t
 
-VENDOR = "/static/vendor"
+STATIC = Path(__file__).resolve().parent / "static"
+BUNDLE_JS = "dist/leaflet.js"  # Leaflet, the grouped layers, full screen and minimap plugins, LazyControl
+BUNDLE_CSS = "dist/leaflet.css"
 CENTRE = (20.84, 106.50)  # lat, lon: frames both former provinces at zoom 9–10
 ZOOM = 10
 LAYER_GROUPS = {
     "group_zones": ("economic-zones",),
-    "group_industry": ("industrial-parks", "industrial-clusters"),
+    "group_industry": ("industrial-parks", "industrial-clusters", "factories"),
     "group_transport": ("ports", "airports"),
 }
 BASEMAPS = (
@@ -44,9 +52,10 @@ TILE_HOSTS = ("https://tile.openstreetmap.org", "https://server.arcgisonline.com
 class MapParts:
     """A rendered map: tags for <head>, the map <div>, and the script that builds the map."""
 
-    head: str
+    head: str  # the stylesheets' <link> tags
     body: str
     script: str
+    scripts: tuple[str, ...]  # URLs of the scripts to run before ``script``, in order
     map_var: str  # global JS name of the L.Map
     layer_vars: dict[str, str]  # layer name -> global JS name of its L.FeatureGroup
     minimap_var: str  # global JS name of the layer group shown in the minimap
@@ -73,17 +82,6 @@ class GroupedLayers(MacroElement):
         self.groups = groups
         self.options = {"collapsed": True, "exclusiveGroups": exclusive, "groupCheckboxes": False}
 
-    def render(self, **kwargs):
-        """Add the plugin's self-hosted files to the page, then render."""
-        figure = self.get_root()
-        figure.header.add_child(
-            JavascriptLink(f"{VENDOR}/groupedlayers/leaflet.groupedlayercontrol.min.js"), name="groupedlayers_js"
-        )
-        figure.header.add_child(
-            CssLink(f"{VENDOR}/groupedlayers/leaflet.groupedlayercontrol.min.css"), name="groupedlayers_css"
-        )
-        super().render(**kwargs)
-
 
 class OutlineMiniMap(MacroElement):
     """A minimap whose content is a layer group (the page draws the zone outlines into it).
@@ -108,20 +106,39 @@ class OutlineMiniMap(MacroElement):
         self.options = {"toggleDisplay": True, "zoomLevelOffset": -4, "position": "bottomright", "width": 120,
                         "height": 120}  # fmt: skip
 
-    def render(self, **kwargs):
-        """Add the plugin's self-hosted files to the page, then render."""
-        figure = self.get_root()
-        figure.header.add_child(JavascriptLink(f"{VENDOR}/minimap/Control.MiniMap.min.js"), name="minimap_js")
-        figure.header.add_child(CssLink(f"{VENDOR}/minimap/Control.MiniMap.min.css"), name="minimap_css")
-        super().render(**kwargs)
+
+class LazyControl(MacroElement):
+    """A plugin's control that only a button needs: the button is there from the start, the plugin's
+    script is fetched from /static/vendor on its first click (``L.control.lazy``, js/leaflet.lazy.js).
+
+    ``factory`` names the plugin's ``L.control.<factory>``; ``options`` are its options; ``classes`` maps
+    options whose value is a Leaflet class to the class's name (``{"markerClass": "CircleMarker"}``);
+    ``start`` is the method to call once the real control has replaced the button.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.lazy({{ this.factory|tojson }}, {{ this.options|tojson }}, {{ this.lazy|tojson }})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, factory: str, options: dict, *, script: str, class_name: str, title: str, icon: str,
+                 classes: dict[str, str] | None = None, start: str = "start"):  # fmt: skip
+        super().__init__()
+        self._name = "LazyControl"
+        self.factory = factory
+        self.options = options
+        self.lazy = {"script": static_url(script), "className": class_name, "title": title, "icon": icon,
+                     "classes": classes or {}, "start": start}  # fmt: skip
 
 
 def build_map(lang: str, offline: bool) -> tuple[folium.Map, dict[str, str], str]:
     """Build the element tree; return the map, the layer groups' JS names and the minimap's."""
     m = folium.Map(location=CENTRE, zoom_start=ZOOM, tiles=None, control_scale=False, min_zoom=7, max_zoom=18)
     m._id = "hpmap"
-    m.default_js = [("leaflet", f"{VENDOR}/leaflet/leaflet.js")]
-    m.default_css = [("leaflet_css", f"{VENDOR}/leaflet/leaflet.css")]
+    m.default_js = [("leaflet", static_url(BUNDLE_JS))]
+    m.default_css = [("leaflet_css", static_url(BUNDLE_CSS))]
 
     basemaps = [] if offline else _basemaps(m, lang)
     groups = {}
@@ -133,18 +150,24 @@ def build_map(lang: str, offline: bool) -> tuple[folium.Map, dict[str, str], str
 
     grouped = [(t("group_basemap", lang), basemaps)] if basemaps else []
     for key, names in LAYER_GROUPS.items():
-        grouped.append((t(key, lang), [(layer_title(n, lang), groups[n].get_name()) for n in names]))
+        grouped.append((t(key, lang), [(layer_title(n, lang), groups[n].get_name()) for n in names if n in groups]))
     GroupedLayers(grouped, exclusive=[t("group_basemap", lang)]).add_to(m)
 
-    _self_hosted(plugins.Fullscreen(title=t("fullscreen", lang), title_cancel=t("fullscreen_exit", lang)),
-                 [("fullscreen_js", "fullscreen/Control.FullScreen.js")],
-                 [("fullscreen_css", "fullscreen/Control.FullScreen.css")]).add_to(m)  # fmt: skip
-    locate = plugins.LocateControl(
-        strings={"title": t("locate", lang)}, icon="hp-icon-locate", iconLoading="hp-icon-locate hp-loading",
-        flyTo=True, keepCurrentZoomLevel=False, initialZoomLevel=13,
-    )  # fmt: skip
-    _self_hosted(locate, [("locate_js", "locate/L.Control.Locate.min.js")],
-                 [("locate_css", "locate/L.Control.Locate.min.css")]).add_to(m)  # fmt: skip
+    _bundled(plugins.Fullscreen(title=t("fullscreen", lang), title_cancel=t("fullscreen_exit", lang))).add_to(m)
+    # The plugin's own position marker and compass are SVG with inline styles, which the CSP refuses:
+    # a circle marker styled through the SVG renderer instead, and no compass.
+    locate = {"strings": {"title": t("locate", lang)}, "icon": "hp-icon-locate",
+              "iconLoading": "hp-icon-locate hp-loading", "flyTo": True, "keepCurrentZoomLevel": False,
+              "initialZoomLevel": 13, "showCompass": False}  # fmt: skip
+    LazyControl(
+        "locate",
+        locate,
+        script="vendor/locate/L.Control.Locate.min.js",
+        class_name="leaflet-control-locate",
+        title=t("locate", lang),
+        icon="hp-icon-locate",
+        classes={"markerClass": "CircleMarker"},
+    ).add_to(m)
     minimap = OutlineMiniMap(basemaps[0][1] if basemaps else None)
     minimap.add_to(m)
     return m, {name: group.get_name() for name, group in groups.items()}, minimap.layer_var
@@ -160,14 +183,26 @@ def _basemaps(m: folium.Map, lang: str) -> list[tuple[str, str]]:
     return layers
 
 
-def _self_hosted(plugin, js: list[tuple[str, str]], css: list[tuple[str, str]]):
-    """Point a Folium plugin at our copies of its files instead of a CDN."""
-    plugin.default_js = [(name, f"{VENDOR}/{path}") for name, path in js]
-    plugin.default_css = [(name, f"{VENDOR}/{path}") for name, path in css]
+def _bundled(plugin):
+    """Take a Folium plugin's files off its CDN: they are in dist/leaflet.js and .css."""
+    plugin.default_js = []
+    plugin.default_css = []
     return plugin
 
 
+@cache
+def static_url(path: str) -> str:
+    """Return the URL of the static file at ``path``, versioned by its content (it may be cached long)."""
+    version = hashlib.sha1((STATIC / path).read_bytes()).hexdigest()[:10]
+    return f"/static/{path}?v={version}"
+
+
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+def _compact(script: str) -> str:
+    """Drop the indentation and blank lines of Folium's templates (no string in them spans lines)."""
+    return "\n".join(line.strip() for line in script.splitlines() if line.strip()) + "\n"
 
 
 def render_parts(lang: str, offline: bool) -> MapParts:
@@ -175,20 +210,22 @@ def render_parts(lang: str, offline: bool) -> MapParts:
     m, layer_vars, minimap_var = build_map(lang, offline)
     root = m.get_root()
     root.render()
-    head, moved = [], []
+    head, scripts, moved = [], [], []
     for child in root.header._children.values():
-        html = child.render()
-        if isinstance(child, (JavascriptLink, CssLink)):
-            head.append(html.strip())
+        if isinstance(child, JavascriptLink):
+            scripts.append(child.url)
+        elif isinstance(child, CssLink):
+            head.append(child.render().strip())
         elif isinstance(child, Element):
             # Folium's own <meta> and <style> are replaced by our template and stylesheet;
             # its inline flags (L_NO_TOUCH, ...) move into the external script.
-            moved += _INLINE_SCRIPT.findall(html)
-    script = "\n".join(moved) + "\n" + root.script.render()
+            moved += _INLINE_SCRIPT.findall(child.render())
+    script = _compact("\n".join(moved) + "\n" + root.script.render())
     return MapParts(
         head="\n".join(h for h in head if h),
         body=root.html.render().strip(),
         script=script,
+        scripts=tuple(scripts),
         map_var=m.get_name(),
         layer_vars=layer_vars,
         minimap_var=minimap_var,

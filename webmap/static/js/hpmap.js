@@ -1,6 +1,8 @@
 /* Hải Phòng Industrial Map: fills Folium's empty layer groups from the API and adds the
    interactive parts (popups, search, legend and filters, measurement, shareable URL).
-   Attribute values are data, never markup: every text goes in through textContent. */
+   Attribute values are data, never markup: every text goes in through textContent.
+   Served minified as dist/hpmap.js (tools/vendor-assets.sh); the panels' scripts (sites.js,
+   proposal.js) are loaded when a panel is first opened. */
 (function () {
   "use strict";
 
@@ -13,8 +15,9 @@
   var STATUSES = ["operating", "under_construction", "planned", "proposed"];
   var COLOURS = {
     "economic-zones": "#c99a06", "industrial-parks": "#c0392b", "industrial-clusters": "#e67e22",
-    "ports": "#1f6fb2", "airports": "#1e8449"
+    "ports": "#1f6fb2", "airports": "#1e8449", "factories": "#6d4c41"
   };
+  var OTHER_COLOUR = "#555";
   var FTZ_COLOUR = "#8e44ad";
   var STATUS_STYLE = {
     operating: { fillOpacity: 0.55, dashArray: null, weight: 1.5 },
@@ -27,7 +30,8 @@
     "industrial-parks": ["area_ha", "leasable_ha", "occupancy_pct", "year_established", "investment_vnd_bn"],
     "industrial-clusters": ["area_ha", "occupancy_pct", "year_established", "investment_vnd_bn"],
     "ports": ["area_ha", "capacity_teu_per_year", "quay_length_m"],
-    "airports": ["area_ha", "runway_length_m", "passengers_per_year"]
+    "airports": ["area_ha", "runway_length_m", "passengers_per_year"],
+    "factories": []
   };
   var ALWAYS_SHOWN = { area_ha: true, occupancy_pct: true, leasable_ha: true };
   var PLACES = ["lach_huyen", "nam_do_son", "cat_bi", "tien_lang_airport", "city_centre"];
@@ -37,7 +41,8 @@
   var features = {};      // layer id -> GeoJSON features
   var entries = {};       // feature id -> {layer, feature, cfg}
   var state = readState();
-  var searchIndex = [];
+  var searchable = [];    // [layer config, its features] of each layer loaded whole
+  var searchIndex = null; // built from them on the first search, not while the map is drawn
   var OWN_PARAMS = ["lang", "lat", "lon", "z", "f", "status", "layers"];
   var extraState = {};    // URL parameters owned by the panels (site finder, proposal check): kept as they are
   new URLSearchParams(window.location.search).forEach(function (value, key) {
@@ -126,7 +131,7 @@
   // ---------------------------------------------------------------- styles
   function styleFor(cfg, props) {
     var base = STATUS_STYLE[props.status] || STATUS_STYLE.planned;
-    var colour = props.kind === "free_trade_zone_site" ? FTZ_COLOUR : COLOURS[cfg.id];
+    var colour = props.kind === "free_trade_zone_site" ? FTZ_COLOUR : COLOURS[cfg.id] || OTHER_COLOUR;
     var style = { color: colour, fillColor: colour, weight: base.weight, opacity: 0.9,
                   fillOpacity: base.fillOpacity, dashArray: base.dashArray };
     if (cfg.id === "economic-zones") {
@@ -174,7 +179,7 @@
     var props = feature.properties;
     var other = lang === "vi" ? props.name_en : props.name_vi;
     var facts = el("dl", { class: "hp-facts" });
-    POPUP_FIELDS[cfg.id].forEach(function (field) {
+    (POPUP_FIELDS[cfg.id] || []).forEach(function (field) {
       var pair = figureNode(props, field);
       if (pair) { facts.appendChild(pair[0]); facts.appendChild(pair[1]); }
     });
@@ -214,12 +219,18 @@
   }
 
   // ---------------------------------------------------------------- layers
-  function fetchAll(url, collected) {
-    collected = collected || [];
-    return fetch(url, { headers: { Accept: "application/geo+json" } }).then(function (response) {
+  // A plain GET, no headers of its own: the page preloads the layers' first pages (map.html) and
+  // the browser only hands a preloaded response to a request that matches it.
+  function getPage(url) {
+    return fetch(url).then(function (response) {
       if (!response.ok) throw new Error(response.status + " " + url);
       return response.json();
-    }).then(function (page) {
+    });
+  }
+
+  function fetchAll(url, collected) {
+    collected = collected || [];
+    return getPage(url).then(function (page) {
       collected = collected.concat(page.features || []);
       var next = (page.links || []).filter(function (link) { return link.rel === "next"; })[0];
       return next ? fetchAll(next.href, collected) : collected;
@@ -229,6 +240,7 @@
   function qualityBadge(cfg, feature) {
     var quality = feature.properties.geometry_quality;
     if (quality !== "approximate" && quality !== "indicative" || cfg.id === "economic-zones") return null;
+    if (feature.geometry && /Point$/.test(feature.geometry.type)) return null;  // a badge is about an outline
     var icon = L.divIcon({ className: "hp-badge hp-badge-" + quality, html: quality === "indicative" ? "?" : "≈",
                            iconSize: [12, 12] });
     var marker = L.marker([feature.properties.centroid_lat, feature.properties.centroid_lon],
@@ -237,12 +249,30 @@
     return marker;
   }
 
+  function pointMarker(feature, latlng) {  // a point layer (factories): a small circle, drawn in SVG like the rest
+    return L.circleMarker(latlng, { radius: 5 });
+  }
+
+  function centreOf(layer) {
+    return layer.getBounds ? layer.getBounds().getCenter() : layer.getLatLng();
+  }
+
+  function boundsOf(layer) {
+    return layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
+  }
+
   function renderLayer(cfg) {
+    window[cfg.groupVar].clearLayers();
+    drawFeatures(cfg, features[cfg.id] || []);
+  }
+
+  // Add ``list`` (some or all of the layer's features) to the layer's group.
+  function drawFeatures(cfg, list) {
     var group = window[cfg.groupVar];
-    group.clearLayers();
-    var shown = (features[cfg.id] || []).filter(function (f) { return state.status.has(f.properties.status); });
+    var shown = list.filter(function (f) { return state.status.has(f.properties.status); });
     var geo = L.geoJSON({ type: "FeatureCollection", features: shown }, {
       style: function (feature) { return styleFor(cfg, feature.properties); },
+      pointToLayer: pointMarker,
       onEachFeature: function (feature, layer) {
         layer.bindTooltip(function () { return tooltipNode(feature); }, { sticky: true });
         layer.bindPopup(function () { return popupNode(cfg, feature); }, {
@@ -286,7 +316,8 @@
       if (cfg.viewport) { watchViewport(cfg); return Promise.resolve(); }
       return fetchAll(cfg.url).then(function (list) {
         features[cfg.id] = list;
-        list.forEach(function (f) { indexForSearch(cfg, f); });
+        searchable.push([cfg, list]);
+        searchIndex = null;
         renderLayer(cfg);
         if (cfg.id === "economic-zones") addToMinimap(list);
       }).catch(function (error) {
@@ -297,16 +328,27 @@
     })).then(function () { status.remove(); });
   }
 
-  // A large layer: fetch what is in view (one bounded page), from VIEWPORT_ZOOM on; say so below it.
+  // A large layer: fetch what is in view (at most VIEWPORT_LIMIT features), from VIEWPORT_ZOOM on; say so
+  // below it. The view's features come in pages: a small first one, drawn while the server makes the
+  // others (asked for together once the first says how many there are), each drawn as it arrives, so
+  // that features show early and no single task draws them all.
   var VIEWPORT_ZOOM = 12;
   var VIEWPORT_LIMIT = 1000;
+  var VIEWPORT_FIRST = 100;
+  var VIEWPORT_PAGE = 300;
   var MAX_API_ZOOM = 22;  // the deepest zoom the items API simplifies for
 
+  function viewportNotes() {  // one box under the map's centre, a line per layer loaded by viewport
+    var box = map.getContainer().querySelector(".hp-viewport-notes");
+    if (!box) box = map.getContainer().appendChild(el("div", { class: "hp-viewport-notes" }));
+    return box;
+  }
+
   function watchViewport(cfg) {
-    var note = el("div", { class: "hp-viewport-note", role: "status" });
-    map.getContainer().appendChild(note);
+    var note = viewportNotes().appendChild(el("div", { class: "hp-viewport-note", role: "status" }));
     var pending = null;
     function refresh() {
+      pending = null;  // what is still on its way for an earlier view is not drawn
       if (!map.hasLayer(window[cfg.groupVar])) { note.hidden = true; return; }
       if (map.getZoom() < VIEWPORT_ZOOM) {
         features[cfg.id] = [];
@@ -319,20 +361,31 @@
       var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); });
       // zoom: outlines simplified to about half a pixel at this zoom (rounded up: never coarser than that).
       var zoom = Math.min(MAX_API_ZOOM, Math.ceil(map.getZoom()));
-      var url = cfg.url.replace(/limit=\d+/, "limit=" + VIEWPORT_LIMIT) + "&bbox=" + bbox.join(",") +
-        "&zoom=" + zoom;
+      function page(offset, limit) {
+        return getPage(cfg.url.replace(/limit=\d+/, "limit=" + limit) + (offset ? "&offset=" + offset : "") +
+                       "&bbox=" + bbox.join(",") + "&zoom=" + zoom);
+      }
       var ticket = pending = {};
-      fetch(url, { headers: { Accept: "application/geo+json" } }).then(function (r) {
-        if (!r.ok) throw new Error(r.status + " " + url);
-        return r.json();
-      }).then(function (page) {
-        if (ticket !== pending) return;  // the map has moved on
-        features[cfg.id] = page.features;
+      page(0, VIEWPORT_FIRST).then(function (first) {
+        if (ticket !== pending) return null;  // the map has moved on
+        features[cfg.id] = first.features;
         renderLayer(cfg);
-        var shown = page.numberReturned < page.numberMatched
-          ? numberFormat.format(page.numberReturned) + " / " + numberFormat.format(page.numberMatched) : "";
-        note.textContent = shown ? cfg.title + ": " + shown + " — " + msg.zoom_in : "";
-        note.hidden = !shown;
+        var wanted = Math.min(first.numberMatched, VIEWPORT_LIMIT);
+        var rest = [];
+        for (var offset = VIEWPORT_FIRST; offset < wanted; offset += VIEWPORT_PAGE) {
+          rest.push(page(offset, Math.min(VIEWPORT_PAGE, wanted - offset)).then(function (next) {
+            if (ticket !== pending) return;
+            features[cfg.id] = features[cfg.id].concat(next.features);
+            drawFeatures(cfg, next.features);
+          }));
+        }
+        return Promise.all(rest).then(function () {
+          if (ticket !== pending) return;
+          var shown = wanted < first.numberMatched
+            ? numberFormat.format(wanted) + " / " + numberFormat.format(first.numberMatched) : "";
+          note.textContent = shown ? cfg.title + ": " + shown + " — " + msg.zoom_in : "";
+          note.hidden = !shown;
+        });
       });
     }
     map.on("moveend overlayadd overlayremove", refresh);
@@ -358,18 +411,30 @@
       syncLegend();
       entry = entries[id];
     }
-    if (zoom !== false) map.fitBounds(entry.layer.getBounds(), { maxZoom: 14, padding: [30, 30], animate: false });
-    entry.layer.openPopup(entry.layer.getBounds().getCenter());
+    if (zoom !== false) map.fitBounds(boundsOf(entry.layer), { maxZoom: 14, padding: [30, 30], animate: false });
+    entry.layer.openPopup(centreOf(entry.layer));
     return true;
   }
 
   // ---------------------------------------------------------------- search
-  function indexForSearch(cfg, feature) {
+  var SEARCH_ORDER = ["industrial-parks", "ports", "airports", "industrial-clusters", "factories", "economic-zones"];
+
+  function searchItems() {
+    if (!searchIndex) {
+      searchIndex = [];
+      searchable.forEach(function (pair) {
+        pair[1].forEach(function (feature) { searchIndex.push(searchItem(pair[0], feature)); });
+      });
+    }
+    return searchIndex;
+  }
+
+  function searchItem(cfg, feature) {
     var p = feature.properties;
     var text = [p.name_vi, p.name_en, p.id].concat(p.aliases || []).join(" ");
-    var order = ["industrial-parks", "ports", "airports", "industrial-clusters", "economic-zones"].indexOf(cfg.id);
-    searchIndex.push({ id: feature.id, name: nameOf(p), layer: cfg.title, status: p.status, folded: fold(text),
-                       aliases: (p.aliases || []).map(fold), order: order });
+    var order = SEARCH_ORDER.indexOf(cfg.id);
+    return { id: feature.id, name: nameOf(p), layer: cfg.title, status: p.status, folded: fold(text),
+             aliases: (p.aliases || []).map(fold), order: order < 0 ? SEARCH_ORDER.length : order };
   }
 
   function search(query) {
@@ -382,7 +447,7 @@
       var exact = name === folded || item.aliases.indexOf(folded) >= 0;
       return (exact ? 0 : where === 0 ? 1 : where > 0 ? 2 : 3) * 100 + item.order;
     }
-    return searchIndex.filter(function (item) {
+    return searchItems().filter(function (item) {
       return tokens.every(function (token) { return item.folded.indexOf(token) >= 0; });
     }).sort(function (a, b) { return rank(a) - rank(b) || a.name.localeCompare(b.name); }).slice(0, 12);
   }
@@ -552,19 +617,58 @@
     return control;
   }
 
+  // ---------------------------------------------------------------- panels
+  // The site finder's and the proposal check's scripts and style are loaded on the panel's first
+  // opening, or at once when the URL asks for the panel; the panel's own script then takes over its button.
+  var PANEL_PARAMS = { sites: ["sites"], proposal: ["proposal"] };  // parameters that open a panel
+
+  function setUpPanels() {
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll("[data-panel][data-script]").forEach(function (toggle) {
+      var name = toggle.getAttribute("data-panel");
+      function load() {  // the style first: the panel may open as soon as its script runs
+        var style = toggle.getAttribute("data-style");
+        return (style ? L.Control.Lazy.load(style) : Promise.resolve()).then(function () {
+          return L.Control.Lazy.load(toggle.getAttribute("data-script"));
+        });
+      }
+      var wanted = params.get("panel") === name || (PANEL_PARAMS[name] || []).some(function (key) {
+        return params.has(key);
+      });
+      function arm() {
+        toggle.addEventListener("click", function () {
+          toggle.setAttribute("aria-busy", "true");
+          load().then(function () {
+            toggle.removeAttribute("aria-busy");
+            toggle.click();  // now handled by the panel's script
+          }, function (error) {
+            toggle.removeAttribute("aria-busy");
+            arm();  // a later click tries again
+            throw error;
+          });
+        }, { once: true });
+      }
+      if (wanted) load(); else arm();
+    });
+  }
+
   // ---------------------------------------------------------------- start
   map.createPane("hp-zones").style.zIndex = 350;
-  if (!isNaN(state.lat) && !isNaN(state.lon) && !isNaN(state.z)) map.setView([state.lat, state.lon], state.z);
+  if (!isNaN(state.lat) && !isNaN(state.lon) && !isNaN(state.z)) {
+    // at once, not animated: the view's layers are asked for at this zoom, not the one animated from
+    map.setView([state.lat, state.lon], state.z, { animate: false });
+  }
+  applyLayerVisibility();
+  var loaded = loadLayers();  // first: the requests go out while the controls are made
   if (config.offline) map.attributionControl.addAttribution(msg.offline_note);
   L.control.scale({ imperial: false }).addTo(map);
   measureControl().addTo(map);
   legendControl().addTo(map);
-  applyLayerVisibility();
   setUpSearch();
   map.on("moveend overlayadd overlayremove", writeState);
 
   window.HPMap = {
-    ready: loadLayers().then(function () {
+    ready: loaded.then(function () {
       if (state.f && !openFeature(state.f, isNaN(state.z))) { state.f = null; }
       writeState();
       document.body.setAttribute("data-ready", "true");
@@ -587,4 +691,5 @@
     getParam: function (key) { return new URLSearchParams(window.location.search).get(key); },
     onRedraw: function (hook) { restyleHooks.push(hook); }
   };
+  setUpPanels();
 })();
