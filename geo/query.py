@@ -200,6 +200,9 @@ def _property_matches(gdf: gpd.GeoDataFrame, property_: str, values: tuple[str, 
         numbers = [parse_number(property_, value) for value in values]
         return column.isin(numbers).to_numpy(dtype=bool)
     wanted = set(values)
+    if pd.api.types.infer_dtype(column, skipna=True) == "string":
+        # Text and missing values only (status, kind, ids): matched in one vectorised pass, not cell by cell.
+        return column.isin(wanted).to_numpy(dtype=bool)
     return np.fromiter((_cell_matches(cell, wanted) for cell in column), dtype=bool, count=len(column))
 
 

@@ -3,7 +3,8 @@
 A ``FeatureStore`` answers the two feature queries of OGC API – Features: a page of a
 collection's items (``items``) and one item (``item``), as GeoJSON Feature dicts. Both stores
 give the same features, with the same properties in the same order, as ``geo.export.to_geojson``,
-encoded as JSON text.
+encoded as JSON text. It also counts the features an items query selects in the cells of a grid
+for a web map's zoom level (``clusters``, ``geo.clusters``), identically in both stores.
 
 A query with a ``zoom`` gets its page's geometries simplified by GEOS' topology-preserving
 simplifier in both stores (shapely's for the files, PostGIS' ``ST_SimplifyPreserveTopology``):
@@ -19,6 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Protocol
 
+from geo.clusters import Clusters, bin_points, cell_size, representative_points
 from geo.export import feature_texts
 from geo.models import Dataset
 from geo.query import FeatureQuery, Paging, page_bounds, selected_positions, simplified, simplify_tolerance
@@ -67,6 +69,15 @@ class FeatureStore(Protocol):
         Raises ``UnknownLayer`` for an unknown collection.
         """
 
+    def clusters(self, collection: str, query: FeatureQuery, zoom: int) -> Clusters:
+        """Return the features of ``collection`` that ``query`` selects, counted in the grid cells for ``zoom``.
+
+        ``query``'s bbox and filters select as for ``items``; its paging and zoom are ignored. Each
+        feature counts in the cell of its representative point (``geo.clusters``). Raises
+        ``UnknownLayer`` and ``InvalidQuery`` as ``items`` does, and ``InvalidQuery`` for a zoom
+        outside 0..22 or an answer of more than ``geo.clusters.MAX_CELLS`` cells.
+        """
+
     def item(self, collection: str, feature_id: str) -> dict | None:
         """Return one feature of ``collection`` as a GeoJSON Feature dict, or None (``item_text`` decoded)."""
 
@@ -89,6 +100,8 @@ class FileStore:
             name: {feature_id: position for position, feature_id in enumerate(layer.gdf.index)}
             for name, layer in dataset.layers.items()
         }
+        self._points = {name: representative_points(layer.gdf) for name, layer in dataset.layers.items()}
+        self._ids = {name: layer.gdf.index.to_numpy(dtype=object) for name, layer in dataset.layers.items()}
         for layer in dataset.layers.values():
             layer.gdf.sindex  # noqa: B018 -- built now, not by the first request
 
@@ -105,6 +118,14 @@ class FileStore:
         else:
             page_texts = feature_texts(simplified(gdf.iloc[page], tolerance))
         return FeaturePage(page_texts, len(positions), query.offset, query.limit)
+
+    def clusters(self, collection: str, query: FeatureQuery, zoom: int) -> Clusters:
+        """Return the clusters at ``zoom`` of the features ``query`` selects: their precomputed points, binned."""
+        gdf = self.dataset.layer(collection).gdf
+        cell_size(zoom)  # a bad zoom is refused before any work
+        positions = selected_positions(gdf, query)
+        lons, lats = self._points[collection]
+        return bin_points(lons[positions], lats[positions], self._ids[collection][positions], zoom)
 
     def item_text(self, collection: str, feature_id: str) -> str | None:
         """Return the feature ``feature_id`` of ``collection`` as GeoJSON text, or None."""

@@ -2,8 +2,9 @@
 
 Every layer is a collection; metadata is ``application/json``, features ``application/geo+json``.
 Collection metadata comes from the data set; items come from the feature store (``geo.store``:
-the files in memory, or PostGIS). GET responses carry a weak ETag (data set, code and URL) and
-may be cached for five minutes.
+the files in memory, or PostGIS), and so do their clusters for a web map's zoom level
+(``/collections/<id>/clusters``, ``geo.clusters``; not part of OGC API – Features). GET responses
+carry a weak ETag (data set, code and URL) and may be cached for five minutes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, url_for
 
+from geo import clusters as clustering
 from geo import export, pgstore, query, store
 from geo.errors import UnknownFeature
 from geo.export import compact_json, feature_texts
@@ -48,7 +50,7 @@ def _fingerprint_on_registration(state) -> None:
 def data_fingerprint(data: Dataset) -> str:
     """Return a hash of every feature served and of the code that shapes the responses."""
     digest = hashlib.sha256()
-    for module in (export, query, store, pgstore, params, openapi):
+    for module in (export, query, clustering, store, pgstore, params, openapi):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     for name, layer in data.layers.items():
@@ -123,6 +125,28 @@ def items(collection_id: str):
     }
     # The features are JSON text already (geo.store): spliced in, never decoded and encoded again.
     text = compact_json(head)[:-1] + ',"features":[' + ",".join(result.feature_texts) + "]}"
+    return Response(text, content_type=GEOJSON)
+
+
+@bp.get("/collections/<collection_id>/clusters")
+def clusters(collection_id: str):
+    """The features that a bbox and filters select, counted in grid cells sized for a web map's ``zoom``."""
+    layer = dataset().layer(collection_id)
+    selection, zoom = params.parse_clusters_query(request.args, layer.spec)
+    result = _store().clusters(collection_id, selection, zoom)
+    head = {
+        "type": "FeatureCollection",
+        "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "zoom": zoom,
+        "cellSize": result.cell_size,
+        "numberMatched": result.number_matched,
+        "numberReturned": len(result.counts),
+        "links": [
+            {"href": _items_url(), "rel": "self", "type": GEOJSON, "title": "These clusters"},
+            _link("api.collection", "collection", JSON, layer.spec.title_en, collection_id=collection_id),
+        ],
+    }
+    text = compact_json(head)[:-1] + ',"features":[' + ",".join(result.feature_texts()) + "]}"
     return Response(text, content_type=GEOJSON)
 
 

@@ -2,13 +2,14 @@
 
 Self-contained: every ``$ref`` points inside the document. Pages and the API landing page are
 relative to the server root; the rest of the API is relative to ``/api`` (a path-level server),
-the way OGC clients look paths up. Each collection's items path lists the properties it can be
-filtered on.
+the way OGC clients look paths up. Each collection's items and clusters paths list the properties
+it can be filtered on.
 """
 
 from __future__ import annotations
 
 from geo.catalog import STATUSES
+from geo.clusters import CELL_PX, MAX_CELLS
 from geo.models import Dataset, LayerSpec
 from geo.query import MAX_ZOOM, filter_vocabulary, queryables
 from webmap import coverage_openapi, sites_openapi
@@ -179,12 +180,21 @@ def _api_paths(specs: list[LayerSpec], api_url: str) -> dict:
             "feature", API, "One feature", [collection_id, feature_id, *common],
             {**_json_ok("The feature", "Feature", GEOJSON), **not_found},
         ),
+        "/collections/{collectionId}/clusters": _clusters_operation(
+            "clusters", "One layer's features counted in grid cells for a web map's zoom level (each "
+            "collection's own path lists its filters)", [collection_id, *_clusters_parameters()], not_found,
+        ),
     }  # fmt: skip
     for spec in specs:
         below_root[f"/collections/{spec.name}/items"] = _get(
             f"items_{spec.name.replace('-', '_')}", API, f"{spec.title_en}: features, filtered by bbox and properties",
             [*_items_parameters(), *_filter_parameters(spec), _ZOOM],
             _json_ok(f"A page of {spec.title_en.lower()}", "FeatureCollection", GEOJSON),
+        )  # fmt: skip
+    for spec in specs:
+        below_root[f"/collections/{spec.name}/clusters"] = _clusters_operation(
+            f"clusters_{spec.name.replace('-', '_')}", f"{spec.title_en}: clusters for a zoom level, filtered by bbox "
+            "and properties", [*_clusters_parameters(), *_filter_parameters(spec)], {},
         )  # fmt: skip
     # Keyed from the API root, where OGC clients look (GDAL reads the filters a collection offers
     # from paths["/collections/<id>/items"]); their own server puts them under /api.
@@ -197,6 +207,30 @@ def _api_paths(specs: list[LayerSpec], api_url: str) -> dict:
 
 
 _ZOOM = _ref("parameters", "zoom")  # after the filters, as in the 400 that lists an endpoint's parameters
+_CLUSTERS_DESCRIPTION = (
+    "Not part of OGC API – Features: for a web map that cannot fetch every feature to cluster them itself. "
+    "The features that bbox and the filters select (as the items path selects them) are counted in the cells "
+    f"of a global grid of square cells, {CELL_PX} · 360 / (256 · 2^zoom) degrees wide ({CELL_PX} pixels of a "
+    "Web Mercator map at that zoom), with edges on whole multiples of that size from 0° longitude and latitude, "
+    "so cells do not move as the map pans. A feature counts in the cell of its point on surface: a Point's own "
+    "position, a point inside an outline. Each occupied cell is one Point feature at the mean of its features' "
+    "points, with the number of features (count) and, where it holds exactly one, that feature's id; cells come "
+    "by row, south to north, then column, west to east. A cell on the bbox's edge counts only the selected "
+    "features. numberMatched is the number of features counted, numberReturned the number of cells. An answer "
+    f"of more than {MAX_CELLS} cells is refused (400): ask for the map's view as bbox, or a lower zoom."
+)
+
+
+def _clusters_operation(operation_id: str, summary: str, parameters: list, more_responses: dict) -> dict:
+    responses = _json_ok("The clusters: one Point feature per occupied cell", "ClusterCollection", GEOJSON)
+    item = _get(operation_id, API, summary, parameters, {**responses, **more_responses})
+    item["get"]["description"] = _CLUSTERS_DESCRIPTION
+    return item
+
+
+def _clusters_parameters() -> list[dict]:
+    # In the order the 400 listing an endpoint's parameters gives them: zoom, bbox, bbox-crs, f, lang, filters.
+    return [_ref("parameters", name) for name in ("clustersZoom", "bbox", "bbox-crs", "f", "lang")]
 
 
 def _items_parameters() -> list[dict]:
@@ -253,6 +287,13 @@ def _parameters(specs: list[LayerSpec]) -> dict:
             "the next/prev links keep the zoom. Without it, geometries are returned as stored.",
             {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM},
         ),
+        "clustersZoom": {
+            **_query(
+                "zoom", f"The web map zoom level to cluster for: cells {CELL_PX} · 360 / (256 · 2^zoom) degrees wide",
+                {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM},
+            ),
+            "required": True,
+        },
         "collectionId": _path("collectionId", "A layer", {"type": "string", "enum": [s.name for s in specs]}),
         "featureId": _path("featureId", "A feature id, e.g. kcn-trang-due", _STRING),
     }  # fmt: skip
@@ -321,6 +362,36 @@ SCHEMAS = {
         timeStamp={"type": "string", "format": "date-time"},
         numberMatched=_COUNT,
         numberReturned=_COUNT,
+    ),
+    "Cluster": {
+        **_object(
+            ("type", "geometry", "properties"),
+            type=_constant("Feature"),
+            geometry=_object(
+                ("type", "coordinates"),
+                type=_constant("Point"),
+                coordinates={**_NUMBERS, "minItems": 2, "maxItems": 2},
+            ),
+            properties=_object(("count",), count={"type": "integer", "minimum": 1}, id=_STRING),
+        ),
+        "description": "An occupied grid cell: the mean position of its features (CRS84), how many they are, and "
+        "the feature's id where it holds exactly one",
+    },
+    "ClusterCollection": _object(
+        ("type", "features", "zoom", "cellSize", "numberMatched", "numberReturned"),
+        type=_constant("FeatureCollection"),
+        features=_array_of("Cluster"),
+        links=_LINKS,
+        timeStamp={"type": "string", "format": "date-time"},
+        zoom={"type": "integer", "minimum": 0, "maximum": MAX_ZOOM},
+        cellSize={
+            "type": "number",
+            "exclusiveMinimum": True,
+            "minimum": 0,
+            "description": "A cell's width and height, in degrees",
+        },
+        numberMatched=_COUNT,
+        numberReturned={**_COUNT, "maximum": MAX_CELLS},
     ),
     "OpenApiDocument": {"type": "object"},
 }

@@ -24,6 +24,7 @@ LANGUAGES = ("vi", "en")
 COMMON_PARAMETERS = ("f", "lang")
 ITEMS_PARAMETERS = ("bbox", "bbox-crs", "limit", "offset", *COMMON_PARAMETERS)
 DISPLAY_PARAMETERS = ("zoom",)  # items parameters that shape the geometries, not the selection: after the filters
+CLUSTERS_PARAMETERS = ("zoom", "bbox", "bbox-crs", *COMMON_PARAMETERS)  # then the filters, as on items
 
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -55,16 +56,33 @@ def parse_items_query(args: MultiDict, spec: LayerSpec) -> FeatureQuery:
     """Return the query that ``args`` asks of the items of ``spec``'s layer."""
     filterable = queryables(spec)
     check_parameters(args, allowed=ITEMS_PARAMETERS + filterable + DISPLAY_PARAMETERS, repeatable=filterable)
-    crs = args.get("bbox-crs", CRS84)
-    if crs != CRS84:
-        raise InvalidQuery(f"bbox-crs: only {CRS84} (longitude, latitude) is supported, got '{crs}'")
     return FeatureQuery(
-        bbox=parse_bbox(args["bbox"]) if "bbox" in args else None,
+        bbox=_parse_bbox_and_crs(args),
         filters=parse_filters(args, spec),
         offset=parse_offset(args.get("offset")),
         limit=parse_limit(args.get("limit")),
         zoom=parse_zoom(args.get("zoom")),
     )
+
+
+def parse_clusters_query(args: MultiDict, spec: LayerSpec) -> tuple[FeatureQuery, int]:
+    """Return the selection (bbox and filters, checked as for items) and the zoom that ``args`` ask clusters for.
+
+    ``zoom`` is required; there is no paging: the answer holds every cluster (or is refused, when too many).
+    """
+    filterable = queryables(spec)
+    check_parameters(args, allowed=CLUSTERS_PARAMETERS + filterable, repeatable=filterable)
+    zoom = parse_zoom(args.get("zoom"))
+    if zoom is None:
+        raise InvalidQuery(f"zoom: required: the web map zoom level to cluster for, a whole number 0 to {MAX_ZOOM}")
+    return FeatureQuery(bbox=_parse_bbox_and_crs(args), filters=parse_filters(args, spec)), zoom
+
+
+def _parse_bbox_and_crs(args: MultiDict) -> tuple[float, float, float, float] | None:
+    crs = args.get("bbox-crs", CRS84)
+    if crs != CRS84:
+        raise InvalidQuery(f"bbox-crs: only {CRS84} (longitude, latitude) is supported, got '{crs}'")
+    return parse_bbox(args["bbox"]) if "bbox" in args else None
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
