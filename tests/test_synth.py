@@ -65,3 +65,35 @@ def test_a_large_layer_loads_by_viewport(browser, synth_dir):
         w.close()
     finally:
         server.stop()
+
+
+@pytest.mark.browser
+def test_a_large_layer_zoomed_out_shows_the_servers_clusters(browser, synth_dir):
+    from tests.conftest import Watched
+
+    server = LiveServer({"DATA_DIR": str(synth_dir), "OFFLINE": True})
+    try:
+        w = Watched(browser, server)
+        page = w.open("/?lang=en&lat=20.80&lon=106.55&z=10")
+        page.wait_for_selector(".hp-cluster")
+        texts = page.locator('.hp-cluster[data-layer="factories"] span').all_inner_texts()
+        counts = [int(t.replace(",", "")) for t in texts if "k" not in t]
+        assert counts and all(c > 0 for c in counts)
+        assert page.locator('.hp-cluster[data-layer="industrial-parks"]').count() > 0
+        cluster_requests = [r for r in w.requests if "/clusters?" in r]
+        assert any("/factories/clusters?zoom=10&bbox=" in r for r in cluster_requests)
+        assert any("/industrial-parks/clusters?zoom=10&bbox=" in r for r in cluster_requests)
+        assert not any("/factories/items" in r for r in w.requests)  # 9,000 points are never fetched to be counted
+
+        page.locator('input[data-status="planned"]').uncheck()  # the filter is the server's to apply
+        page.wait_for_timeout(300)
+        assert any("status=operating" in r and "/clusters?" in r for r in w.requests)
+
+        before = page.evaluate("map_hpmap.getZoom()")
+        page.locator('.hp-cluster[data-layer="factories"]').last.click(force=True)  # whichever disc is on top
+        page.wait_for_timeout(300)
+        assert page.evaluate("map_hpmap.getZoom()") > before  # a cluster opens onto its features
+        assert w.errors() == []
+        w.close()
+    finally:
+        server.stop()

@@ -56,6 +56,8 @@ def map_page():
                 "count": len(dataset().layer(spec.name).gdf),
                 # A large layer is loaded for the view only, and only from a zoom where that stays small.
                 "viewport": len(dataset().layer(spec.name).gdf) > VIEWPORT_THRESHOLD,
+                "clusters": f"/api/collections/{spec.name}/clusters",  # how a viewport layer shows when zoomed out
+                "points": spec.geometry == "point",
             }
             for spec in LAYERS
         ],

@@ -297,7 +297,10 @@
   }
 
   function renderAll() {
-    config.layers.forEach(function (cfg) { if (features[cfg.id]) renderLayer(cfg); });
+    config.layers.forEach(function (cfg) {
+      if (clustered[cfg.id]) viewportRefresh[cfg.id]();  // counted by the server: asked again with the filter
+      else if (features[cfg.id]) renderLayer(cfg);
+    });
   }
 
   function addToMinimap(zones) {
@@ -337,6 +340,39 @@
   var VIEWPORT_FIRST = 100;
   var VIEWPORT_PAGE = 300;
   var MAX_API_ZOOM = 22;  // the deepest zoom the items API simplifies for
+  var viewportRefresh = {};  // layer id -> its refresh: fetch what the view needs again
+  var clustered = {};  // layer id -> true while the layer shows the server's clusters, not features
+
+  // Below VIEWPORT_ZOOM a large layer is shown as the server counts it (/clusters): a disc per occupied
+  // grid cell of about 60 pixels, sized by the count; a click zooms in on it. A cell of one feature is
+  // that feature's point, and a click opens it.
+  function statusQuery() {
+    if (state.status.size === STATUSES.length) return "";
+    return STATUSES.filter(function (s) { return state.status.has(s); }).map(function (s) {
+      return "&status=" + encodeURIComponent(s);
+    }).join("");
+  }
+
+  function clusterMarker(cfg, cell) {
+    var count = cell.properties.count;
+    var latlng = L.latLng(cell.geometry.coordinates[1], cell.geometry.coordinates[0]);
+    var size = count < 10 ? "s" : count < 100 ? "m" : count < 1000 ? "l" : "xl";
+    var label = el("span", { text: count < 10000 ? numberFormat.format(count) : Math.round(count / 1000) + "k" });
+    var px = { s: 22, m: 28, l: 34, xl: 40 }[size];
+    var marker = L.marker(latlng, {
+      icon: L.divIcon({ className: "hp-cluster hp-cluster-" + size, html: label, iconSize: [px, px] }),
+      keyboard: true, title: numberFormat.format(count)
+    });
+    marker.on("add", function () {  // the layer's colour (CSSOM: no inline style attribute for the CSP to refuse)
+      var node = marker.getElement();
+      if (node) { node.style.backgroundColor = COLOURS[cfg.id]; node.setAttribute("data-layer", cfg.id); }
+    });
+    marker.on("click", function () {
+      if (count === 1 && cell.properties.id) openFeature(cell.properties.id, false);
+      else map.setView(latlng, Math.min(map.getZoom() + 2, VIEWPORT_ZOOM));
+    });
+    return marker;
+  }
 
   function viewportNotes() {  // one box under the map's centre, a line per layer loaded by viewport
     var box = map.getContainer().querySelector(".hp-viewport-notes");
@@ -350,15 +386,24 @@
     function refresh() {
       pending = null;  // what is still on its way for an earlier view is not drawn
       if (!map.hasLayer(window[cfg.groupVar])) { note.hidden = true; return; }
-      if (map.getZoom() < VIEWPORT_ZOOM) {
-        features[cfg.id] = [];
-        renderLayer(cfg);
-        note.textContent = cfg.title + ": " + numberFormat.format(cfg.count) + " — " + msg.zoom_in;
-        note.hidden = false;
-        return;
-      }
       var b = map.getBounds();
       var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); });
+      function showClusters() {
+        clustered[cfg.id] = true;
+        var asked = pending = {};
+        return getPage(cfg.clusters + "?zoom=" + Math.min(MAX_API_ZOOM, Math.floor(map.getZoom())) +
+                       "&bbox=" + bbox.join(",") + statusQuery()).then(function (cells) {
+          if (asked !== pending) return;
+          features[cfg.id] = [];
+          var group = window[cfg.groupVar];
+          group.clearLayers();
+          cells.features.forEach(function (cell) { group.addLayer(clusterMarker(cfg, cell)); });
+          note.textContent = cfg.title + ": " + numberFormat.format(cells.numberMatched) + " — " + msg.zoom_in;
+          note.hidden = false;
+        });
+      }
+      if (map.getZoom() < VIEWPORT_ZOOM) return showClusters();
+      clustered[cfg.id] = false;
       // zoom: outlines simplified to about half a pixel at this zoom (rounded up: never coarser than that).
       var zoom = Math.min(MAX_API_ZOOM, Math.ceil(map.getZoom()));
       function page(offset, limit) {
@@ -368,6 +413,8 @@
       var ticket = pending = {};
       page(0, VIEWPORT_FIRST).then(function (first) {
         if (ticket !== pending) return null;  // the map has moved on
+        // Points beyond what a view can draw one by one are shown counted, as when zoomed out.
+        if (cfg.points && first.numberMatched > VIEWPORT_LIMIT) return showClusters();
         features[cfg.id] = first.features;
         renderLayer(cfg);
         var wanted = Math.min(first.numberMatched, VIEWPORT_LIMIT);
@@ -388,6 +435,7 @@
         });
       });
     }
+    viewportRefresh[cfg.id] = refresh;
     map.on("moveend overlayadd overlayremove", refresh);
     refresh();
   }
