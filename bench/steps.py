@@ -43,7 +43,7 @@ class Settings:
     soak_store: str = "files"
     page_repeats: int = 5
     workers: int = 2  # the app's worker processes: one per core, as `hpmap serve` defaults to
-    threads: int = 4  # threads per worker process
+    threads: int = 2  # threads per worker process, as `hpmap serve` defaults to
     pygeoapi_workers: int = 4  # gunicorn sync workers, as the reference figures
     start_timeout_s: float = 300
     pygeoapi: bool = True

@@ -77,7 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, default=default_workers(), help="worker processes (default: one per core, at most 4)"
     )
-    serve.add_argument("--threads", type=int, default=8, help="threads per worker process")
+    serve.add_argument("--threads", type=int, default=2, help="threads per worker process")
+    serve.add_argument(
+        "--keepalive",
+        type=int,
+        default=0,
+        help="seconds a connection may wait for its next request (default 0: closed after each response, "
+        "which spreads connections evenly over the workers)",
+    )
     serve.set_defaults(run=run_serve)
 
     from webmap import cli_db, cli_maintenance
@@ -175,15 +182,15 @@ def run_serve(args) -> int:
     """Serve the app under gunicorn (``webmap.serving``), a production WSGI server."""
     from webmap import create_app, serving
 
-    if args.workers < 1 or args.threads < 1:
-        print("hpmap: --workers and --threads must be at least 1", file=sys.stderr)
+    if args.workers < 1 or args.threads < 1 or args.keepalive < 0:
+        print("hpmap: --workers and --threads must be at least 1, --keepalive at least 0", file=sys.stderr)
         return 2
     config = {"DATA_DIR": str(args.data_dir or default_data_dir())}
     if args.offline:
         config["OFFLINE"] = True
     app = create_app(config)
     print(f"hpmap: serving http://{args.host}:{args.port}/ ({args.workers} processes)", file=sys.stderr)
-    serving.serve(app, args.host, args.port, workers=args.workers, threads=args.threads)
+    serving.serve(app, args.host, args.port, workers=args.workers, threads=args.threads, keepalive_s=args.keepalive)
     return 0
 
 
