@@ -22,7 +22,7 @@ import geopandas as gpd
 import shapely
 
 from geo.errors import InvalidQuery
-from geo.query import MAX_ZOOM, TILE_PX
+from geo.query import pixel_degrees
 
 CELL_PX = 60  # a cell's width on screen, in pixels, at the zoom level it is made for
 MAX_CELLS = 10_000  # most clusters one answer may hold: more is refused (ask for a smaller bbox or a lower zoom)
@@ -88,9 +88,7 @@ def cell_size(zoom: int) -> float:
     ...
     geo.errors.InvalidQuery: zoom: expected a whole number from 0 to 22, got 23
     """
-    if isinstance(zoom, bool) or not isinstance(zoom, int) or not 0 <= zoom <= MAX_ZOOM:
-        raise InvalidQuery(f"zoom: expected a whole number from 0 to {MAX_ZOOM}, got {zoom!r}")
-    return CELL_PX * 360 / (TILE_PX * 2**zoom)
+    return CELL_PX * pixel_degrees(zoom)
 
 
 def representative_points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:

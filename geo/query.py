@@ -257,9 +257,17 @@ def simplify_tolerance(zoom: int) -> float:
     ...
     geo.errors.InvalidQuery: zoom: expected a whole number from 0 to 22, got 23
     """
+    return pixel_degrees(zoom) / 2
+
+
+def pixel_degrees(zoom: int) -> float:
+    """Return the width of a screen pixel in degrees of longitude at web map zoom ``zoom``: 360 / (256 · 2^zoom).
+
+    A power of two times 1.40625, so exact. Raises ``InvalidQuery`` for anything but a whole number 0..22.
+    """
     if isinstance(zoom, bool) or not isinstance(zoom, int) or not 0 <= zoom <= MAX_ZOOM:
         raise InvalidQuery(f"zoom: expected a whole number from 0 to {MAX_ZOOM}, got {zoom!r}")
-    return 360 / (TILE_PX * 2**zoom) / 2
+    return 360 / (TILE_PX * 2**zoom)
 
 
 def simplified(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:

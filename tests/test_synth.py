@@ -43,57 +43,55 @@ def test_synthetic_outlines_do_not_overlap():
     assert len(left) == 0
 
 
-@pytest.mark.browser
-def test_a_large_layer_loads_by_viewport(browser, synth_dir):
+@pytest.fixture
+def watched_synth(browser, synth_dir):
+    """A browser tab watched for errors and requests, on the app serving the synthetic data set."""
     from tests.conftest import Watched
 
     server = LiveServer({"DATA_DIR": str(synth_dir), "OFFLINE": True})
     try:
-        w = Watched(browser, server)
-        page = w.open("/?lang=en&lat=20.80&lon=106.55&z=10")
-        assert "Industrial parks: 3,000" in page.inner_text(".hp-viewport-note")
-        assert page.locator('path[data-layer="industrial-parks"]').count() == 0
-        page.evaluate("map_hpmap.setView([20.80, 106.55], 13)")
-        page.wait_for_selector('path[data-layer="industrial-parks"]')  # wait_for_function would need eval: CSP
-        drawn = page.locator('path[data-layer="industrial-parks"]').count()
-        assert 0 < drawn <= 1000
-        paths = [r for r in w.requests if "/collections/industrial-parks/items" in r]
-        assert paths and all("bbox=" in r for r in paths)  # never the whole layer
-        assert all(re.search(r"[?&]zoom=\d+(&|$)", r) for r in paths)  # outlines simplified for the map's zoom
-        assert any(re.search(r"[?&]zoom=13(&|$)", r) for r in paths)
-        assert w.errors() == []
-        w.close()
+        watched = Watched(browser, server)
+        yield watched
+        watched.close()
     finally:
         server.stop()
 
 
 @pytest.mark.browser
-def test_a_large_layer_zoomed_out_shows_the_servers_clusters(browser, synth_dir):
-    from tests.conftest import Watched
+def test_a_large_layer_loads_by_viewport(watched_synth):
+    w = watched_synth
+    page = w.open("/?lang=en&lat=20.80&lon=106.55&z=10")
+    assert "Industrial parks: 3,000" in page.inner_text(".hp-viewport-note")
+    assert page.locator('path[data-layer="industrial-parks"]').count() == 0
+    page.evaluate("map_hpmap.setView([20.80, 106.55], 13)")
+    page.wait_for_selector('path[data-layer="industrial-parks"]')  # wait_for_function would need eval: CSP
+    drawn = page.locator('path[data-layer="industrial-parks"]').count()
+    assert 0 < drawn <= 1000
+    paths = [r for r in w.requests if "/collections/industrial-parks/items" in r]
+    assert paths and all("bbox=" in r for r in paths)  # never the whole layer
+    assert all(re.search(r"[?&]zoom=\d+(&|$)", r) for r in paths)  # outlines simplified for the map's zoom
+    assert any(re.search(r"[?&]zoom=13(&|$)", r) for r in paths)
+    assert w.errors() == []
 
-    server = LiveServer({"DATA_DIR": str(synth_dir), "OFFLINE": True})
-    try:
-        w = Watched(browser, server)
-        page = w.open("/?lang=en&lat=20.80&lon=106.55&z=10")
-        page.wait_for_selector(".hp-cluster")
-        texts = page.locator('.hp-cluster[data-layer="factories"] span').all_inner_texts()
-        counts = [int(t.replace(",", "")) for t in texts if "k" not in t]
-        assert counts and all(c > 0 for c in counts)
-        assert page.locator('.hp-cluster[data-layer="industrial-parks"]').count() > 0
-        cluster_requests = [r for r in w.requests if "/clusters?" in r]
-        assert any("/factories/clusters?zoom=10&bbox=" in r for r in cluster_requests)
-        assert any("/industrial-parks/clusters?zoom=10&bbox=" in r for r in cluster_requests)
-        assert not any("/factories/items" in r for r in w.requests)  # 9,000 points are never fetched to be counted
 
+@pytest.mark.browser
+def test_a_large_layer_zoomed_out_shows_the_servers_clusters(watched_synth):
+    w = watched_synth
+    page = w.open("/?lang=en&lat=20.80&lon=106.55&z=10")
+    page.wait_for_selector(".hp-cluster")
+    texts = page.locator('.hp-cluster[data-layer="factories"] span').all_inner_texts()
+    counts = [int(t.replace(",", "")) for t in texts if "k" not in t]
+    assert counts and all(c > 0 for c in counts)
+    assert page.locator('.hp-cluster[data-layer="industrial-parks"]').count() > 0
+    cluster_requests = [r for r in w.requests if "/clusters?" in r]
+    assert any("/factories/clusters?zoom=10&bbox=" in r for r in cluster_requests)
+    assert any("/industrial-parks/clusters?zoom=10&bbox=" in r for r in cluster_requests)
+    assert not any("/factories/items" in r for r in w.requests)  # 9,000 points are never fetched to be counted
+
+    with page.expect_request(lambda r: "/clusters?" in r.url and "status=operating" in r.url):
         page.locator('input[data-status="planned"]').uncheck()  # the filter is the server's to apply
-        page.wait_for_timeout(300)
-        assert any("status=operating" in r and "/clusters?" in r for r in w.requests)
 
-        before = page.evaluate("map_hpmap.getZoom()")
+    with page.expect_request(lambda r: "/factories/" in r.url and "zoom=12" in r.url):  # 10 + 2
         page.locator('.hp-cluster[data-layer="factories"]').last.click(force=True)  # whichever disc is on top
-        page.wait_for_timeout(300)
-        assert page.evaluate("map_hpmap.getZoom()") > before  # a cluster opens onto its features
-        assert w.errors() == []
-        w.close()
-    finally:
-        server.stop()
+    assert page.evaluate("map_hpmap.getZoom()") == 12  # a cluster opens onto its features
+    assert w.errors() == []
