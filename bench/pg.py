@@ -7,11 +7,7 @@ same table (same rows, same GiST index) gives pygeoapi what it wants.
 
 from __future__ import annotations
 
-import os
-import pwd
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +16,7 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg import sql
 
-from tests.postgis import Cluster, find_server
+from tests.postgis import Cluster, throwaway_cluster
 
 PYGEOAPI_SCHEMA = "pygeoapi"
 
@@ -32,22 +28,12 @@ class ClusterUnavailable(RuntimeError):
 @contextmanager
 def running_cluster() -> Iterator[Cluster]:
     """Start a private cluster in a temporary directory; stop and remove it on the way out."""
-    bin_dir, reason = find_server()
-    if bin_dir is None:
-        raise ClusterUnavailable(reason)
-    if os.geteuid() == 0:
-        try:
-            pwd.getpwnam("postgres")
-        except KeyError:
-            raise ClusterUnavailable("running as root but there is no 'postgres' system user") from None
-    directory = Path(tempfile.mkdtemp(prefix="hpmap-bench-pg-"))
-    cluster = Cluster(bin_dir, directory)
-    try:
-        cluster.start()
+    with throwaway_cluster("hpmap-bench-pg-", unavailable=_unavailable) as cluster:
         yield cluster
-    finally:
-        cluster.stop()
-        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _unavailable(reason: str) -> None:
+    raise ClusterUnavailable(reason)
 
 
 def postmaster_pid(cluster: Cluster) -> int:

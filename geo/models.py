@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -71,6 +72,13 @@ class Layer:
 
     spec: LayerSpec
     gdf: gpd.GeoDataFrame  # EPSG:4326, one row per feature, index = feature id
+
+    @cached_property
+    def feature_texts(self) -> list[str]:
+        """Return each feature as compact GeoJSON text, in layer order: encoded once, on first use."""
+        from geo.export import feature_texts  # export builds on the catalog, which builds on this module
+
+        return feature_texts(self.gdf)
 
 
 @dataclass(frozen=True)

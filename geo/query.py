@@ -74,13 +74,23 @@ def run_query(gdf: gpd.GeoDataFrame, query: FeatureQuery) -> Page:
     With a ``zoom``, the page's geometries (only those: the cost is bounded by the limit) are then
     simplified for it (``simplified``); the bbox is matched against the geometries as stored.
     """
-    tolerance = None if query.zoom is None else simplify_tolerance(query.zoom)  # checked before any work
+    positions, number_matched = page_positions(gdf, query)
+    result = Page(gdf.iloc[positions], number_matched, query.offset, query.limit)
+    if query.zoom is None:
+        return result
+    return replace(result, features=simplified(result.features, simplify_tolerance(query.zoom)))
+
+
+def page_positions(gdf: gpd.GeoDataFrame, query: FeatureQuery) -> tuple[np.ndarray, int]:
+    """Return the positions of the rows on the page ``query`` selects, and how many rows match in all.
+
+    Bbox, then filters, then offset and limit; a bad zoom is refused before any of that work.
+    """
+    if query.zoom is not None:
+        simplify_tolerance(query.zoom)
     positions = selected_positions(gdf, query)
     start, stop = page_bounds(len(positions), query.offset, query.limit)
-    result = Page(gdf.iloc[positions[start:stop]], len(positions), query.offset, query.limit)
-    if tolerance is None:
-        return result
-    return replace(result, features=simplified(result.features, tolerance))
+    return positions[start:stop], len(positions)
 
 
 def selected_positions(gdf: gpd.GeoDataFrame, query: FeatureQuery) -> np.ndarray:

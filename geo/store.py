@@ -23,7 +23,7 @@ from typing import Protocol
 from geo.clusters import Clusters, bin_points, cell_size, representative_points
 from geo.export import feature_texts
 from geo.models import Dataset
-from geo.query import FeatureQuery, Paging, page_bounds, selected_positions, simplified, simplify_tolerance
+from geo.query import FeatureQuery, Paging, page_positions, selected_positions, simplified, simplify_tolerance
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,6 @@ class FileStore:
 
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
-        self._texts = {name: feature_texts(layer.gdf) for name, layer in dataset.layers.items()}
         self._positions = {
             name: {feature_id: position for position, feature_id in enumerate(layer.gdf.index)}
             for name, layer in dataset.layers.items()
@@ -103,21 +102,18 @@ class FileStore:
         self._points = {name: representative_points(layer.gdf) for name, layer in dataset.layers.items()}
         self._ids = {name: layer.gdf.index.to_numpy(dtype=object) for name, layer in dataset.layers.items()}
         for layer in dataset.layers.values():
-            layer.gdf.sindex  # noqa: B018 -- built now, not by the first request
+            layer.feature_texts  # noqa: B018 -- encoded now, not by the first request
+            layer.gdf.sindex  # noqa: B018 -- likewise built now
 
     def items(self, collection: str, query: FeatureQuery) -> FeaturePage:
         """Return the page selected by ``query`` (as ``geo.query.run_query`` selects it)."""
-        gdf = self.dataset.layer(collection).gdf
-        tolerance = None if query.zoom is None else simplify_tolerance(query.zoom)
-        positions = selected_positions(gdf, query)
-        start, stop = page_bounds(len(positions), query.offset, query.limit)
-        page = positions[start:stop]
-        if tolerance is None:
-            texts = self._texts[collection]
-            page_texts = [texts[position] for position in page]
+        layer = self.dataset.layer(collection)
+        page, number_matched = page_positions(layer.gdf, query)
+        if query.zoom is None:
+            page_texts = [layer.feature_texts[position] for position in page]
         else:
-            page_texts = feature_texts(simplified(gdf.iloc[page], tolerance))
-        return FeaturePage(page_texts, len(positions), query.offset, query.limit)
+            page_texts = feature_texts(simplified(layer.gdf.iloc[page], simplify_tolerance(query.zoom)))
+        return FeaturePage(page_texts, number_matched, query.offset, query.limit)
 
     def clusters(self, collection: str, query: FeatureQuery, zoom: int) -> Clusters:
         """Return the clusters at ``zoom`` of the features ``query`` selects: their precomputed points, binned."""
@@ -131,7 +127,7 @@ class FileStore:
         """Return the feature ``feature_id`` of ``collection`` as GeoJSON text, or None."""
         self.dataset.layer(collection)  # an unknown collection raises UnknownLayer
         position = self._positions[collection].get(feature_id)
-        return None if position is None else self._texts[collection][position]
+        return None if position is None else self.dataset.layers[collection].feature_texts[position]
 
     def item(self, collection: str, feature_id: str) -> dict | None:
         """Return the feature ``feature_id`` of ``collection``, or None."""

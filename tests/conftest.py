@@ -76,6 +76,7 @@ class LiveServer:
         self._stopping = True
         self.server.close()
         self.thread.join(timeout=5)
+        self.app.extensions["hpmap.store"].close()  # a PostGIS store's pool; nothing for the files
 
 
 @pytest.fixture(scope="session")

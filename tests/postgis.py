@@ -16,7 +16,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -142,14 +142,20 @@ def _unavailable(reason: str) -> None:
 
 
 @contextmanager
-def throwaway_cluster() -> Iterator[Cluster]:
-    """Start a cluster in a temporary directory; stop and remove it on the way out. Skip (fail under CI) without one."""
+def throwaway_cluster(
+    prefix: str = "hpmap-pg-", unavailable: Callable[[str], None] = _unavailable
+) -> Iterator[Cluster]:
+    """Start a cluster in a temporary directory named ``prefix``…; stop and remove it on the way out.
+
+    Without a server (or a user to run it as), ``unavailable(reason)`` is called, which must raise:
+    by default the test is skipped (failed under CI).
+    """
     bin_dir, reason = find_server()
     if bin_dir is None:
-        _unavailable(reason)
+        unavailable(reason)
     if os.geteuid() == 0 and not _has_user("postgres"):
-        _unavailable("running as root but there is no 'postgres' system user to run the server as")
-    directory = Path(tempfile.mkdtemp(prefix="hpmap-pg-"))
+        unavailable("running as root but there is no 'postgres' system user to run the server as")
+    directory = Path(tempfile.mkdtemp(prefix=prefix))
     cluster = Cluster(bin_dir, directory)
     try:
         cluster.start()

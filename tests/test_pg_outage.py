@@ -44,7 +44,6 @@ def server(url):
     server = LiveServer({"DATABASE_URL": url, "OFFLINE": True})
     yield server
     server.stop()
-    server.app.extensions["hpmap.store"].close()
 
 
 def get(server: LiveServer, path: str) -> tuple[int, dict, bytes, float]:

@@ -394,7 +394,6 @@ def postgis_live_server(shipped_url):
     server = LiveServer({"DATABASE_URL": shipped_url, "OFFLINE": True})
     yield server
     server.stop()
-    server.app.extensions["hpmap.store"].close()
 
 
 def test_gdal_reads_the_postgis_store(ogrinfo, postgis_live_server, shipped):  # noqa: F811

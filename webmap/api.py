@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from geo import clusters as clustering
 from geo import export, pgstore, query, store
 from geo.errors import UnknownFeature
-from geo.export import compact_json, feature_texts
+from geo.export import compact_json
 from geo.models import Dataset, Layer
 from geo.store import FeaturePage, FeatureStore
 from webmap import openapi, params
@@ -47,6 +47,11 @@ def _fingerprint_on_registration(state) -> None:
     state.app.extensions[_FINGERPRINT] = data_fingerprint(state.app.extensions["hpmap.dataset"])
 
 
+def fingerprint() -> str:
+    """Return this app's ``data_fingerprint``, computed once when the API was registered."""
+    return current_app.extensions[_FINGERPRINT]
+
+
 def data_fingerprint(data: Dataset) -> str:
     """Return a hash of every feature served and of the code that shapes the responses."""
     digest = hashlib.sha256()
@@ -55,7 +60,7 @@ def data_fingerprint(data: Dataset) -> str:
     digest.update(Path(__file__).read_bytes())
     for name, layer in data.layers.items():
         digest.update(name.encode())
-        for text in feature_texts(layer.gdf):
+        for text in layer.feature_texts:
             digest.update(text.encode())
     return digest.hexdigest()
 

@@ -30,8 +30,7 @@ from geo.catalog import FORMER_PROVINCES, STATUSES
 from geo.derive import economic_zones
 from geo.errors import InvalidQuery
 from geo.export import flat_value, json_value
-from webmap import params
-from webmap.api import data_fingerprint
+from webmap import api, params
 from webmap.layers import dataset
 
 bp = Blueprint("sites_api", __name__)
@@ -290,7 +289,7 @@ def _cacheable(response: Response) -> Response:
         fingerprint = current_app.extensions.get(_FINGERPRINT)
         if fingerprint is None:  # once per app: the data set and the code shaping the answers
             code = b"".join(Path(m.__file__).read_bytes() for m in (sites, proposal)) + Path(__file__).read_bytes()
-            fingerprint = hashlib.sha256(data_fingerprint(dataset()).encode() + code).hexdigest()
+            fingerprint = hashlib.sha256(api.fingerprint().encode() + code).hexdigest()
             current_app.extensions[_FINGERPRINT] = fingerprint
         response.set_etag(hashlib.sha256(f"{fingerprint} {request.url}".encode()).hexdigest()[:32], weak=True)
         response.headers["Cache-Control"] = CACHE_CONTROL
