@@ -47,6 +47,28 @@ GEOMETRY_QUALITIES = {
 }
 FORMER_PROVINCES = ("hai-phong", "hai-duong")  # the two provinces merged on 1 July 2025
 
+# What a position record (positions.csv) marks: the kinds of evidence for where a feature is,
+# roughly from the most to the least telling.
+POSITION_MARKS = {
+    "official_coordinate": "coordinates printed in an official document (decision, maritime notice, eAIP)",
+    "osm_outline": "an OpenStreetMap area mapped for the feature",
+    "gis_polygon": "a named polygon of the city's seaport master-plan layer",
+    "map_pin": "the feature's pin, gate or office on a public map",
+    "tenant_plot": "a tenant's plot or factory inside the feature",
+    "landmark": "a landmark the sources place the feature at (a road marker, a bridge, a river bank)",
+    "commune_centre": "the centre of the commune the sources place the feature in",
+    "reclaimed_land": "a source saying the feature stands on land reclaimed from the water here",
+    "synthetic": "made up for a scale test (hpmap synth); never in real data",
+}
+CONFIDENCES = ("high", "medium", "low")  # how far a position record is trusted, best first
+# Context geography (context.geojson): what the map and the checks measure features against.
+CONTEXT_KINDS = {
+    "province": "the city's boundary (polygon)",
+    "sea": "open sea and estuaries (polygon)",
+    "river": "a river's water surface (polygon)",
+    "place": "a commune, ward or district centre, for labels and the commune check (point)",
+}
+
 # Hải Phòng after the 2025 merger, mainland and near islands (Bạch Long Vĩ is left out:
 # no industrial feature lies there). Longitude/latitude degrees.
 REGION_BOUNDS = (105.9, 20.45, 107.2, 21.25)

@@ -20,6 +20,7 @@ def attach_attributes(geometry: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.Ge
     for column in LIST_COLUMNS:
         joined[column] = joined[column].map(parse.split_list)
     joined["geometry_sources"] = joined["geometry_sources"].map(lambda cell: cell.split())
+    joined["position_uncertainty_m"] = joined["position_uncertainty_m"].map(parse.number).astype(float)
     return joined.set_index("id", drop=False).rename_axis(None)
 
 

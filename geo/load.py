@@ -27,9 +27,13 @@ from geo.catalog import LAYERS, REQUIRED_COLUMNS, WEB_CRS
 from geo.export import write_atomically
 from geo.models import Issue, LayerSpec
 
-GEOMETRY_COLUMNS = ["id", "geometry_quality", "geometry_note", "geometry_sources"]
+GEOMETRY_COLUMNS = ["id", "geometry_quality", "geometry_note", "geometry_sources", "position_uncertainty_m"]
 FIGURE_COLUMNS = ["feature_id", "field", "value", "as_of", "sources", "shown", "note"]
 SOURCE_COLUMNS = ["id", "kind", "location", "title", "published"]
+POSITION_COLUMNS = ["id", "feature_id", "marks", "lon", "lat", "radius_m", "confidence", "source", "as_of", "note"]
+CONTEXT_COLUMNS = ["id", "kind", "name_vi", "name_en", "sources", "note"]
+POSITIONS_FILE = "positions.csv"
+CONTEXT_FILE = "context.geojson"
 _WGS84_NAMES = {
     "urn:ogc:def:crs:OGC:1.3:CRS84",
     "urn:ogc:def:crs:OGC::CRS84",
@@ -38,9 +42,13 @@ _WGS84_NAMES = {
 }
 
 
-def read_geometry(path: Path) -> tuple[gpd.GeoDataFrame, list[Issue]]:
-    """Read a GeoJSON FeatureCollection, one row per feature, keyed by ``properties.id``."""
-    empty = gpd.GeoDataFrame(columns=GEOMETRY_COLUMNS, geometry=[], crs=WEB_CRS)
+def read_geometry(path: Path, columns: list[str] = GEOMETRY_COLUMNS) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+    """Read a GeoJSON FeatureCollection, one row per feature, keyed by ``properties.id``.
+
+    ``columns`` are the properties kept, as text ("" where absent): a layer's ``GEOMETRY_COLUMNS``
+    or the context file's ``CONTEXT_COLUMNS``.
+    """
+    empty = gpd.GeoDataFrame(columns=columns, geometry=[], crs=WEB_CRS)
     name = path.name
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -53,17 +61,19 @@ def read_geometry(path: Path) -> tuple[gpd.GeoDataFrame, list[Issue]]:
     crs, issues = _crs_of(document, name)
     rows, geometries = [], []
     for position, feature in enumerate(document.get("features") or []):
-        row, geometry, feature_issues = _read_feature(feature, position, name)
+        row, geometry, feature_issues = _read_feature(feature, position, name, columns)
         issues += feature_issues
         if row is not None:
             rows.append(row)
             geometries.append(geometry)
-    return geometry_frame(rows, geometries, crs), issues
+    return geometry_frame(rows, geometries, crs, columns), issues
 
 
-def geometry_frame(rows: list, geometries: list, crs: str | None = WEB_CRS) -> gpd.GeoDataFrame:
-    """Return a geometry file's frame: ``GEOMETRY_COLUMNS`` (text) from ``rows``, plus ``geometries``."""
-    return gpd.GeoDataFrame(rows, columns=GEOMETRY_COLUMNS, geometry=geometries, crs=crs)
+def geometry_frame(
+    rows: list, geometries: list, crs: str | None = WEB_CRS, columns: list[str] = GEOMETRY_COLUMNS
+) -> gpd.GeoDataFrame:
+    """Return a geometry file's frame: ``columns`` (text) from ``rows``, plus ``geometries``."""
+    return gpd.GeoDataFrame(rows, columns=columns, geometry=geometries, crs=crs)
 
 
 def _crs_of(document: dict, name: str) -> tuple[str | None, list[Issue]]:
@@ -95,15 +105,13 @@ def _crs_of(document: dict, name: str) -> tuple[str | None, list[Issue]]:
     return WEB_CRS, []
 
 
-def _read_feature(feature: object, position: int, name: str):
+def _read_feature(feature: object, position: int, name: str, columns: list[str]):
     if not isinstance(feature, dict):
         return None, None, [_error(name, f"#{position}", None, "not a GeoJSON Feature object")]
     properties = feature.get("properties") or {}
     feature_id = properties.get("id")
     label = str(feature_id) if feature_id not in (None, "") else f"#{position}"
-    row = [None if feature_id is None else str(feature_id)] + [
-        _text(properties.get(column)) for column in GEOMETRY_COLUMNS[1:]
-    ]
+    row = [None if feature_id is None else str(feature_id)] + [_text(properties.get(column)) for column in columns[1:]]
     raw = feature.get("geometry")
     if raw is None:
         return row, None, []  # reported by validation as "no geometry"
@@ -150,6 +158,16 @@ def read_sources(data_dir: Path) -> tuple[pd.DataFrame, list[Issue]]:
     return read_table(data_dir / "sources.csv", SOURCE_COLUMNS)
 
 
+def read_positions(data_dir: Path) -> tuple[pd.DataFrame, list[Issue]]:
+    """Read ``positions.csv``: the evidence for where each feature is, one sourced record per row."""
+    return read_table(data_dir / POSITIONS_FILE, POSITION_COLUMNS)
+
+
+def read_context(data_dir: Path) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+    """Read ``context.geojson``: the province boundary, sea, rivers and places features are checked against."""
+    return read_geometry(data_dir / CONTEXT_FILE, CONTEXT_COLUMNS)
+
+
 class DataSource(Protocol):
     """Where the pipeline reads a data set's tables from: a data directory, a database, a snapshot.
 
@@ -168,6 +186,12 @@ class DataSource(Protocol):
 
     def read_sources(self) -> tuple[pd.DataFrame, list[Issue]]:
         """Return the register of sources."""
+
+    def read_positions(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Return the position evidence table."""
+
+    def read_context(self) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+        """Return the context geography (``CONTEXT_COLUMNS`` and geometry)."""
 
     def locate(self, file_name: str) -> str:
         """Return the name under which issues about ``file_name``'s rows are reported."""
@@ -195,6 +219,14 @@ class FileSource:
         """Read ``sources.csv``, refusing a directory whose last change was interrupted."""
         sources, issues = read_sources(Path(self.data_dir))
         return sources, _interrupted_change(Path(self.data_dir)) + issues
+
+    def read_positions(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read ``positions.csv``."""
+        return read_positions(Path(self.data_dir))
+
+    def read_context(self) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+        """Read ``context.geojson``."""
+        return read_context(Path(self.data_dir))
 
     def locate(self, file_name: str) -> str:
         """Return ``file_name``: issues name the file itself."""
@@ -253,6 +285,14 @@ class SourceSnapshot:
         """Return the sources read from the origin."""
         return self._copy("sources.csv")
 
+    def read_positions(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Return the position evidence read from the origin."""
+        return self._copy(POSITIONS_FILE)
+
+    def read_context(self) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+        """Return the context geography read from the origin."""
+        return self._copy(CONTEXT_FILE)
+
     def locate(self, file_name: str) -> str:
         """Return the origin's name for ``file_name``."""
         return self.origin.locate(file_name)
@@ -269,7 +309,8 @@ def write_snapshot(snapshot: SourceSnapshot, directory: Path) -> list[Path]:
     written = []
     for file_name, (frame, _) in snapshot.tables.items():
         if file_name.endswith(".geojson"):
-            text = geojson_text(frame, file_name.removesuffix(".geojson"))
+            columns = CONTEXT_COLUMNS if file_name == CONTEXT_FILE else GEOMETRY_COLUMNS
+            text = geojson_text(frame, file_name.removesuffix(".geojson"), columns)
         else:
             text = csv_text(frame)
         path = directory / file_name
@@ -279,12 +320,12 @@ def write_snapshot(snapshot: SourceSnapshot, directory: Path) -> list[Path]:
     return written
 
 
-def geojson_text(frame: gpd.GeoDataFrame, name: str) -> str:
+def geojson_text(frame: gpd.GeoDataFrame, name: str, columns: list[str] = GEOMETRY_COLUMNS) -> str:
     """Return a geometry frame as a FeatureCollection named ``name``, laid out as the shipped files are."""
     features = [
         {
             "type": "Feature",
-            "properties": {column: row[column] for column in GEOMETRY_COLUMNS},
+            "properties": {column: row[column] for column in columns},
             "geometry": None if geometry is None else mapping(geometry),
         }
         for (_, row), geometry in zip(frame.iterrows(), frame.geometry, strict=True)

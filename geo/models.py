@@ -87,6 +87,8 @@ class Dataset:
 
     layers: dict[str, Layer]
     sources: pd.DataFrame  # index = source id
+    positions: pd.DataFrame = field(default_factory=pd.DataFrame)  # positions.csv: evidence of where features are
+    context: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)  # context.geojson, EPSG:4326
     issues: list[Issue] = field(default_factory=list)  # warnings left after a successful load
 
     def layer(self, name: str) -> Layer:

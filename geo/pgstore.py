@@ -169,6 +169,12 @@ def _create_geometry_table(conn: psycopg.Connection, table: str) -> None:
             "geom geometry(Geometry, {srid}))"
         ).format(_table(table), srid=sql.Literal(SRID))
     )
+    # Added after the first release: databases made before it get the column here.
+    conn.execute(
+        sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS position_uncertainty_m text NOT NULL DEFAULT ''").format(
+            _table(table)
+        )
+    )
     index = sql.Identifier(f"{table}_geom_idx")
     conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} USING gist (geom)").format(index, _table(table)))
 
@@ -233,10 +239,12 @@ def _write_geometry_rows(conn: psycopg.Connection, file_name: str, table: str, f
         (position, *(row[c] for c in GEOMETRY_COLUMNS), _wkb(geometry))
         for position, ((_, row), geometry) in enumerate(zip(frame.iterrows(), frame.geometry, strict=True))
     ]
-    statement = sql.SQL(
-        "INSERT INTO {} (ord, id, geometry_quality, geometry_note, geometry_sources, geom) "
-        "VALUES (%s, %s, %s, %s, %s, ST_GeomFromWKB(%s, {srid}))"
-    ).format(_table(table), srid=sql.Literal(SRID))
+    statement = sql.SQL("INSERT INTO {} (ord, {}, geom) VALUES (%s, {}, ST_GeomFromWKB(%s, {srid}))").format(
+        _table(table),
+        sql.SQL(", ").join(map(sql.Identifier, GEOMETRY_COLUMNS)),
+        sql.SQL(", ").join(sql.Placeholder() * len(GEOMETRY_COLUMNS)),
+        srid=sql.Literal(SRID),
+    )
     with conn.cursor() as cursor:
         cursor.executemany(statement, rows)
 
@@ -361,12 +369,13 @@ class PgSource:
         return checked_table(frame, self.locate(file_name), _text_columns(file_name))
 
     def _geometry(self, table: str) -> gpd.GeoDataFrame:
-        statement = sql.SQL(
-            "SELECT id, geometry_quality, geometry_note, geometry_sources, ST_AsBinary(geom) FROM {} ORDER BY ord"
-        ).format(_table(table))
+        statement = sql.SQL("SELECT {}, ST_AsBinary(geom) FROM {} ORDER BY ord").format(
+            sql.SQL(", ").join(map(sql.Identifier, GEOMETRY_COLUMNS)), _table(table)
+        )
         rows = self.conn.execute(statement).fetchall()
-        geometries = [None if row[4] is None else shapely.from_wkb(row[4]) for row in rows]
-        return geometry_frame([list(row[:4]) for row in rows], geometries)
+        width = len(GEOMETRY_COLUMNS)
+        geometries = [None if row[width] is None else shapely.from_wkb(row[width]) for row in rows]
+        return geometry_frame([list(row[:width]) for row in rows], geometries)
 
     def locate(self, file_name: str) -> str:
         """Return ``table hpmap.<table>`` for a data file's name: issues name the table."""

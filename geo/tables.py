@@ -17,7 +17,7 @@ import pandas as pd
 
 from geo.catalog import LAYERS
 from geo.errors import GeoDataError
-from geo.load import FIGURE_COLUMNS, SOURCE_COLUMNS
+from geo.load import FIGURE_COLUMNS, POSITION_COLUMNS, POSITIONS_FILE, SOURCE_COLUMNS
 from geo.models import LayerSpec
 
 CHANGES_FILE = "changes.csv"
@@ -25,7 +25,7 @@ CHANGE_COLUMNS = [
     "change_id", "when", "who", "action", "source", "layer", "feature", "file", "field", "op",
     "old_value", "new_value",
 ]  # fmt: skip
-GEOMETRY_PROPERTIES = ("geometry_quality", "geometry_note", "geometry_sources")
+GEOMETRY_PROPERTIES = ("geometry_quality", "geometry_note", "geometry_sources", "position_uncertainty_m")
 
 
 class MaintenanceError(GeoDataError):
@@ -94,7 +94,7 @@ class GeoJsonFile:
 class DataFiles:
     """The files of a data directory that maintenance edits, by file name."""
 
-    tables: Mapping[str, CsvTable]  # attribute tables, figures.csv, sources.csv, changes.csv
+    tables: Mapping[str, CsvTable]  # attribute tables, figures.csv, sources.csv, positions.csv, changes.csv
     collections: Mapping[str, GeoJsonFile]  # <layer>.geojson
     specs: tuple[LayerSpec, ...] = LAYERS
 
@@ -137,9 +137,18 @@ def read_data_files(data_dir: Path, specs: tuple[LayerSpec, ...] = LAYERS) -> Da
     tables = {spec.attributes_file: read_csv_table(data_dir / spec.attributes_file) for spec in specs}
     tables["figures.csv"] = read_csv_table(data_dir / "figures.csv", FIGURE_COLUMNS)
     tables["sources.csv"] = read_csv_table(data_dir / "sources.csv", SOURCE_COLUMNS)
+    tables[POSITIONS_FILE] = read_positions_table(data_dir)
     tables[CHANGES_FILE] = read_change_log(data_dir)
     collections = {spec.geometry_file: read_geojson_file(data_dir / spec.geometry_file) for spec in specs}
     return DataFiles(tables=tables, collections=collections, specs=specs)
+
+
+def read_positions_table(data_dir: Path) -> CsvTable:
+    """Read ``positions.csv``; an empty table where the directory has none yet."""
+    path = Path(data_dir) / POSITIONS_FILE
+    if path.exists():
+        return read_csv_table(path, POSITION_COLUMNS)
+    return CsvTable(pd.DataFrame(columns=POSITION_COLUMNS, dtype=object))
 
 
 def read_change_log(data_dir: Path) -> CsvTable:

@@ -115,6 +115,8 @@ LAYER_FEATURES = {
     "factories": [],  # the shipped data has no factory positions either; tests/test_factories.py adds some
 }
 
+UNCERTAINTY_M = {"traced": "50", "approximate": "500", "indicative": "3000"}  # position_uncertainty_m by quality
+
 FIGURES = [
     # feature_id, field, value, as_of, sources, shown, note
     ("kcn-trang-due", "area_ha", "490", "2014", "src-a", "yes", "phases 1 and 2"),
@@ -141,7 +143,13 @@ def write_dataset(directory: Path) -> Path:
             "features": [
                 {
                     "type": "Feature",
-                    "properties": {"id": fid, "geometry_quality": quality, "geometry_note": "", "geometry_sources": ""},
+                    "properties": {
+                        "id": fid,
+                        "geometry_quality": quality,
+                        "geometry_note": "",
+                        "geometry_sources": "",
+                        "position_uncertainty_m": UNCERTAINTY_M[quality],
+                    },
                     "geometry": mapping(shape),
                 }
                 for fid, shape, quality, _ in features

@@ -381,6 +381,7 @@ def test_boundaries_replace_the_outline_and_record_quality_and_source(tiny_dir):
         "geometry_quality": "traced",
         "geometry_note": "Imported from survey.gpkg.",
         "geometry_sources": "src-b",
+        "position_uncertainty_m": "500",  # kept: the import does not say how certain the new outline is
     }
 
 
