@@ -9,7 +9,7 @@ from pathlib import Path
 from shapely.geometry import box, mapping
 
 from geo.catalog import LAYERS, REQUIRED_COLUMNS
-from geo.load import FIGURE_COLUMNS, SOURCE_COLUMNS
+from geo.load import CONTEXT_COLUMNS, CONTEXT_FILE, FIGURE_COLUMNS, POSITION_COLUMNS, POSITIONS_FILE, SOURCE_COLUMNS
 
 # Economic zone kkt-a spans lon 106.60–106.70, lat 20.70–20.80 (about 10.4 km × 11.1 km).
 ZONE_A = box(106.60, 20.70, 106.70, 20.80)
@@ -127,6 +127,52 @@ FIGURES = [
     ("kkt-a", "area_ha", "11500", "2021", "src-a src-b", "yes", ""),
 ]
 
+# The city's boundary, a river and two places, all clear of the features above except where a test moves one.
+PROVINCE = box(106.20, 20.55, 107.00, 21.00)
+RIVER = box(106.50, 20.60, 106.52, 20.95)  # a straight north–south river, west of every feature
+CONTEXT = [
+    # id, kind, name_vi, name_en, geometry
+    ("hai-phong", "province", "Thành phố Hải Phòng", "Hải Phòng city", PROVINCE),
+    ("song-thang", "river", "Sông Thẳng", "Thẳng river", RIVER),
+    ("xa-trang-due", "place", "Xã Tràng Duệ", "Tràng Duệ commune", box(106.63, 20.73, 106.63, 20.73).centroid),
+    ("xa-hai-duong", "place", "Xã Hải Dương", "Hải Dương commune", box(106.31, 20.91, 106.31, 20.91).centroid),
+]
+
+
+def _positions() -> list[dict]:
+    """One cited map pin at the centre of every outline of LAYER_FEATURES."""
+    rows = []
+    for features in LAYER_FEATURES.values():
+        for fid, shape, _, _ in features:
+            centre = shape.centroid
+            rows.append(
+                dict(
+                    zip(
+                        POSITION_COLUMNS,
+                        (f"{fid}-pin", fid, "map_pin", f"{centre.x:.6f}", f"{centre.y:.6f}", "100", "high",
+                         "src-b", "2024", "the park's pin on a public map"),
+                        strict=True,
+                    )
+                )
+            )  # fmt: skip
+    return rows
+
+
+def context_collection() -> dict:
+    """The context file's FeatureCollection: ``CONTEXT`` as GeoJSON."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": dict(zip(CONTEXT_COLUMNS, (cid, kind, vi, en, "src-b@2024", ""), strict=True)),
+                "geometry": mapping(shape),
+            }
+            for cid, kind, vi, en, shape in CONTEXT
+        ],
+    }
+
+
 SOURCES = [
     ("src-a", "article", "003_54207b29853fc65d.txt", "Industry overview", "2024-09"),
     ("src-b", "web", "https://example.org/parks", "A web page", ""),
@@ -159,6 +205,8 @@ def write_dataset(directory: Path) -> Path:
         write_csv(directory / spec.attributes_file, list(REQUIRED_COLUMNS), [row for *_, row in features])
     write_csv(directory / "figures.csv", FIGURE_COLUMNS, [dict(zip(FIGURE_COLUMNS, f, strict=True)) for f in FIGURES])
     write_csv(directory / "sources.csv", SOURCE_COLUMNS, [dict(zip(SOURCE_COLUMNS, s, strict=True)) for s in SOURCES])
+    write_csv(directory / POSITIONS_FILE, POSITION_COLUMNS, _positions())
+    (directory / CONTEXT_FILE).write_text(json.dumps(context_collection()), encoding="utf-8")
     return directory
 
 
