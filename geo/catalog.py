@@ -64,6 +64,7 @@ CONFIDENCES = ("high", "medium", "low")  # how far a position record is trusted,
 # Context geography (context.geojson): what the map and the checks measure features against.
 CONTEXT_KINDS = {
     "province": "the city's boundary (polygon)",
+    "neighbour": "a neighbouring province's land (polygon): no outline may reach into it",
     "sea": "open sea and estuaries (polygon)",
     "river": "a river's water surface (polygon)",
     "place": "a commune, ward or district centre, for labels and the commune check (point)",
