@@ -40,7 +40,7 @@ PROVINCE_TOLERANCE_M = 800
 NESTED_SHARE = 0.9  # one outline this much inside another: a terminal in its park, not an overlap
 OVERLAP_HA = 1.0  # overlaps larger than this between two outlines are reported
 COMMUNE_DISTANCE_M = 5_000  # outline farther than this from the centre of its declared commune
-_GEOMETRY_OF_KIND = {"neighbour": "polygon", "province": "polygon", "sea": "polygon", "river": "polygon", "place": "point"}
+_GEOMETRY_OF_KIND = {kind: "point" if kind == "place" else "polygon" for kind in CONTEXT_KINDS}
 _POLYGONAL = ("Polygon", "MultiPolygon")
 # Evidence that maps the feature's own outline: its point is a centroid, its radius the outline's reach.
 OUTLINE_MARKS = ("gis_polygon", "osm_outline")

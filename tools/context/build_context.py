@@ -108,7 +108,8 @@ def main() -> None:
         land = _simplified(gpd.GeoDataFrame(geometry=[row.geometry], crs=neighbours.crs), 100).difference(ours)
         slug = "tinh-" + "-".join(name.lower().split())
         features.append(feature(slug, "neighbour", name, name, "natural-earth-10m@2025-07",
-                                "A neighbouring province's land, named as before the 2025 mergers (its boundary with Hải Phòng did not change); "
+                                "A neighbouring province's land, named as before the 2025 mergers "
+                                "(its boundary with Hải Phòng did not change); "
                                 "Natural Earth 1:10m, good to about 1 km.",
                                 _rounded(_to_wgs84(land))))
     seen = set()
