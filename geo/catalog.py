@@ -58,6 +58,7 @@ POSITION_MARKS = {
     "landmark": "a landmark the sources place the feature at (a road marker, a bridge, a river bank)",
     "commune_centre": "the centre of the commune the sources place the feature in",
     "reclaimed_land": "a source saying the feature stands on land reclaimed from the water here",
+    "shared_land": "a source saying this land belongs to the feature and to another one too (the point is on it)",
     "synthetic": "made up for a scale test (hpmap synth); never in real data",
 }
 CONFIDENCES = ("high", "medium", "low")  # how far a position record is trusted, best first

@@ -17,7 +17,7 @@ from pathlib import Path
 from shapely.geometry import Point, box, mapping
 
 from geo.catalog import METRIC_CRS, REQUIRED_COLUMNS, STATUSES, WEB_CRS
-from geo.load import FIGURE_COLUMNS, SOURCE_COLUMNS
+from geo.load import CONTEXT_FILE, FIGURE_COLUMNS, POSITION_COLUMNS, POSITIONS_FILE, SOURCE_COLUMNS
 
 SYNTH_SOURCE = "synthetic"
 PARKS = "industrial-parks"
@@ -27,6 +27,9 @@ FACTORY_INSET = 0.05  # share of a park's width and height kept free along its e
 # The populated lowlands between Hải Dương and the coast (lon, lat): where the synthetic outlines go.
 SYNTH_BOUNDS = (106.15, 20.60, 106.95, 21.05)
 SIZE_HA = (2.0, 80.0)  # plots and small parks
+# Synthetic parks are scattered without regard to the water and the neighbouring provinces: the context
+# keeps only the city and its places, so the placement checks judge them as the made-up places they are.
+CONTEXT_KEPT = ("province", "place")
 
 
 def write_synthetic_dataset(
@@ -40,7 +43,9 @@ def write_synthetic_dataset(
     factories = FACTORIES_PER_PARK * count if factories is None else factories
     target_dir.mkdir(parents=True, exist_ok=True)
     for path in source_dir.iterdir():
-        if path.suffix in (".geojson", ".csv") and path.stem not in (PARKS, FACTORIES):
+        if path.suffix in (".geojson", ".csv") and path.stem not in (PARKS, FACTORIES) and path.name not in (
+            POSITIONS_FILE, CONTEXT_FILE
+        ):
             shutil.copyfile(path, target_dir / path.name)
     parks = list(synthetic_parks(count, seed))
     points = list(synthetic_factories(parks, factories, seed))
@@ -49,8 +54,41 @@ def write_synthetic_dataset(
     _write_geometry(target_dir / f"{FACTORIES}.geojson", FACTORIES, points)
     _write_rows(target_dir / f"{FACTORIES}.csv", list(REQUIRED_COLUMNS), [_factory_attributes(f) for f in points])
     _keep_figures_of_other_layers(target_dir / "figures.csv", source_dir, parks)
+    _write_positions(target_dir / POSITIONS_FILE, source_dir, parks)
+    _write_context(target_dir / CONTEXT_FILE, source_dir)
     _add_source(target_dir / "sources.csv", seed, count, factories)
     return target_dir
+
+
+def _replaced_ids(source_dir: Path) -> set[str]:
+    """The ids of the real parks and factories, which the synthetic ones replace."""
+    replaced = set()
+    for layer in (PARKS, FACTORIES):
+        path = source_dir / f"{layer}.csv"
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as handle:
+                replaced |= {row["id"] for row in csv.DictReader(handle)}
+    return replaced
+
+
+def _write_positions(positions_path: Path, source_dir: Path, parks: list[dict]) -> None:
+    """Keep the evidence of the real features that stay; each synthetic park is 'evidenced' at its centre."""
+    replaced = _replaced_ids(source_dir)
+    with (source_dir / POSITIONS_FILE).open(encoding="utf-8", newline="") as handle:
+        kept = [row for row in csv.DictReader(handle) if row["feature_id"] not in replaced]
+    synthetic = [
+        dict(zip(POSITION_COLUMNS, (f"{p['id']}-synthetic", p["id"], "synthetic", f"{p['shape'].centroid.x:.6f}",
+                                    f"{p['shape'].centroid.y:.6f}", "0", "high", SYNTH_SOURCE, "2026",
+                                    "made up with the outline"), strict=True))
+        for p in parks
+    ]  # fmt: skip
+    _write_rows(positions_path, POSITION_COLUMNS, kept + synthetic)
+
+
+def _write_context(context_path: Path, source_dir: Path) -> None:
+    document = json.loads((source_dir / CONTEXT_FILE).read_text(encoding="utf-8"))
+    document["features"] = [f for f in document["features"] if f["properties"]["kind"] in CONTEXT_KEPT]
+    context_path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
 def synthetic_parks(count: int, seed: int):
@@ -112,6 +150,7 @@ def _write_geometry(path: Path, name: str, features: list[dict]) -> None:
                 "geometry_quality": "indicative",
                 "geometry_sources": SYNTH_SOURCE,
                 "geometry_note": _NOTES[f["shape"].geom_type],
+                "position_uncertainty_m": "0",
             },  # fmt: skip
             "geometry": mapping(f["shape"]),
         }
@@ -144,12 +183,7 @@ def _factory_attributes(factory: dict) -> dict:
 
 
 def _keep_figures_of_other_layers(figures_path: Path, source_dir: Path, parks: list[dict]) -> None:
-    replaced = set()  # the real parks and factories: their figures go with them
-    for layer in (PARKS, FACTORIES):
-        path = source_dir / f"{layer}.csv"
-        if path.exists():
-            with path.open(encoding="utf-8", newline="") as handle:
-                replaced |= {row["id"] for row in csv.DictReader(handle)}
+    replaced = _replaced_ids(source_dir)  # their figures go with them
     with figures_path.open(encoding="utf-8", newline="") as handle:
         kept = [row for row in csv.DictReader(handle) if row["feature_id"] not in replaced]
     import geopandas as gpd

@@ -140,8 +140,13 @@ CONTEXT = [
 
 
 def _positions() -> list[dict]:
-    """One cited map pin at the centre of every outline of LAYER_FEATURES."""
-    rows = []
+    """One cited map pin at the centre of every outline of LAYER_FEATURES, and the overlap that is sourced."""
+    shared = PARK_INSIDE.intersection(PARK_OVERLAP).centroid
+    rows = [
+        dict(zip(POSITION_COLUMNS, ("kcn-overlap-shared", "kcn-overlap", "shared_land", f"{shared.x:.6f}",
+                                    f"{shared.y:.6f}", "0", "high", "src-b", "2024",
+                                    "the plan gives this land to both parks"), strict=True))
+    ]  # fmt: skip
     for features in LAYER_FEATURES.values():
         for fid, shape, _, _ in features:
             centre = shape.centroid
@@ -149,7 +154,7 @@ def _positions() -> list[dict]:
                 dict(
                     zip(
                         POSITION_COLUMNS,
-                        (f"{fid}-pin", fid, "map_pin", f"{centre.x:.6f}", f"{centre.y:.6f}", "100", "high",
+                        (f"{fid}-pin", fid, "map_pin", f"{centre.x:.6f}", f"{centre.y:.6f}", "40", "high",
                          "src-b", "2024", "the park's pin on a public map"),
                         strict=True,
                     )
@@ -208,6 +213,23 @@ def write_dataset(directory: Path) -> Path:
     write_csv(directory / POSITIONS_FILE, POSITION_COLUMNS, _positions())
     (directory / CONTEXT_FILE).write_text(json.dumps(context_collection()), encoding="utf-8")
     return directory
+
+
+def remove_features(directory: Path, layer: str, ids: set[str]) -> None:
+    """Remove the features ``ids`` of ``layer`` from a data directory: outline, attributes, figures, positions."""
+    edit_geojson(
+        directory / f"{layer}.geojson",
+        lambda doc: doc.update(features=[f for f in doc["features"] if f["properties"]["id"] not in ids]),
+    )
+    edit_csv(directory / f"{layer}.csv", lambda rows: [r for r in rows if r["id"] not in ids])
+    for table in ("figures.csv", POSITIONS_FILE):
+        edit_csv(directory / table, lambda rows: [r for r in rows if r["feature_id"] not in ids])
+
+
+def empty_layer(directory: Path, layer: str) -> None:
+    """Remove every feature of ``layer`` from a data directory, with their figures and position evidence."""
+    ids = {row["id"] for row in read_csv(directory / f"{layer}.csv")}
+    remove_features(directory, layer, ids)
 
 
 def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:

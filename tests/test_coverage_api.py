@@ -20,7 +20,7 @@ import geopandas as gpd
 from shapely import unary_union
 from shapely.geometry import box, mapping
 
-from tests.builders import edit_csv, edit_geojson, set_row, write_dataset
+from tests.builders import edit_csv, edit_geojson, empty_layer, set_row, write_dataset
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
 from tests.test_cli import hpmap
@@ -263,8 +263,7 @@ def test_fixture_places_outside_overlaps_and_mismatches(tiny_client):
 
 def test_a_data_set_with_no_economic_zone(tmp_path):
     directory = write_dataset(tmp_path / "data")
-    (directory / "economic-zones.geojson").write_text('{"type": "FeatureCollection", "features": []}')
-    edit_csv(directory / "economic-zones.csv", lambda rows: [])
+    empty_layer(directory, "economic-zones")
     edit_csv(directory / "industrial-parks.csv", lambda rows: [dict(r, zone_id="") for r in rows])
     edit_csv(directory / "figures.csv", lambda rows: [r for r in rows if r["feature_id"] != "kkt-a"])
 

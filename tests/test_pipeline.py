@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pandas as pd
@@ -15,7 +14,7 @@ from geo import build_dataset
 from geo.catalog import LAYERS, METRIC_CRS, WEB_CRS
 from geo.derive import add_zone_membership, great_circle_km
 from geo.load import read_geometry
-from tests.builders import PARK_INSIDE, PARK_STRADDLE, edit_csv, set_row
+from tests.builders import PARK_INSIDE, PARK_STRADDLE, edit_csv, empty_layer, remove_features, set_row
 
 
 def _metric_area_ha(shape) -> float:
@@ -116,11 +115,7 @@ def test_distances_are_great_circle_km_between_centroids(tiny):
 
 
 def test_distances_are_empty_when_the_place_is_not_in_the_data(tiny_dir):
-    edit_csv(tiny_dir / "airports.csv", lambda rows: [r for r in rows if r["id"] != "airport-tien-lang"])
-    path = tiny_dir / "airports.geojson"
-    document = json.loads(path.read_text())
-    document["features"] = [f for f in document["features"] if f["properties"]["id"] != "airport-tien-lang"]
-    path.write_text(json.dumps(document))
+    remove_features(tiny_dir, "airports", {"airport-tien-lang"})
 
     parks = build_dataset(tiny_dir).layer("industrial-parks").gdf
 
@@ -136,8 +131,7 @@ def test_free_land_needs_both_leasable_area_and_occupancy(tiny):
 
 
 def test_an_empty_layer_is_allowed(tiny_dir):
-    (tiny_dir / "industrial-clusters.geojson").write_text('{"type": "FeatureCollection", "features": []}')
-    edit_csv(tiny_dir / "industrial-clusters.csv", lambda rows: [])
+    empty_layer(tiny_dir, "industrial-clusters")
 
     clusters = build_dataset(tiny_dir).layer("industrial-clusters").gdf
 
@@ -146,8 +140,7 @@ def test_an_empty_layer_is_allowed(tiny_dir):
 
 
 def test_a_layer_with_no_zones_has_no_membership(tiny_dir):
-    (tiny_dir / "economic-zones.geojson").write_text('{"type": "FeatureCollection", "features": []}')
-    edit_csv(tiny_dir / "economic-zones.csv", lambda rows: [])
+    empty_layer(tiny_dir, "economic-zones")
     edit_csv(tiny_dir / "industrial-parks.csv", lambda rows: [dict(r, zone_id="") for r in rows])
     edit_csv(tiny_dir / "figures.csv", lambda rows: [r for r in rows if r["feature_id"] != "kkt-a"])
 

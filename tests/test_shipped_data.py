@@ -12,7 +12,7 @@ from shapely.geometry import Point
 
 from geo import inspect_dataset
 from geo.catalog import METRIC_CRS, STATUSES, WEB_CRS
-from geo.load import GEOMETRY_COLUMNS
+from geo.load import CONTEXT_COLUMNS, CONTEXT_FILE, GEOMETRY_COLUMNS
 from geo.text import fold
 from tests.conftest import DATA_DIR, SHARED
 
@@ -138,5 +138,64 @@ def test_geojson_files_are_plain_rfc7946():
     for path in DATA_DIR.glob("*.geojson"):
         document = json.loads(path.read_text(encoding="utf-8"))
         assert "crs" not in document, path.name
+        columns = CONTEXT_COLUMNS if path.name == CONTEXT_FILE else GEOMETRY_COLUMNS
         for feature in document["features"]:
-            assert set(feature["properties"]) == set(GEOMETRY_COLUMNS)
+            assert set(feature["properties"]) == set(columns)
+
+
+# ------------------------------------------------------------------ outlines are our own
+
+
+def _vertices(geometry) -> list[tuple[float, float]]:
+    parts = getattr(geometry, "geoms", [geometry])
+    return [xy for part in parts for ring in [part.exterior, *part.interiors] for xy in ring.coords]
+
+
+@pytest.mark.skipif(not PORTS_GIS.exists(), reason="the seaport reference layer is in shared/, beside the checkout")
+def test_no_outline_repeats_a_vertex_of_the_seaport_reference(shipped):
+    """The reference layer has no licence: we trace our own outlines against it, never copy its vertices."""
+    from shapely import STRtree
+
+    reference = gpd.read_file(PORTS_GIS).to_crs(METRIC_CRS)
+    points = [Point(xy) for geometry in reference.geometry for xy in _vertices(geometry)]
+    tree = STRtree(points)
+    copied = {}
+    for name, layer in shipped.layers.items():
+        if layer.spec.geometry != "polygon":
+            continue
+        for feature_id, geometry in layer.gdf.geometry.to_crs(METRIC_CRS).items():
+            ours = [Point(xy) for xy in _vertices(geometry)]
+            hits = sum(len(tree.query(point, predicate="dwithin", distance=1.0)) > 0 for point in ours)
+            if hits:
+                copied[f"{name}/{feature_id}"] = hits
+    assert copied == {}
+
+
+def _shape_signature(geometry) -> tuple:
+    """The outline's shape, blind to position, size and rotation: its rounded turning angles and edge ratios."""
+    import math
+
+    ring = max(getattr(geometry, "geoms", [geometry]), key=lambda part: part.area).exterior
+    coords = list(ring.coords)[:-1]
+    following = coords[1:] + coords[:1]
+    edges = [(x1 - x0, y1 - y0) for (x0, y0), (x1, y1) in zip(coords, following, strict=True)]
+    lengths = [math.hypot(dx, dy) for dx, dy in edges]
+    scale = math.sqrt(abs(ring.envelope.area)) or 1.0
+    turns = [
+        round(math.degrees(math.atan2(a[0] * b[1] - a[1] * b[0], a[0] * b[0] + a[1] * b[1])) / 5)
+        for a, b in zip(edges, edges[1:] + edges[:1], strict=True)
+    ]
+    ratios = [round(length / scale, 1) for length in lengths]
+    rotations = [tuple(zip(turns[i:] + turns[:i], ratios[i:] + ratios[:i], strict=True)) for i in range(len(turns))]
+    return min(rotations)
+
+
+def test_no_more_than_a_tenth_of_park_and_cluster_outlines_share_one_shape(shipped):
+    from collections import Counter
+
+    signatures = Counter()
+    for name in ("industrial-parks", "industrial-clusters"):
+        outlines = shipped.layer(name).gdf.geometry.to_crs(METRIC_CRS)
+        signatures.update(_shape_signature(geometry) for geometry in outlines)
+    total = sum(signatures.values())
+    assert max(signatures.values()) <= total / 10, signatures.most_common(1)

@@ -1,6 +1,7 @@
 """Author the project's outlines from the position evidence (data/positions.csv) and the context geography.
 
-Run from the repository root: ``.venv/bin/python tools/outlines/author_outlines.py``. It rewrites the
+Run from the repository root: ``.venv/bin/python tools/outlines/author_outlines.py [--roads LINES.geojson …]``,
+beside shared/ (it re-traces the seaport reference in ../shared/reference/ports-gis). It rewrites the
 geometry files of data/ in place; review the diff and run ``hpmap validate`` after it.
 
 What it does, per feature (see data/README.md, "Geometry and its quality"):
@@ -16,6 +17,7 @@ What it does, per feature (see data/README.md, "Geometry and its quality"):
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import math
@@ -26,6 +28,7 @@ import shapely
 import shapely.ops
 from shapely import affinity
 from shapely.geometry import Point, Polygon, box, mapping, shape
+from tracing import CLEARANCE_M, retrace
 
 DATA = Path("data")
 METRIC = "EPSG:32648"
@@ -34,9 +37,8 @@ DRAWN = ("industrial-parks", "industrial-clusters")
 NOMINAL_HA = {"industrial-parks": 100.0, "industrial-clusters": 30.0}
 TRACED_UNCERTAINTY_M = 150
 RIVER_REACH_M = 2_500
-SPACING_FRACTION = 1 / 14  # re-traced rings get about 14 vertices at least
-MIN_SPACING_M = 35.0
-START_OFFSET = 0.37  # of one spacing: no vertex lands on the reference's first vertex
+ROAD_REACH_M = 1_500  # a park this close to a national road or railway is drawn along it, on its evidence's side
+
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -91,32 +93,26 @@ def context() -> tuple:
     return shapely.union_all(water), province
 
 
-# ---------------------------------------------------------------- re-tracing
-
-
-def retrace(geometry):
-    """Return ``geometry`` (metric) re-drawn with vertices spaced along its rings, none of the originals."""
-    parts = []
-    for part in getattr(geometry, "geoms", [geometry]):
-        shell = _resample(part.exterior)
-        holes = [h for h in (_resample(ring) for ring in part.interiors) if h and len(h) >= 4]
-        parts.append(shapely.make_valid(Polygon(shell, holes)))
-    return shapely.union_all(parts)
-
-
-def _resample(ring):
-    length = ring.length
-    spacing = max(MIN_SPACING_M, length * SPACING_FRACTION)
-    steps = max(8, int(length // spacing))
-    step = length / steps
-    return [(p.x, p.y) for p in (ring.interpolate(((START_OFFSET + i) * step) % length) for i in range(steps))]
-
-
 # ---------------------------------------------------------------- drawing around evidence
 
 
-def bearing_of(anchor: Point, evidence: list[dict], water) -> tuple[float, str]:
+def read_roads(paths: list[Path]):
+    """Return the national roads and railways given (metric), to orient and bound outlines; None without any."""
+    lines = [to_metric(shape(f["geometry"])) for path in paths for f in json.loads(path.read_text())["features"]]
+    return shapely.union_all(lines) if lines else None
+
+
+def _direction_along(line, anchor: Point) -> float:
+    at = line.project(anchor)
+    ahead, behind = line.interpolate(min(at + 300, line.length)), line.interpolate(max(at - 300, 0))
+    return math.degrees(math.atan2(ahead.y - behind.y, ahead.x - behind.x))
+
+
+def bearing_of(anchor: Point, evidence: list[dict], water, roads=None) -> tuple[float, str]:
     """Return the long side's direction in degrees from east, and why."""
+    if roads is not None and anchor.distance(roads) < ROAD_REACH_M:
+        nearest = min(getattr(roads, "geoms", [roads]), key=anchor.distance)
+        return _direction_along(nearest, anchor), "long side along the national road or railway beside it"
     if water is not None and not water.is_empty and anchor.distance(water) < RIVER_REACH_M:
         near = shapely.ops.nearest_points(anchor, water)[1]
         dx, dy = near.x - anchor.x, near.y - anchor.y
@@ -164,13 +160,16 @@ def _without_slivers(geometry, min_m2: float = 5_000):
     return shapely.union_all(parts)
 
 
-def aspect_for(feature_id: str, evidence: list[dict], near_water: bool) -> float:
-    if near_water:
-        return 2.2  # riverside parks stretch along their bank
+def aspect_for(area_m2: float, evidence: list[dict], near_water: bool) -> float:
+    if near_water:  # riverside parks stretch along their bank; how far is not known
+        return 1.8 + (math.sqrt(area_m2) * 0.0137) % 0.8
     if len(evidence) > 1:
         spread = max(r["point"].distance(evidence[0]["point"]) for r in evidence)
-        return min(2.5, 1.2 + spread / 2_000)
-    return 1.0 + (len(feature_id) % 7) / 10  # no evidence of the shape: vary it, and say so
+        if spread > 200:
+            return min(2.5, 1.2 + spread / 2_000)
+    # Nothing tells the shape: vary the proportions (from the area, so a rerun draws the same) rather than
+    # stamp one shape everywhere. They mean nothing; the note and the uncertainty say so.
+    return 1.1 + (math.sqrt(area_m2) * 0.0137) % 1.0
 
 
 def regrow_zone(outline, area_m2: float, sea, province, members):
@@ -197,27 +196,106 @@ def is_drawn(layer: str, properties: dict) -> bool:
 DRAWN_ELSEWHERE = {"airport-tien-lang", "ftz-site-1-southern"}  # placeholders in other layers, re-placed by evidence
 
 
+def split_north_south(outline, north_area_m2: float):
+    """Cut ``outline`` along a parallel: the northern part of ``north_area_m2``, and the rest to the south."""
+    minx, miny, maxx, maxy = outline.bounds
+    low, high = miny, maxy
+    for _ in range(50):
+        mid = (low + high) / 2
+        if outline.intersection(box(minx, mid, maxx, maxy)).area > north_area_m2:
+            low = mid
+        else:
+            high = mid
+    north = outline.intersection(box(minx, low, maxx, maxy))
+    return north, outline.difference(north)
+
+
+def grow_south(core, area_m2: float, keep_out, cut_y: float):
+    """Return ``core`` grown evenly, south of ``cut_y`` and off ``keep_out``, to ``area_m2``."""
+    minx, miny, maxx, maxy = core.bounds
+
+    def candidate(distance: float):
+        south = box(minx - 10_000, miny - 10_000, maxx + 10_000, cut_y)
+        return _part_nearest(core.buffer(distance).intersection(south).difference(keep_out), core.centroid)
+
+    low, high = 0.0, 5_000.0
+    for _ in range(40):
+        mid = (low + high) / 2
+        if candidate(mid).area < area_m2:
+            low = mid
+        else:
+            high = mid
+    return candidate(high)
+
+
+# The free-trade zone's site 2 (QĐ 4068/QĐ-UBND, Oct 2025) lies south of Nam Đình Vũ's zones 1–2, between the
+# park and the Lạch Huyện channel: the plan's 1,856-ha Nam Đình Vũ polygon holds the park (1,329 ha declared by
+# its developer) in its north and the start of site 2 in its south.
+NAM_DINH_VU, FTZ_SITE_2 = "kcn-nam-dinh-vu", "ftz-site-2-nam-dinh-vu"
+ZONE_LAYER_DRAWN_BELOW = {FTZ_SITE_2}
+PORTS_GIS = Path("../shared/reference/ports-gis/port_berths.geojson")  # checked against, re-traced, never copied
+
+
+def plan_polygon(name: str):
+    """Return the seaport plan's polygon called ``name`` (EPSG:32648), to be re-traced."""
+    plan = gpd.read_file(PORTS_GIS)
+    return shapely.union_all(plan[plan["ten"] == name].to_crs(METRIC).geometry.to_numpy())
+
+
+def reference_clearance():
+    """Return a function moving any vertex within CLEARANCE_M of a seaport-plan vertex off it (cuts may land there)."""
+    plan = gpd.read_file(PORTS_GIS).to_crs(METRIC)
+    vertices = shapely.get_coordinates(plan.geometry.to_numpy())
+    tree = shapely.STRtree(shapely.points(vertices))
+
+    def clear(geometry):
+        def move(coords):
+            out = coords.copy()
+            for i, (x, y) in enumerate(coords):
+                near = tree.query(Point(x, y), predicate="dwithin", distance=CLEARANCE_M)
+                if len(near):
+                    out[i] = (x + 2 * CLEARANCE_M, y + 2 * CLEARANCE_M)
+            return out
+
+        return shapely.make_valid(shapely.transform(geometry, move))
+
+    return clear
+
+
 def attribute(layer: str, column: str) -> dict[str, str]:
     with (DATA / f"{layer}.csv").open(encoding="utf-8") as handle:
         return {row["id"]: row[column] for row in csv.DictReader(handle)}
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--roads", type=Path, nargs="*", default=[],
+        help="GeoJSON lines of national roads and railways, used only to orient outlines and keep them on their "
+             "evidence's side (not shipped: see data/README.md)",
+    )  # fmt: skip
+    args = parser.parse_args()
     areas = declared_areas()
     parents = {fid: p for layer in LAYERS for fid, p in attribute(layer, "parent_id").items()}
     zone_of = {fid: z for layer in LAYERS for fid, z in attribute(layer, "zone_id").items()}
+    kinds = attribute("economic-zones", "kind")
     retraced: dict[str, object] = {}
     evidence = evidence_by_feature()
     water, province = context()
+    roads = read_roads(args.roads)
     documents = {layer: read_collection(layer) for layer in LAYERS}
     drawn_so_far = []
     for layer in LAYERS:
         for feature in documents[layer]["features"]:
             properties = feature["properties"]
             fid = properties["id"]
-            if is_drawn(layer, properties) or layer == "economic-zones":
+            if is_drawn(layer, properties) or fid in ZONE_LAYER_DRAWN_BELOW or kinds.get(fid) == "economic_zone":
                 continue  # drawn below
             outline = retrace(to_metric(shape(feature["geometry"])))
+            if fid == NAM_DINH_VU:  # our earlier outline was the plan's, shrunk to the park's area: start again
+                outline = retrace(plan_polygon("KHU CÔNG NGHIỆP NAM ĐÌNH VŨ"))
+                outline, south_part = split_north_south(outline, areas[fid] * 10_000)
+                retraced["_south_of_nam_dinh_vu"] = ("none", south_part)
             neighbours = [
                 g for other, (_, g) in retraced.items()
                 if parents.get(fid) != other and parents.get(other) != fid
@@ -229,7 +307,7 @@ def main() -> None:
             feature["geometry"] = mapping(to_wgs84(outline))
             radius = float(evidence[fid][0]["radius_m"]) if fid in evidence else 0.0
             properties["position_uncertainty_m"] = str(int(max(TRACED_UNCERTAINTY_M, radius)))
-            if layer != "airports":
+            if layer not in ("airports", "economic-zones"):  # parks may stand inside a free-trade-zone site
                 drawn_so_far.append(outline)
     for layer in LAYERS:
         for feature in documents[layer]["features"]:
@@ -241,10 +319,10 @@ def main() -> None:
             best = records[0]
             anchor = best["point"]
             area_m2 = areas.get(fid, NOMINAL_HA.get(layer, 100.0)) * 10_000
-            bearing, why = bearing_of(anchor, records, water)
-            near_water = why.startswith("long side along the nearest river")
-            aspect = aspect_for(fid, records, near_water)
-            keep_out = shapely.union_all([water, *drawn_so_far]) if drawn_so_far else water
+            bearing, why = bearing_of(anchor, records, water, roads)
+            near_water = why.startswith(("long side along the nearest river", "long side along the national"))
+            aspect = aspect_for(area_m2, records, near_water)
+            keep_out = shapely.union_all([water, *drawn_so_far, *([roads.buffer(15)] if roads is not None else [])])
             outline = draw_around(anchor, area_m2, bearing, aspect, keep_out, province)
             if layer != "economic-zones":  # zones and their sites contain parks by design
                 drawn_so_far.append(outline)
@@ -261,11 +339,30 @@ def main() -> None:
                 f"known; it may lie up to about {uncertainty:,} m from this one."
             )
             properties["geometry_sources"] = " ".join(dict.fromkeys(r["source"] for r in records))
+    south_part = retraced.pop("_south_of_nam_dinh_vu")[1]
+    for feature in documents["economic-zones"]["features"]:
+        properties = feature["properties"]
+        if properties["id"] != FTZ_SITE_2:
+            continue
+        park = retraced[NAM_DINH_VU][1]
+        others = shapely.union_all([g for fid, (_, g) in retraced.items() if fid != FTZ_SITE_2])
+        outline = grow_south(south_part, areas[FTZ_SITE_2] * 10_000, others.union(park), park.bounds[1] + 1)
+        feature["geometry"] = mapping(to_wgs84(outline))
+        best = evidence[FTZ_SITE_2][0]
+        properties["position_uncertainty_m"] = str(int(max(1_500, float(best["radius_m"]))))
+        properties["geometry_quality"] = "indicative"
+        properties["geometry_note"] = (
+            "South of Nam Đình Vũ zones 1–2 and north of the Lạch Huyện channel, as the final decision (QĐ 4068/"
+            "QĐ-UBND, Oct 2025) bounds it: the southern part of the seaport plan's Nam Đình Vũ land beyond the "
+            "park's declared 1,329 ha, grown over the tidal flats to the site's 1,077 ha. Indicative."
+        )
+        properties["geometry_sources"] = " ".join(dict.fromkeys(r["source"] for r in evidence[FTZ_SITE_2]))
+        retraced[FTZ_SITE_2] = ("economic-zones", outline)
     sea = water  # the province is land; rivers inside a zone stay in it
     for feature in documents["economic-zones"]["features"]:
         properties = feature["properties"]
-        if is_drawn("economic-zones", properties) or properties["id"] not in areas:
-            continue
+        if kinds[properties["id"]] != "economic_zone" or properties["id"] not in areas:
+            continue  # the free-trade-zone sites are drawn where the decision or the plan puts them
         members = [g for fid, (_, g) in retraced.items() if zone_of.get(fid) == properties["id"]]
         members += [to_metric(shape(f["geometry"])) for f in documents["economic-zones"]["features"]
                     if zone_of.get(f["properties"]["id"]) == properties["id"]]  # its free-trade-zone sites
@@ -279,7 +376,10 @@ def main() -> None:
             "No boundary map is published: drawn as land around the parks, ports and communes the establishment "
             "decisions list, off the sea, inside the city, grown evenly to the declared area. Indicative."
         )
+    clear = reference_clearance()
     for layer in LAYERS:
+        for feature in documents[layer]["features"]:
+            feature["geometry"] = mapping(to_wgs84(clear(to_metric(shape(feature["geometry"])))))
         write_collection(layer, documents[layer])
 
 

@@ -6,8 +6,7 @@ Inputs (none is committed; see data/README.md, "Context geography"):
   --neighbours the other provinces' polygons derived the same way (named by their majority of communes)
   --sea       OpenStreetMap's sea polygon (ODbL; npm @geo-maps/countries-coastline-10m 0.6.0), GeoJSON
   --port-waters  the seaport master plan's water layer (shared/reference/ports-gis, no licence): only
-              re-traced, every ring resampled at RESAMPLE_M along its edge from an offset start, so no
-              vertex of the reference is kept
+              re-traced (tracing.py), every ring resampled at RESAMPLE_M along its edge, no vertex kept
   --communes  the 2025 mapping table of PyPI vietnamadminunits 1.0.4 (MIT), CSV with new unit centres
 """
 
@@ -20,35 +19,14 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
-from shapely.geometry import LinearRing, Polygon, box, mapping
+from shapely.geometry import box, mapping
+from tracing import retrace
 
 FRAME = box(106.0, 20.5, 107.2, 21.25)
 METRIC = "EPSG:32648"
 RESAMPLE_M = 120.0  # spacing of our own vertices along a traced edge
-START_OFFSET_M = 37.0  # start each ring off any reference vertex
 MIN_RIVER_HA = 5.0
 CITY_REACH_M = 3_000.0  # land this close to a 2025 commune or ward centre of the city is the city's
-
-
-def _resample_ring(ring: LinearRing) -> list[tuple[float, float]] | None:
-    length = ring.length
-    if length < 4 * RESAMPLE_M:
-        return None
-    steps = int(length // RESAMPLE_M)
-    points = [ring.interpolate((START_OFFSET_M + i * length / steps) % length) for i in range(steps)]
-    return [(p.x, p.y) for p in points]
-
-
-def retrace(geometry) -> shapely.Geometry:
-    """Return ``geometry`` re-drawn with our own vertices every RESAMPLE_M metres (metric CRS in and out)."""
-    polygons = []
-    for part in getattr(geometry, "geoms", [geometry]):
-        shell = _resample_ring(part.exterior)
-        if shell is None:
-            continue
-        holes = [h for h in (_resample_ring(i) for i in part.interiors) if h is not None]
-        polygons.append(shapely.make_valid(Polygon(shell, holes)))
-    return shapely.union_all(polygons)
 
 
 def _simplified(gdf: gpd.GeoDataFrame, tolerance_m: float):
@@ -80,7 +58,7 @@ def main() -> None:
     province = _simplified(gpd.read_file(args.province), 100)
     sea = _simplified(gpd.read_file(args.sea).clip(FRAME), 30).intersection(frame_metric)
     waters = gpd.read_file(args.port_waters).to_crs(METRIC)
-    rivers = retrace(shapely.union_all(waters.geometry.to_numpy()).difference(sea.buffer(1)))
+    rivers = retrace(shapely.union_all(waters.geometry.to_numpy()).difference(sea.buffer(1)), RESAMPLE_M)
     rivers = shapely.union_all([p for p in getattr(rivers, "geoms", [rivers]) if p.area > MIN_RIVER_HA * 10_000])
 
     features = [
