@@ -6,6 +6,10 @@ hstore text, ``"harbour"=>"yes","name:vi"=>"…"``). Kept are the areas an indus
 zone, port or airport is mapped as — ``landuse=industrial|port``, any ``industrial=*``, ``harbour=*``,
 ``aeroway=aerodrome`` — that carry a name.
 
+GDAL's default configuration makes a closed way an area only for some keys (``landuse``, ``aeroway``,
+…); ``industrial`` and ``harbour`` are added to them, so that a way tagged only ``industrial=port`` is
+read as the area it is.
+
 The extract's date is what its header says: a PBF file's ``osmosis_replication_timestamp`` (Geofabrik
 and planet extracts set it), an XML file's ``timestamp`` attribute of ``<osm>`` or Overpass's
 ``<meta osm_base>``. Without one the caller must be told the date.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import re
 import struct
+import tempfile
 import warnings
 import zlib
 from dataclasses import dataclass
@@ -34,6 +39,7 @@ CANDIDATE_FILTER = (
     "landuse IN ('industrial', 'port') OR aeroway = 'aerodrome' "
     "OR other_tags LIKE '%\"industrial\"=>%' OR other_tags LIKE '%\"harbour\"=>%'"
 )  # OGR SQL, evaluated by GDAL: the extract's millions of buildings never reach Python
+AREA_KEYS = ("industrial", "harbour")  # closed ways with these keys are areas, beyond GDAL's default keys
 _HSTORE_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
 _XML_DATE = re.compile(rb'<(?:osm\b[^>]*?\btimestamp|meta\b[^>]*?\bosm_base)="([^"]+)"')
 
@@ -61,7 +67,7 @@ def read_extract(path: Path, bbox: tuple[float, float, float, float]) -> Extract
     if not path.name.lower().endswith(OSM_SUFFIXES):
         raise MaintenanceError(f"{path.name}: not an OpenStreetMap extract; give a .osm.pbf or .osm file")
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="hpmap-osm-") as scratch:
             warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on the OSM driver's temporary files
             frame = pyogrio.read_dataframe(
                 path,
@@ -69,10 +75,24 @@ def read_extract(path: Path, bbox: tuple[float, float, float, float]) -> Extract
                 columns=["osm_id", "osm_way_id", "name", "landuse", "aeroway", "other_tags"],
                 where=CANDIDATE_FILTER,
                 bbox=bbox,
+                **_driver_options(Path(scratch)),
             )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise MaintenanceError(f"{path.name}: cannot be read as an OpenStreetMap extract ({exc})") from None
     return Extract(name=path.name, as_of=extract_date(path), areas=_candidate_areas(frame))
+
+
+def _driver_options(scratch: Path) -> dict[str, str]:
+    # The OSM driver's CONFIG_FILE open option: GDAL's own osmconf.ini with AREA_KEYS added.
+    data = pyogrio.get_gdal_data_path()
+    default = Path(data) / "osmconf.ini" if data else None
+    if default is None or not default.is_file():
+        return {}  # a GDAL without its data files: its built-in defaults
+    text = default.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^(closed_ways_are_polygons=.*)$", lambda m: m.group(1) + "," + ",".join(AREA_KEYS), text)
+    config = scratch / "osmconf.ini"
+    config.write_text(text, encoding="utf-8")
+    return {"CONFIG_FILE": str(config)}
 
 
 def _candidate_areas(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
