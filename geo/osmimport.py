@@ -149,19 +149,19 @@ def match_extract(files: DataFiles, extract: Extract, as_of: str, layers: list[L
     """Match the extract's areas to the features of ``layers`` by name and position."""
     features = _features(files, layers)
     names = _name_index(files, layers)
-    fits: dict[str, list[Area]] = defaultdict(list)  # feature id → areas that fit it by name and position
-    far: dict[str, list[tuple[Area, float]]] = defaultdict(list)
-    fitted_by: dict[str, set[str]] = defaultdict(set)  # area ref → features it fits
+    named: dict[str, list[Area]] = defaultdict(list)  # feature id → areas carrying one of its names
     for area in _areas(extract):
-        hits = set().union(*(names.get(key, set()) for key in area.keys))
-        for feature_id in sorted(hits):
-            feature = features[feature_id]
-            distance = _distance_to_evidence(feature, area.metric)
-            if distance is not None and feature.uncertainty_m is not None and distance <= feature.uncertainty_m:
-                fits[feature_id].append(area)
-                fitted_by[area.ref].add(feature_id)
-            else:
-                far[feature_id].append((area, distance))
+        for feature_id in sorted(set().union(*(names.get(key, set()) for key in area.keys))):
+            named[feature_id].append(area)
+    fits: dict[str, list[Area]] = {}  # feature id → areas that fit it by name and position
+    far: dict[str, list[tuple[Area, float | None]]] = {}
+    fitted_by: dict[str, set[str]] = defaultdict(set)  # area ref → features it fits
+    for feature_id, areas in named.items():
+        fits[feature_id], outside = _fitting(features[feature_id], areas)
+        if outside:
+            far[feature_id] = [(area, _distance_to_evidence(features[feature_id], area.metric)) for area in outside]
+        for area in fits[feature_id]:
+            fitted_by[area.ref].add(feature_id)
     matched, several, too_far, no_match = [], [], [], []
     for feature_id, feature in features.items():
         areas = fits.get(feature_id, [])
@@ -181,6 +181,26 @@ def match_extract(files: DataFiles, extract: Extract, as_of: str, layers: list[L
     return Report(
         extract.name, as_of, len(extract.areas), tuple(matched), tuple(too_far), tuple(several), tuple(no_match)
     )
+
+
+def _fitting(feature: Feature, areas: list[Area]) -> tuple[list[Area], list[Area]]:
+    """Split ``areas`` into those that fit ``feature``'s position and the others.
+
+    An area fits when it lies within the feature's stated uncertainty of its best evidence, or of an
+    area that fits: a park's phases adjoin, and the evidence may be a point in one of them.
+    """
+    if feature.evidence is None or feature.uncertainty_m is None:
+        return [], list(areas)
+    fit = [area for area in areas if area.metric.distance(feature.evidence.point) <= feature.uncertainty_m]
+    rest = [area for area in areas if area not in fit]
+    while fit and rest:
+        joined = shapely.union_all([area.metric for area in fit])
+        near = [area for area in rest if area.metric.distance(joined) <= feature.uncertainty_m]
+        if not near:
+            break
+        fit += near
+        rest = [area for area in rest if area not in near]
+    return fit, rest
 
 
 def _refs(areas) -> str:
