@@ -411,11 +411,6 @@ def _record(feature_id: str, area: Area, source_id: str, as_of: str) -> dict:
     )  # fmt: skip
 
 
-def osm_sources(sources: pd.DataFrame) -> set[str]:
-    """Return the ids of the registered OSM extracts."""
-    return set(sources["id"][sources["kind"] == OSM_SOURCE_KIND])
-
-
 def report_lines(report: Report) -> list[str]:
     """Return the dry run's report, feature by feature, for a person to decide on."""
     lines = [

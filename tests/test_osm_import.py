@@ -148,7 +148,8 @@ def test_import_and_revert_on_the_files_store(data_dir, tmp_path):
     osm = [row for row in sources.values() if row["kind"] == "osm"]
     assert [(row["location"], row["published"]) for row in osm] == [("vietnam-latest.osm.pbf", "2025-03-01")]
     assert "ODbL" in osm[0]["title"]
-    parks = {f["properties"]["id"]: f for f in json.loads((data_dir / "industrial-parks.geojson").read_text())["features"]}
+    collection = json.loads((data_dir / "industrial-parks.geojson").read_text())
+    parks = {feature["properties"]["id"]: feature for feature in collection["features"]}
     trang_due = parks["kcn-trang-due"]
     assert shape(trang_due["geometry"]).equals(PHASE_1.union(PHASE_2))
     assert trang_due["properties"]["geometry_quality"] == "traced"
@@ -231,3 +232,42 @@ def test_import_and_revert_on_postgis(data_dir, tmp_path, postgres_cluster):
     assert {name: rows for name, rows in after.items() if name != "changes"} == {
         name: rows for name, rows in before.items() if name != "changes"
     }
+
+
+def map_config(data_dir: Path) -> dict:
+    from webmap import create_app
+
+    app = create_app({"DATA_DIR": str(data_dir), "OFFLINE": True, "TESTING": True})
+    page = app.test_client().get("/").get_data(as_text=True)
+    text = page.split('<script type="application/json" id="hpmap-config">', 1)[1].split("</script>", 1)[0]
+    return {layer["id"]: layer for layer in json.loads(text)["layers"]}
+
+
+def test_the_map_credits_openstreetmap_for_the_layers_drawing_its_outlines(data_dir, tmp_path):
+    assert not any(layer["attribution"] for layer in map_config(data_dir).values())
+    path = hai_phong_extract().write_pbf(tmp_path / "x.osm.pbf")
+    assert hpmap("import", "osm", path, "--data-dir", data_dir, "--layer", "industrial-parks", "-q").returncode == 0
+    layers = map_config(data_dir)
+    assert "OpenStreetMap</a> contributors (ODbL)" in layers["industrial-parks"]["attribution"]
+    assert [name for name, layer in layers.items() if layer["attribution"]] == ["industrial-parks"]
+
+
+@pytest.mark.browser
+def test_the_attribution_shows_while_an_osm_layer_is_on_the_map(data_dir, tmp_path, watched):
+    from tests.conftest import LiveServer
+
+    path = hai_phong_extract().write_pbf(tmp_path / "x.osm.pbf")
+    assert hpmap("import", "osm", path, "--data-dir", data_dir, "--layer", "industrial-parks", "-q").returncode == 0
+    server = LiveServer({"DATA_DIR": str(data_dir), "OFFLINE": True})
+    try:
+        page = watched(server).open("/")
+        credit = page.locator(".leaflet-control-attribution")
+        assert "OpenStreetMap contributors (ODbL)" in credit.inner_text()
+        page.evaluate(
+            "() => { const c = JSON.parse(document.getElementById('hpmap-config').textContent);"
+            " const g = window[c.layers.find(l => l.id === 'industrial-parks').groupVar];"
+            " g._map.removeLayer(g); }"
+        )
+        assert "OpenStreetMap" not in credit.inner_text()
+    finally:
+        server.stop()
