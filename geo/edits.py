@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from geo.changelog import Change, display_value, figure_text, parse_figure_text
+from geo.load import POSITION_COLUMNS, POSITIONS_FILE
 from geo.tables import CsvTable, DataFiles, GeoJsonFile, MaintenanceError
 
 FIGURES_FILE = "figures.csv"
@@ -59,6 +60,11 @@ def source_text(row: Mapping) -> str:
     return json.dumps({name: row.get(name, "") for name in SOURCE_FIELDS}, ensure_ascii=False)
 
 
+def position_text(row: Mapping) -> str:
+    """Return a positions.csv row (its id included) as the change log keeps it."""
+    return json.dumps({name: row.get(name, "") for name in POSITION_COLUMNS}, ensure_ascii=False)
+
+
 def figure_identity(row: Mapping) -> str:
     """Return a figures.csv row's identity as the change log writes it."""
     return figure_text(row["value"], row["as_of"], row["sources"])
@@ -85,6 +91,7 @@ def _edit_table(frame: pd.DataFrame, change: Change) -> pd.DataFrame:
     row_edits = {
         (FIGURES_FILE, "add"): _add_figure, (FIGURES_FILE, "remove"): _remove_figure,
         (SOURCES_FILE, "add"): _add_source, (SOURCES_FILE, "remove"): _remove_source,
+        (POSITIONS_FILE, "add"): _add_position, (POSITIONS_FILE, "remove"): _remove_position,
     }  # fmt: skip
     if (change.file, change.op) in row_edits:
         return row_edits[change.file, change.op](frame, change)
@@ -158,6 +165,27 @@ def _remove_source(frame: pd.DataFrame, change: Change) -> pd.DataFrame:
     if len(rows) != 1:
         raise _conflict(change, "", change.old)
     _expect(source_text(frame.loc[rows[0]]), change)
+    return frame.drop(index=rows[0]).reset_index(drop=True)
+
+
+def _add_position(frame: pd.DataFrame, change: Change) -> pd.DataFrame:
+    # A new record goes after the feature's other records (else at the end), as _insertion_point does for figures.
+    row = {column: "" for column in frame.columns}
+    row.update(json.loads(change.new))
+    if (frame["id"] == row["id"]).any():
+        raise MaintenanceError(f"{POSITIONS_FILE}: record id '{row['id']}' is already taken")
+    positions = [i for i, hit in enumerate(frame["feature_id"] == change.feature) if hit]
+    at = positions[-1] + 1 if positions else len(frame)
+    new_row = pd.DataFrame([row], columns=frame.columns, dtype=object)
+    return pd.concat([frame.iloc[:at], new_row, frame.iloc[at:]], ignore_index=True)
+
+
+def _remove_position(frame: pd.DataFrame, change: Change) -> pd.DataFrame:
+    record_id = json.loads(change.old)["id"]
+    rows = frame.index[frame["id"] == record_id]
+    if len(rows) != 1:
+        raise _conflict(change, "", change.old)
+    _expect(position_text(frame.loc[rows[0]]), change)
     return frame.drop(index=rows[0]).reset_index(drop=True)
 
 

@@ -1,4 +1,4 @@
-"""`hpmap import attributes | boundaries`, `hpmap history`, `hpmap revert`: keeping the data true.
+"""`hpmap import attributes | boundaries | osm`, `hpmap history`, `hpmap revert`: keeping the data true.
 
 The data are a data directory or, with a database URL (``--database-url`` or ``$HPMAP_DATABASE_URL``;
 ``--data-dir`` chooses the files), a PostGIS database. Every command takes a lock, plans its edits with the
@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo import inspect_dataset, journal
-from geo.catalog import GEOMETRY_QUALITIES, LAYERS
+from geo.catalog import GEOMETRY_QUALITIES, LAYERS, REGION_BOUNDS
 from geo.changelog import Change, describe_edit, history, new_change_info
 from geo.imports import plan_attribute_import, plan_boundary_import
 from geo.incoming import read_attribute_file, read_boundary_file
 from geo.maintenance import ImportOptions, Plan, Proposal, new_issues, plan_revert, propose
 from geo.matching import NAME_FIELDS
+from geo.osm import read_extract
+from geo.osmimport import OSM_UNCERTAINTY_M, plan_osm_import, report_lines
 from geo.parse import is_date
 from geo.tables import DataFiles, MaintenanceError, read_change_log, read_data_files
 
@@ -55,6 +57,28 @@ def register(commands) -> None:
     boundaries.add_argument("--note", help="geometry_note of the new outlines (default: 'Imported from FILE.')")
     _add_common(boundaries)
     boundaries.set_defaults(run=run_import_boundaries)
+
+    osm = kinds.add_parser(
+        "osm",
+        help="outlines of parks, ports and airports from an OpenStreetMap extract (.osm.pbf or .osm)",
+        description="Match the extract's named industrial, port and aerodrome areas to features by name and "
+        "position, and bring their outlines in as traced geometry (position uncertainty "
+        f"{OSM_UNCERTAINTY_M} m), each OSM object recorded as position evidence. Extracts: e.g. "
+        "https://download.geofabrik.de/asia/vietnam.html. OSM data is © OpenStreetMap contributors, ODbL 1.0.",
+    )
+    osm.add_argument("file", type=Path, help="the extract, e.g. vietnam-latest.osm.pbf")
+    osm.add_argument("--layer", action="append", choices=[s.name for s in LAYERS if s.geometry != "point"],
+                     help="only this layer (repeatable; default: every outline layer)")  # fmt: skip
+    osm.add_argument("--bbox", metavar="MINLON,MINLAT,MAXLON,MAXLAT", type=_bbox, default=REGION_BOUNDS,
+                     help="read only areas meeting this box (default: the Hải Phòng region)")  # fmt: skip
+    osm.add_argument("--as-of", help="the extract's date, YYYY-MM-DD, when its header states none")
+    osm.add_argument("--source-location", metavar="URL", help="where the extract was downloaded from "
+                     "(recorded in sources.csv; default: its file name)")  # fmt: skip
+    osm.add_argument("--dry-run", action="store_true", help="print the report and the diff, change nothing")
+    osm.add_argument("--by", help="who makes the change (default: the OS user)")
+    _add_store(osm)
+    osm.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    osm.set_defaults(run=run_import_osm)
 
     log = commands.add_parser("history", help="the change log, most recent change first")
     log.add_argument("--feature", metavar="ID", help="only the changes to this feature")
@@ -113,6 +137,37 @@ def run_import_boundaries(args) -> int:
         return plan_boundary_import(files, incoming, args.file.name, _options(args), progress.bar("matching features"))
 
     return _run_import(args, "import boundaries", "feature", plan)
+
+
+def run_import_osm(args) -> int:
+    """Bring outlines in from an OpenStreetMap extract, feature by feature as its report says."""
+    progress = Progress(quiet=args.quiet)
+    layers = [spec for spec in LAYERS if spec.geometry != "point" and (not args.layer or spec.name in args.layer)]
+    progress.say(f"reading {args.file} (this takes a while for a country extract)")
+    extract = read_extract(args.file, args.bbox)
+    with _open_target(args, progress) as target:
+        plan = plan_osm_import(target.files, extract, layers, args.as_of, args.source_location)
+        print("\n".join(report_lines(plan.report)))
+        if not plan.changes:
+            print(f"Nothing to change ({plan.unchanged} matched feature(s) already as in the extract).")
+            return 0
+        source = "; ".join(c.feature for c in plan.changes if c.field == "source") or _geometry_source(plan)
+        info = new_change_info(_who(args), "import osm", f"{extract.name}; {source}")
+        return _propose_and_write(args, target, list(plan.changes), info, progress)
+
+
+def _geometry_source(plan) -> str:
+    return next((c.new for c in plan.changes if c.field == "geometry_sources"), "")
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}': write MINLON,MINLAT,MAXLON,MAXLAT in degrees") from None
+    if not (west < east and south < north):
+        raise argparse.ArgumentTypeError(f"'{text}': the minimum must be below the maximum on both axes")
+    return west, south, east, north
 
 
 def _options(args) -> ImportOptions:

@@ -25,6 +25,7 @@ from folium import plugins
 from folium.template import Template
 
 from geo.catalog import LAYERS
+from geo.osmimport import OSM_SOURCE_KIND
 from webmap.i18n import layer_title, t
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -45,6 +46,8 @@ BASEMAPS = (
      "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
      "Tiles &copy; Esri &mdash; Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community"),
 )  # fmt: skip
+# Shown while a layer drawing outlines taken from an OpenStreetMap extract is on the map (ODbL 1.0, §4.3).
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)'
 TILE_HOSTS = ("https://tile.openstreetmap.org", "https://server.arcgisonline.com")
 
 
@@ -131,6 +134,18 @@ class LazyControl(MacroElement):
         self.options = options
         self.lazy = {"script": static_url(script), "className": class_name, "title": title, "icon": icon,
                      "classes": classes or {}, "start": start}  # fmt: skip
+
+
+def osm_layers(dataset) -> set[str]:
+    """Return the layers of ``dataset`` some of whose outlines come from an OpenStreetMap extract."""
+    sources = dataset.sources  # index = source id
+    extracts = set(sources.index[sources["kind"] == OSM_SOURCE_KIND])
+    if not extracts:
+        return set()
+    return {
+        name for name, layer in dataset.layers.items()
+        if "geometry_sources" in layer.gdf.columns and extracts & set(layer.gdf["geometry_sources"].explode().dropna())
+    }  # fmt: skip
 
 
 def build_map(lang: str, offline: bool) -> tuple[folium.Map, dict[str, str], str]:

@@ -16,7 +16,7 @@ from webmap.coverage_api import coverage_report
 from webmap.feature_view import feature_context
 from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, catalog, field_label, language, layer_title
 from webmap.layers import dataset
-from webmap.maps import BASEMAPS, MapParts, render_parts
+from webmap.maps import BASEMAPS, OSM_ATTRIBUTION, MapParts, osm_layers, render_parts
 
 bp = Blueprint("pages", __name__)
 SCRIPT_CACHE = "public, max-age=86400"
@@ -41,6 +41,7 @@ def map_page():
     """The map of every layer."""
     lang = language()
     parts, version = _map_parts(lang)
+    with_osm = osm_layers(dataset())
     config = {
         "lang": lang,
         "offline": current_app.config["OFFLINE"],
@@ -58,6 +59,8 @@ def map_page():
                 "viewport": len(dataset().layer(spec.name).gdf) > VIEWPORT_THRESHOLD,
                 "clusters": f"/api/collections/{spec.name}/clusters",  # how a viewport layer shows when zoomed out
                 "points": spec.geometry == "point",
+                # The data changes under a running app (imports): which layers draw OSM outlines is read here.
+                "attribution": OSM_ATTRIBUTION if spec.name in with_osm else "",
             }
             for spec in LAYERS
         ],

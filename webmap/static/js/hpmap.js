@@ -706,6 +706,14 @@
     // at once, not animated: the view's layers are asked for at this zoom, not the one animated from
     map.setView([state.lat, state.lon], state.z, { animate: false });
   }
+  config.layers.forEach(function (cfg) {
+    // Leaflet's attribution control shows a layer's attribution while the layer is on the map: the
+    // OpenStreetMap credit wherever outlines from an OSM extract are drawn.
+    if (!cfg.attribution) return;
+    var group = window[cfg.groupVar];
+    L.setOptions(group, { attribution: cfg.attribution });  // its own options, not the shared prototype's
+    if (map.hasLayer(group)) map.attributionControl.addAttribution(cfg.attribution);
+  });
   applyLayerVisibility();
   var loaded = loadLayers();  // first: the requests go out while the controls are made
   if (config.offline) map.attributionControl.addAttribution(msg.offline_note);
