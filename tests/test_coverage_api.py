@@ -228,6 +228,29 @@ def test_fixture_zone_a_is_split_by_the_most_advanced_status(tiny_client):
     assert zone["occupancy_pct"] == pytest.approx(70.83)
 
 
+def test_fixture_zone_a_separates_land_on_known_and_on_uncertain_outlines(tiny_client):
+    zone = by_id(ok(tiny_client, "/api/coverage").get_json()["zones"])["kkt-a"]
+    split, by_status = zone["by_certainty"], zone["by_status"]
+    # traced (± 50 m) and approximate (± 500 m) outlines are known; indicative ones (± 3 km) are not
+    assert split["known"]["parks"] == ["kcn-overlap", "kcn-trang-due"]
+    assert split["uncertain"]["parks"] == ["kcn-de-xuat", "kcn-straddle"]
+    assert split["known"]["by_status"]["operating"] == by_status["operating"]  # Tràng Duệ
+    assert split["known"]["by_status"]["planned"] == by_status["planned"]  # the overlapping park, beyond Tràng Duệ
+    assert split["uncertain"]["by_status"]["under_construction"] == by_status["under_construction"]
+    assert split["known"]["covered_ha"] + split["uncertain"]["covered_ha"] == pytest.approx(
+        zone["covered_ha"], abs=0.02
+    )
+
+
+def test_coverage_page_shows_the_known_and_uncertain_land(tiny_client):
+    html = ok(tiny_client, "/coverage?lang=en", "text/html; charset=utf-8").get_data(as_text=True)
+    table = html[html.index('id="table-certainty"') :]
+    assert "outlines known to within 500 m" in table and "uncertain outlines" in table
+    assert 'data-zone="kkt-a" data-certainty="uncertain"' in table
+    vi = ok(tiny_client, "/coverage?lang=vi", "text/html; charset=utf-8").get_data(as_text=True)
+    assert "ranh giới sai số ≤ 500 m" in vi
+
+
 def test_fixture_zone_with_no_park_and_a_site_that_is_no_zone(tiny_client):
     report = ok(tiny_client, "/api/coverage").get_json()
     assert [zone["id"] for zone in report["zones"]] == ["kkt-a", "kkt-b"]  # not the free-trade-zone site

@@ -8,7 +8,7 @@ responses) and at the schemas below.
 from __future__ import annotations
 
 from geo.catalog import GEOMETRY_QUALITIES, STATUSES
-from geo.coverage import MIN_OVERLAP_HA
+from geo.coverage import KNOWN_WITHIN_M, MIN_OVERLAP_HA
 from geo.quality import COMPLETENESS_FIELDS, CSV_COLUMNS, STALE_AFTER_YEARS, TRACED
 from webmap.coverage_api import FORMATS, JSON
 from webmap.params import LANGUAGES
@@ -68,6 +68,7 @@ SCHEMAS = {
             covered_ha={**_HA, "description": "area of the union of the park outlines clipped to the zone"},
             covered_pct={**_PCT_OR_NULL, "description": "covered_ha / outline_ha × 100"},
             by_status=_record(**{status: _HA for status in STATUSES}),
+            by_certainty=_ref("schemas", "CoverageCertainty"),
             parks={**_IDS, "description": "ids of the parks sharing land with the zone, sorted"},
             parks_declared={**_IDS, "description": "ids of the parks whose zone_id is this zone, sorted"},
             **_OCCUPANCY,
@@ -76,6 +77,21 @@ SCHEMAS = {
         "description": "One economic zone. by_status splits covered_ha: land under an operating park counts as "
         "operating, then under_construction, planned, proposed. The occupancy figures are over the zone's parks.",
     },
+    "CoverageCertainty": {
+        **_record(
+            known_within_m={"type": "number", "enum": [KNOWN_WITHIN_M], "description": "the threshold, metres"},
+            known=_ref("schemas", "CoverageCertaintyPart"),
+            uncertain=_ref("schemas", "CoverageCertaintyPart"),
+        ),
+        "description": f"covered_ha split by how well the outlines are placed: 'known' is the land under outlines "
+        f"whose position_uncertainty_m is at most {KNOWN_WITHIN_M} m; 'uncertain' the land only under outlines "
+        "more uncertain or stating none. The two add up to covered_ha (union_ha in the totals).",
+    },
+    "CoverageCertaintyPart": _record(
+        covered_ha=_HA,
+        by_status=_record(**{status: _HA for status in STATUSES}),
+        parks={**_IDS, "description": "ids of the parks whose outlines are in this part, sorted"},
+    ),
     "CoveragePlace": {
         **_record(
             name=_STRING,
@@ -105,6 +121,7 @@ SCHEMAS = {
         declared_ha=_HA_OR_NULL,
         outline_ha=_HA,
         union_ha={**_HA, "description": "area of the union of every park outline (overlaps counted once)"},
+        by_certainty=_ref("schemas", "CoverageCertainty"),
         **_OCCUPANCY,
         parks_with_occupancy=_COUNT,
     ),

@@ -196,6 +196,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Covered = the union of the park outlines clipped to the zone, measured in EPSG:32648; overlaps count "
         "once, for the most advanced status. Both zones' outlines are indicative, and so are these figures.",
     },
+    "coverage_certainty": {
+        "vi": "Phần phủ dựa trên ranh giới chắc chắn và chưa chắc chắn",
+        "en": "Coverage resting on known and on uncertain outlines",
+    },
+    "outlines_known": {"vi": "ranh giới sai số ≤ {metres} m", "en": "outlines known to within {metres} m"},
+    "outlines_uncertain": {"vi": "ranh giới chưa chắc chắn", "en": "uncertain outlines"},
+    "coverage_certainty_note": {
+        "vi": "Đất dưới một ranh giới có sai số vị trí không quá {metres} m được tính là chắc chắn; phần còn lại "
+        "chỉ nằm dưới các ranh giới sai số lớn hơn hoặc chưa nêu sai số. Hai phần cộng lại bằng diện tích được phủ.",
+        "en": "Land under an outline whose position is known to within {metres} m counts as known; the rest lies "
+        "only under outlines that are more uncertain or state no uncertainty. The two add up to the covered area.",
+    },
     "zone": {"vi": "Khu kinh tế", "en": "Economic zone"},
     "declared_area": {"vi": "Diện tích công bố", "en": "Declared area"},
     "outline_area": {"vi": "Diện tích ranh giới vẽ", "en": "Outline area"},
