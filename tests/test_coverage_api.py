@@ -24,6 +24,7 @@ from tests.builders import edit_csv, edit_geojson, set_row, write_dataset
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
 from tests.test_cli import hpmap
+from tests.test_quality import evidence_with_findings, with_evidence
 from webmap import create_app
 from webmap.coverage_api import COVERAGE_EXTENSION
 
@@ -470,3 +471,22 @@ def test_parameters_and_csv_are_documented(document, path, names):
     assert formats == ["json", "csv"]
     assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
     assert operation["responses"]["400"]["content"]["application/json"]["schema"]["required"] == ["code", "description"]
+
+
+def test_quality_reports_each_layers_distance_to_its_position_evidence(coverage_dir, document):
+    app = new_app(coverage_dir)
+    dataset = app.extensions["hpmap.dataset"]
+    app.extensions["hpmap.dataset"] = with_evidence(dataset, evidence_with_findings(coverage_dir))
+    body = ok(app.test_client(), "/api/quality?as_of=2025-12-31").get_json()
+
+    parks = next(entry for entry in body["position_evidence"] if entry["layer"] == "industrial-parks")
+    assert parks["without_evidence"] == ["kcn-de-xuat", "kcn-outside"]  # the added park has no record either
+    assert (parks["worst_feature"], round(parks["worst_distance_m"])) == ("kcn-straddle", 1041)
+    assert parks["by_marks"] == {"map_pin": 2, "tenant_plot": 1}
+    assert body["counts"]["without_position_evidence"] == 4  # and the added zone and free-trade-zone site
+    declared = resolve(documented_paths(document)["/api/quality"]["get"]["responses"]["200"], document)
+    OAS30Validator(declared["content"][JSON]["schema"]).validate(body)
+    rows = list(csv.DictReader(io.StringIO(ok(app.test_client(), "/api/quality?f=csv", CSV).get_data(as_text=True))))
+    missing = [(row["layer"], row["id"]) for row in rows if row["section"] == "no_position_evidence"]
+    assert missing == [("economic-zones", "ftz-a"), ("economic-zones", "kkt-b"), ("industrial-parks", "kcn-de-xuat"),
+                       ("industrial-parks", "kcn-outside")]  # fmt: skip
