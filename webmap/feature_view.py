@@ -169,7 +169,7 @@ def _outline_to_evidence(row: pd.Series, records: pd.DataFrame, lang: str) -> st
     return (
         None
         if pd.isna(metres)
-        else f"{format_number(metres, lang)} m ({MARK_LABELS.get(measured['marks'].iloc[0], {}).get(lang, '')})"
+        else f"{format_number(round(metres), lang)} m ({MARK_LABELS.get(measured['marks'].iloc[0], {}).get(lang, '')})"
     )
 
 
