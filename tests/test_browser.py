@@ -53,7 +53,7 @@ def test_clicking_a_park_opens_its_popup_with_dated_sourced_figures(watched, shi
     km, spread = park["distance_km_lach_huyen"], park["distance_uncertainty_km_lach_huyen"]
     assert spread > 0 and f"Lạch Huyện port: {format_distance(km, spread, 'en')}" in text  # the script agrees
     assert " ± " in text
-    assert "the sum of both places' position uncertainties" in page.inner_text(".hp-legend-uncertainty")
+    assert page.inner_text(".hp-legend-uncertainty") == "± km: both positions' uncertainty"
     assert popup.query_selector('a.hp-details[href="/features/kcn-nam-dinh-vu?lang=en"]')
     assert "f=kcn-nam-dinh-vu" in page.url  # the open feature is in the URL
     assert w.errors() == []

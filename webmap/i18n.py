@@ -55,7 +55,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Great-circle distance between centroids, not road distance.",
     },
     "uncertainty_unknown": {"vi": "chưa rõ sai số vị trí", "en": "position uncertainty not stated"},
-    "legend_uncertainty": {
+    "legend_uncertainty": {"vi": "± km = tổng sai số vị trí hai nơi", "en": "± km: both positions' uncertainty"},
+    "uncertainty_note": {
         "vi": "Khoảng cách ghi “± x km”: sai số tối đa, bằng tổng sai số vị trí của hai địa điểm.",
         "en": "Distances read “± x km”: the most they may be off, the sum of both places' position uncertainties.",
     },

@@ -215,7 +215,7 @@
   }
 
   function distancesNode(props) {
-    var list = el("ul", { class: "hp-distances", title: msg.distance_note + " " + msg.legend_uncertainty });
+    var list = el("ul", { class: "hp-distances", title: msg.distance_note + " " + msg.uncertainty_note });
     PLACES.forEach(function (place) {
       var text = formatDistance(props["distance_km_" + place], props["distance_uncertainty_km_" + place]);
       if (text !== null) list.appendChild(el("li", { text: msg["place_" + place] + ": " + text }));
@@ -614,7 +614,7 @@
         el("li", {}, [el("span", { class: "hp-badge-sample hp-badge-approximate", text: "≈" }), " " + labels.quality.approximate]),
         el("li", {}, [el("span", { class: "hp-badge-sample hp-badge-indicative", text: "?" }), " " + labels.quality.indicative])
       ]));
-      body.appendChild(el("p", { class: "hp-legend-uncertainty", text: msg.legend_uncertainty }));
+      body.appendChild(el("p", { class: "hp-legend-uncertainty", title: msg.uncertainty_note, text: msg.legend_uncertainty }));
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       return box;
