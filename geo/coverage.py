@@ -28,11 +28,16 @@ from geo.validate import AREA_TOLERANCE
 M2_PER_HA = 10_000
 MIN_OVERLAP_HA = 0.01  # park-to-park overlaps below this are drawing slivers, not findings
 MIN_SHARED_M2 = 1.0  # a park that only touches a zone's edge shares no land with it
+# An outline whose stated position uncertainty is at most this many metres is "known"; the rest (and
+# those with none stated) are uncertain, and coverage reports the land resting on each apart.
+KNOWN_WITHIN_M = 500
 _PLACE_SEPARATORS = ("(", ";")  # "An Dương (Lê Lợi, Hồng Phong communes)" is recorded under "An Dương"
 
 ZONE_CSV_COLUMNS = (
     "id", "name_vi", "name_en", "area_ha", "outline_ha", "covered_ha", "covered_pct",
     *(f"covered_{status}_ha" for status in STATUSES),
+    "covered_known_ha", *(f"covered_known_{status}_ha" for status in STATUSES),
+    "covered_uncertain_ha", *(f"covered_uncertain_{status}_ha" for status in STATUSES),
     "parks", "parks_declared", "leasable_ha", "occupied_ha", "occupancy_pct", "parks_with_occupancy",
 )  # fmt: skip
 
@@ -99,9 +104,45 @@ def _zone_entry(zone_id: str, zone: pd.Series, metric_parks: gpd.GeoDataFrame) -
         "covered_ha": _round(covered),
         "covered_pct": _round(_percent(covered, outline)),
         "by_status": {status: _round(ha) for status, ha in area_by_status(clipped, inside["status"]).items()},
+        "by_certainty": by_certainty(clipped, inside),
         "parks": sorted(inside.index),
         "parks_declared": sorted(metric_parks.index[metric_parks["zone_id"] == zone_id]),
         **_occupancy(inside),
+    }
+
+
+def is_known(parks: pd.DataFrame) -> pd.Series:
+    """Tell, per park, whether its outline's position is known to within ``KNOWN_WITHIN_M`` (none stated: no)."""
+    if "position_uncertainty_m" not in parks.columns:
+        return pd.Series(False, index=parks.index)
+    return (parks["position_uncertainty_m"] <= KNOWN_WITHIN_M).fillna(False).astype(bool)
+
+
+def by_certainty(clipped: gpd.GeoSeries, parks: pd.DataFrame) -> dict:
+    """Split covered land between outlines known to within ``KNOWN_WITHIN_M`` and uncertain ones.
+
+    ``clipped`` are the parks' outlines clipped to a zone (metric CRS), aligned with ``parks``. Land
+    under a known outline is "known"; "uncertain" is the land only uncertain outlines cover, so the two
+    add up to the zone's covered area. Each has its hectares, by status (as ``area_by_status``), and parks.
+    """
+    known = is_known(parks).to_numpy()
+    known_union = unary_union(clipped[known].to_numpy()) if known.any() else None
+    uncertain = clipped[~known]
+    if known_union is not None and len(uncertain):
+        uncertain = uncertain.difference(known_union)
+    return {
+        "known_within_m": KNOWN_WITHIN_M,
+        "known": _certainty_part(clipped[known], parks["status"][known]),
+        "uncertain": _certainty_part(uncertain, parks["status"][~known]),
+    }
+
+
+def _certainty_part(shapes: gpd.GeoSeries, statuses: pd.Series) -> dict:
+    by_status = area_by_status(shapes, statuses)
+    return {
+        "covered_ha": _round(sum(by_status.values())),
+        "by_status": {status: _round(ha) for status, ha in by_status.items()},
+        "parks": sorted(statuses.index),
     }
 
 
@@ -252,6 +293,7 @@ def _totals(metric_parks: gpd.GeoDataFrame) -> dict:
         "declared_ha": _known_sum(metric_parks["area_ha"]),
         "outline_ha": _round(metric_parks.geometry.area.sum() / M2_PER_HA),
         "union_ha": _round(union / M2_PER_HA),
+        "by_certainty": by_certainty(metric_parks.geometry, metric_parks),
         **_occupancy(metric_parks),
     }
 
@@ -291,12 +333,18 @@ def _round(value, digits: int = 2) -> float | None:
 
 
 def zones_csv(report: dict) -> str:
-    """Return the report's zones as CSV: one row per zone, ``by_status`` flattened to ``covered_<status>_ha``."""
+    """Return the report's zones as CSV: one row per zone, ``by_status`` flattened to ``covered_<status>_ha``
+    and ``by_certainty`` to ``covered_known_ha``, ``covered_known_<status>_ha``, ``covered_uncertain_...``.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ZONE_CSV_COLUMNS)
     for zone in report["zones"]:
         cells = {**zone, **{f"covered_{status}_ha": ha for status, ha in zone["by_status"].items()}}
+        for part in ("known", "uncertain"):
+            certainty = zone["by_certainty"][part]
+            cells[f"covered_{part}_ha"] = certainty["covered_ha"]
+            cells |= {f"covered_{part}_{status}_ha": ha for status, ha in certainty["by_status"].items()}
         cells["parks"], cells["parks_declared"] = "; ".join(zone["parks"]), "; ".join(zone["parks_declared"])
         writer.writerow(["" if cells[column] is None else cells[column] for column in ZONE_CSV_COLUMNS])
     return buffer.getvalue()

@@ -88,19 +88,75 @@ def key_points(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, tuple[float, fl
     return points
 
 
-def add_distances(gdf: gpd.GeoDataFrame, points: dict[str, tuple[float, float]]) -> gpd.GeoDataFrame:
-    """Add ``distance_km_<place>``: great-circle km from the centroid to each key place."""
+def key_point_uncertainties(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, float]:
+    """Return the position uncertainty in metres of each key place present in ``layers``.
+
+    A place given as coordinates (the city centre) is a point we chose: it is exact (0). A feature's
+    is its ``position_uncertainty_m``, NaN where not stated.
+    """
+    uncertainties = {}
+    for key, target in KEY_INFRASTRUCTURE.items():
+        if isinstance(target, tuple):
+            uncertainties[key] = 0.0
+            continue
+        for gdf in layers.values():
+            if target in gdf.index:
+                uncertainties[key] = _metres(gdf.at[target, "position_uncertainty_m"])
+    return uncertainties
+
+
+def _metres(value) -> float:
+    return float("nan") if value is None or pd.isna(value) else float(value)
+
+
+def distance_uncertainty_m(uncertainty_a_m: float, uncertainty_b_m: float) -> float:
+    """Return how far a distance between two features may be off, given each one's position uncertainty.
+
+    The sum: each centroid may lie up to its feature's uncertainty from where it is drawn, so by the
+    triangle inequality the distance between them is off by at most the sum (a conservative bound;
+    independent errors would usually cancel in part). NaN when either is unknown.
+
+    Examples
+    --------
+    >>> distance_uncertainty_m(500, 3000), distance_uncertainty_m(50, 0)
+    (3500.0, 50.0)
+    """
+    return float(uncertainty_a_m) + float(uncertainty_b_m)
+
+
+def add_distances(
+    gdf: gpd.GeoDataFrame,
+    points: dict[str, tuple[float, float]],
+    uncertainties: dict[str, float] | None = None,
+) -> gpd.GeoDataFrame:
+    """Add ``distance_km_<place>``: great-circle km from the centroid to each key place.
+
+    With ``uncertainties`` (metres per place, see ``key_point_uncertainties``) also add
+    ``distance_uncertainty_km_<place>``: how far that distance may be off (``distance_uncertainty_m``
+    of the feature's and the place's uncertainty), NaN where either is not stated; 0 for a feature's
+    distance to itself.
+    """
     out = gdf.copy()
+    own = out["position_uncertainty_m"] if "position_uncertainty_m" in out.columns else pd.Series(np.nan, out.index)
     for key in KEY_INFRASTRUCTURE:
         column = f"distance_km_{key}"
+        spread = f"distance_uncertainty_km_{key}"
         if key not in points:
             out[column] = np.nan
+            if uncertainties is not None:
+                out[spread] = np.nan
             continue
         lon, lat = points[key]
         out[column] = [
             round(great_circle_km(lon0, lat0, lon, lat), 2)
             for lon0, lat0 in zip(out["centroid_lon"], out["centroid_lat"], strict=True)
         ]
+        if uncertainties is not None:
+            target = KEY_INFRASTRUCTURE[key]
+            out[spread] = [
+                0.0 if feature_id == target else round(distance_uncertainty_m(_metres(u), uncertainties[key]) / 1000, 3)
+                for feature_id, u in zip(out.index, own, strict=True)
+            ]
     return out
 
 

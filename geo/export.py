@@ -33,7 +33,12 @@ def property_columns(gdf: gpd.GeoDataFrame) -> list[str]:
     """Return the property columns in export order: the key ones first, then the rest."""
     rest = [c for c in gdf.columns if c not in LEADING_COLUMNS and c != gdf.geometry.name]
     extra = [f for f in FIGURE_FIELDS if f in rest] + [f"{f}_as_of" for f in FIGURE_FIELDS if f"{f}_as_of" in rest]
-    distances = [f"distance_km_{k}" for k in KEY_INFRASTRUCTURE if f"distance_km_{k}" in rest]
+    distances = [
+        column
+        for k in KEY_INFRASTRUCTURE
+        for column in (f"distance_km_{k}", f"distance_uncertainty_km_{k}")
+        if column in rest
+    ]  # each distance beside how far it may be off
     tail = [c for c in rest if c not in extra and c not in distances]
     return [c for c in LEADING_COLUMNS if c in gdf.columns] + extra + distances + tail
 

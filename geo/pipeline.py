@@ -155,10 +155,11 @@ def _join_and_derive(raw, specs, figures, sources) -> dict[str, Layer]:
     zones = frames.get("economic-zones")
     zones = derive.economic_zones(zones) if zones is not None else gpd.GeoDataFrame()
     points = derive.key_points(frames)
+    uncertainties = derive.key_point_uncertainties(frames)
     layers = {}
     for spec in specs:
         gdf = derive.add_zone_membership(frames[spec.name], zones)
-        gdf = derive.add_distances(gdf, points)
+        gdf = derive.add_distances(gdf, points, uncertainties)
         gdf = derive.add_free_land(gdf)
         layers[spec.name] = Layer(spec=spec, gdf=gdf)
     return layers

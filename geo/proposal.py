@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from geo.catalog import METRIC_CRS, REGION_BOUNDS, WEB_CRS
-from geo.derive import ZONE_SHARE, economic_zones, great_circle_km, key_points
+from geo.derive import ZONE_SHARE, economic_zones, great_circle_km, key_point_uncertainties, key_points
 from geo.errors import InvalidQuery
 from geo.models import Dataset
 from geo.sites import DISTANCES
@@ -64,6 +64,8 @@ class Evaluation:
     zones: tuple[ZoneShare, ...]  # every zone it overlaps, largest share first
     overlaps: tuple[Overlap, ...]  # largest first
     distances_km: dict[str, float]  # criterion key (geo.sites) → great-circle km; NaN if the place is absent
+    # criterion key → km each distance may be off: the place's position uncertainty (the drawn site is exact)
+    distance_uncertainty_km: dict[str, float]
     computed_in: str = METRIC_CRS
 
 
@@ -243,6 +245,7 @@ def evaluate_proposal(shape: Polygon | MultiPolygon, data: Dataset) -> Evaluatio
         zones=zones,
         overlaps=_overlaps(metric, data),
         distances_km=_distances(lon, lat, data),
+        distance_uncertainty_km=_distance_uncertainties(data),
     )
 
 
@@ -285,3 +288,8 @@ def _distances(lon: float, lat: float, data: Dataset) -> dict[str, float]:
         place = points.get(criterion.parameter)
         distances[criterion.key] = round(great_circle_km(lon, lat, *place), 2) if place else float("nan")
     return distances
+
+
+def _distance_uncertainties(data: Dataset) -> dict[str, float]:
+    metres = key_point_uncertainties({name: layer.gdf for name, layer in data.layers.items()})
+    return {c.key: round(metres.get(c.parameter, float("nan")) / 1000, 3) for c in DISTANCES}

@@ -16,6 +16,7 @@ import pandas as pd
 from geo import parse
 from geo.errors import InvalidQuery
 from geo.models import Dataset
+from geo.stats import position_evidence
 
 PARKS = "industrial-parks"
 STALE_AFTER_YEARS = 2  # a shown figure describing a date more than this long ago is stale
@@ -38,12 +39,14 @@ def quality_report(dataset: Dataset, reference_date: date) -> dict:
     -------
     dict
         JSON-ready: ``reference_date``, ``stale_after_years``, ``completeness`` (industrial parks),
-        ``stale``, ``conflicts`` and ``approximate_geometry`` (every layer), and ``counts``.
+        ``stale``, ``conflicts`` and ``approximate_geometry`` (every layer), ``position_evidence``
+        (per layer, see ``geo.stats.position_evidence``) and ``counts``.
     """
     parks = dataset.layers[PARKS].gdf if PARKS in dataset.layers else None
     stale = stale_figures(dataset, reference_date)
     conflicts = conflicting_figures(dataset)
     rough = approximate_geometry(dataset)
+    evidence = position_evidence(dataset)
     return {
         "reference_date": reference_date.isoformat(),
         "stale_after_years": STALE_AFTER_YEARS,
@@ -51,11 +54,13 @@ def quality_report(dataset: Dataset, reference_date: date) -> dict:
         "stale": stale,
         "conflicts": conflicts,
         "approximate_geometry": rough,
+        "position_evidence": evidence,
         "counts": {
             "parks": 0 if parks is None else len(parks),
             "stale": len(stale),
             "conflicts": len(conflicts),
             "approximate_geometry": len(rough),
+            "without_position_evidence": sum(len(layer["without_evidence"]) for layer in evidence),
         },
     }
 
@@ -242,6 +247,21 @@ def _finding_rows(report: dict):
             yield _row("conflict", item, item["field"], value["value"], value["as_of"], detail)
     for item in report["approximate_geometry"]:
         yield _row("approximate_geometry", item, "geometry", item["geometry_quality"], "", item["geometry_note"])
+    for layer in report.get("position_evidence", []):
+        yield from _evidence_rows(layer)
+
+
+def _evidence_rows(layer: dict):
+    """A layer's distances to its evidence, its count per kind of evidence, then each feature without any."""
+    where = {"layer": layer["layer"]}
+    detail = f"{layer['with_evidence']} of {layer['features']} features have position evidence"
+    yield _row("position_evidence", where, "median_distance_m", layer["median_distance_m"], "", detail)
+    worst = {**where, "id": layer["worst_feature"] or ""}
+    yield _row("position_evidence", worst, "worst_distance_m", layer["worst_distance_m"], "", "the farthest feature")
+    for mark, count in layer["by_marks"].items():
+        yield _row("position_evidence", where, f"marks:{mark}", count, "", "features whose best evidence is this kind")
+    for feature_id in layer["without_evidence"]:
+        yield _row("no_position_evidence", {**where, "id": feature_id}, "position", None, "", "no position record")
 
 
 def _row(section: str, feature: dict, field: str, value, as_of: str, detail: str) -> dict:

@@ -6,6 +6,7 @@ import pytest
 
 from tests.builders import HOSTILE_NAME, write_hostile_dataset
 from tests.conftest import SCREENSHOTS, LiveServer
+from webmap.templating import format_distance
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +41,7 @@ def test_the_map_shows_every_feature_of_every_layer(watched, shipped):
     page.screenshot(path=str(SCREENSHOTS / "map.png"))
 
 
-def test_clicking_a_park_opens_its_popup_with_dated_sourced_figures(watched):
+def test_clicking_a_park_opens_its_popup_with_dated_sourced_figures(watched, shipped):
     w = watched()
     page = w.open("/?lang=en&lat=20.80&lon=106.80&z=13")
     click_feature(page, "kcn-nam-dinh-vu")
@@ -48,7 +49,11 @@ def test_clicking_a_park_opens_its_popup_with_dated_sourced_figures(watched):
     text = popup.inner_text()
     assert "Nam Dinh Vu Non-tariff Zone" in text
     assert "1,329 ha (2023," in text and "Operating" in text
-    assert "Lạch Huyện port:" in text
+    park = shipped.layer("industrial-parks").gdf.loc["kcn-nam-dinh-vu"]
+    km, spread = park["distance_km_lach_huyen"], park["distance_uncertainty_km_lach_huyen"]
+    assert spread > 0 and f"Lạch Huyện port: {format_distance(km, spread, 'en')}" in text  # the script agrees
+    assert " ± " in text
+    assert page.inner_text(".hp-legend-uncertainty") == "± km: both positions' uncertainty"
     assert popup.query_selector('a.hp-details[href="/features/kcn-nam-dinh-vu?lang=en"]')
     assert "f=kcn-nam-dinh-vu" in page.url  # the open feature is in the URL
     assert w.errors() == []

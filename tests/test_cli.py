@@ -13,9 +13,12 @@ import pytest
 
 import pyogrio
 
+from geo import build_dataset
 from geo.catalog import LAYERS
+from geo.stats import position_evidence
 from tests.builders import edit_csv, set_row
 from tests.conftest import DATA_DIR
+from webmap.cli import evidence_table_text
 
 REQUIRED = {"id", "name_vi", "name_en", "status", "area_ha", "sources"}
 
@@ -115,7 +118,7 @@ def test_unknown_layer_is_refused():
 def test_stats_counts_per_layer_and_status(shipped):
     result = hpmap("stats", "--json")
 
-    rows = json.loads(result.stdout)
+    rows = json.loads(result.stdout)["totals"]
     parks = {r["status"]: r for r in rows if r["layer"] == "industrial-parks"}
     gdf = shipped.layer("industrial-parks").gdf
     assert parks["operating"]["features"] == int((gdf["status"] == "operating").sum())
@@ -127,13 +130,39 @@ def test_stats_table_is_readable():
     result = hpmap("stats")
     assert result.returncode == 0
     assert "industrial-parks" in result.stdout and "declared_ha" in result.stdout
+    assert "median_m" in result.stdout and "worst_feature" in result.stdout
+
+
+def test_stats_give_each_layers_distance_to_its_position_evidence(tiny_dir):
+    import os
+
+    result = hpmap("stats", "--json", env={**os.environ, "HPMAP_DATA_DIR": str(tiny_dir)})
+    evidence = {entry["layer"]: entry for entry in json.loads(result.stdout)["position_evidence"]}
+    assert list(evidence) == [spec.name for spec in LAYERS]
+    # the same numbers as the quality report's (tests/test_quality.py checks them on moved evidence)
+    assert list(evidence.values()) == position_evidence(build_dataset(tiny_dir))
+    assert evidence["industrial-parks"]["features"] == 4
+
+
+def test_stats_table_of_position_evidence():
+    evidence = [
+        {"layer": "industrial-parks", "features": 4, "without_evidence": ["kcn-outside"], "median_distance_m": 520.6,
+         "worst_distance_m": 1040.9, "worst_feature": "kcn-straddle", "by_marks": {"map_pin": 2, "tenant_plot": 1}},
+        {"layer": "factories", "features": 0, "without_evidence": [], "median_distance_m": None,
+         "worst_distance_m": None, "worst_feature": None, "by_marks": {}},
+    ]  # fmt: skip
+    lines = evidence_table_text(evidence).splitlines()
+    assert lines[0].split() == ["layer", "features", "no_evidence", "median_m", "worst_m", "worst_feature", "evidence"]
+    assert lines[1].split() == ["industrial-parks", "4", "1", "521", "1,041", "kcn-straddle", "map_pin", "2,",
+                                "tenant_plot", "1"]  # fmt: skip
+    assert lines[2].split() == ["factories", "0", "0", "-", "-", "-", "-"]
 
 
 def test_data_dir_from_the_environment(tiny_dir):
     import os
 
     result = hpmap("stats", "--json", env={**os.environ, "HPMAP_DATA_DIR": str(tiny_dir)})
-    rows = json.loads(result.stdout)
+    rows = json.loads(result.stdout)["totals"]
     assert sum(r["features"] for r in rows if r["layer"] == "industrial-parks") == 4
 
 

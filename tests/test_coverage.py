@@ -15,7 +15,7 @@ import pytest
 import geopandas as gpd
 from shapely.geometry import box
 
-from geo.catalog import METRIC_CRS, WEB_CRS
+from geo.catalog import METRIC_CRS, STATUSES, WEB_CRS
 from geo.coverage import area_by_status, coverage_report, place_name, zones_csv
 
 X0, Y0 = 650_000, 2_300_000  # metres in UTM 48N, near Hải Phòng
@@ -37,7 +37,7 @@ def frame(rows: list[dict], defaults: dict) -> gpd.GeoDataFrame:
 
 PARK_DEFAULTS = {
     "name_vi": "KCN", "name_en": "IP", "status": "operating", "zone_id": "", "old_district": "",
-    "commune_2025": "", "area_ha": NAN, "leasable_ha": NAN, "occupancy_pct": NAN,
+    "commune_2025": "", "area_ha": NAN, "leasable_ha": NAN, "occupancy_pct": NAN, "position_uncertainty_m": 100.0,
 }  # fmt: skip
 ZONE_DEFAULTS = {"name_vi": "Khu kinh tế", "name_en": "Economic zone", "kind": "economic_zone", "area_ha": NAN}
 
@@ -53,11 +53,12 @@ PARKS = make_parks(
     {"id": "op", "shape": square(0, 0, 10), "zone_id": "z", "area_ha": 100.0, "leasable_ha": 80.0,
      "occupancy_pct": 50.0, "old_district": "An Dương (Lê Lợi, Hồng Phong communes)", "commune_2025": "An Phong ward"},
     {"id": "plan", "shape": square(5, 5, 10), "status": "planned", "zone_id": "z", "area_ha": 120.0,
-     "leasable_ha": 40.0, "occupancy_pct": 100.0, "old_district": "An Dương; partly Kiến An"},
+     "leasable_ha": 40.0, "occupancy_pct": 100.0, "old_district": "An Dương; partly Kiến An",
+     "position_uncertainty_m": 2000.0},
     {"id": "uc", "shape": square(15, 0, 10), "status": "under_construction", "area_ha": 88.0, "leasable_ha": 70.0,
-     "old_district": "Kiến Thụy"},
+     "old_district": "Kiến Thụy", "position_uncertainty_m": NAN},
     {"id": "prop", "shape": square(0, 0, 5), "status": "proposed", "old_district": "  "},
-    {"id": "edge", "shape": square(20, 12, 5), "old_district": "Kiến Thụy (Tân Trào)"},
+    {"id": "edge", "shape": square(20, 12, 5), "old_district": "Kiến Thụy (Tân Trào)", "position_uncertainty_m": 500.0},
     {"id": "far", "shape": square(100, 100, 10), "area_ha": 50.0, "leasable_ha": 20.0, "occupancy_pct": 100.0},
 )  # fmt: skip
 ZONES = frame(
@@ -95,6 +96,28 @@ def test_covered_land_goes_to_the_most_advanced_status(report):
     by_status = zone(report, "z")["by_status"]
     assert by_status == pytest.approx({"operating": 100, "under_construction": 50, "planned": 75, "proposed": 0})
     assert sum(by_status.values()) == pytest.approx(zone(report, "z")["covered_ha"], abs=0.02)
+
+
+def test_covered_land_is_split_between_known_and_uncertain_outlines(report):
+    # op and prop (± 100 m) are known; plan (± 2 km) and uc (no uncertainty stated) are not
+    split = zone(report, "z")["by_certainty"]
+    assert split["known_within_m"] == 500
+    assert split["known"]["parks"] == ["op", "prop"] and split["uncertain"]["parks"] == ["plan", "uc"]
+    assert split["known"]["covered_ha"] == pytest.approx(100, abs=0.01)
+    assert split["known"]["by_status"] == pytest.approx({"operating": 100, "under_construction": 0, "planned": 0,
+                                                         "proposed": 0}, abs=0.01)  # fmt: skip
+    # land under both a known and an uncertain outline rests on the known one: plan counts only beyond op
+    assert split["uncertain"]["by_status"] == pytest.approx({"operating": 0, "under_construction": 50, "planned": 75,
+                                                             "proposed": 0}, abs=0.01)  # fmt: skip
+    assert split["known"]["covered_ha"] + split["uncertain"]["covered_ha"] == pytest.approx(
+        zone(report, "z")["covered_ha"], abs=0.02
+    )
+
+
+def test_an_outline_known_to_exactly_the_threshold_is_known(report):
+    split = report["totals"]["by_certainty"]
+    assert split["known"]["parks"] == ["edge", "far", "op", "prop"]  # edge states ± 500 m
+    assert (split["known"]["covered_ha"], split["uncertain"]["covered_ha"]) == pytest.approx((225, 175), abs=0.01)
 
 
 def test_parks_in_a_zone_share_land_with_it(report):
@@ -162,6 +185,7 @@ def test_totals_over_every_park(report):
         "declared_ha": 358.0,  # the four known declared areas
         "outline_ha": 450.0,
         "union_ha": 400.0,  # op 100, plan 75 beyond op, uc 100, edge 25, far 100; prop lies under op
+        "by_certainty": report["totals"]["by_certainty"],  # see test_an_outline_known_to_exactly_the_threshold...
         "leasable_ha": 140.0,  # op, plan and far have both figures; uc has no occupancy
         "occupied_ha": 100.0,
         "occupancy_pct": 71.43,
@@ -225,8 +249,11 @@ def test_a_data_set_with_no_park():
     assert (z["covered_ha"], z["parks"], z["occupancy_pct"]) == (0.0, [], None)
     assert report["districts"] == report["communes"] == report["outside_zones"] == report["overlaps"] == []
     assert report["area_mismatches"] == []
+    nothing = {"covered_ha": 0.0, "by_status": dict.fromkeys(STATUSES, 0.0), "parks": []}
+    assert z["by_certainty"] == {"known_within_m": 500, "known": nothing, "uncertain": nothing}
     assert report["totals"] == {
-        "parks": 0, "declared_ha": None, "outline_ha": 0.0, "union_ha": 0.0, "leasable_ha": None,
+        "parks": 0, "declared_ha": None, "outline_ha": 0.0, "union_ha": 0.0,
+        "by_certainty": {"known_within_m": 500, "known": nothing, "uncertain": nothing}, "leasable_ha": None,
         "occupied_ha": None, "occupancy_pct": None, "parks_with_occupancy": 0,
     }  # fmt: skip
 
@@ -244,7 +271,12 @@ def test_the_inputs_are_not_modified(report):
 def test_zones_csv_has_one_row_per_zone_with_status_columns(report):
     lines = zones_csv(report).splitlines()
     assert lines[0].startswith("id,name_vi,name_en,area_ha,outline_ha,covered_ha,covered_pct,covered_operating_ha,")
-    assert lines[1].startswith("z,Khu kinh tế,Economic zone,410.0,400.0,225.0,56.25,100.0,50.0,75.0,0.0,")
+    assert lines[1].startswith(
+        "z,Khu kinh tế,Economic zone,410.0,400.0,225.0,56.25,100.0,50.0,75.0,0.0,"
+        "100.0,100.0,0.0,0.0,0.0,125.0,0.0,50.0,75.0,0.0,"  # known, then uncertain: total and by status
+    )
+    assert "covered_known_ha,covered_known_operating_ha," in lines[0]
+    assert ",covered_uncertain_ha,covered_uncertain_operating_ha," in lines[0]
     assert "op; plan; prop; uc" in lines[1]
     assert lines[2].startswith("y,Khu kinh tế,Economic zone,,100.0,0.0,0.0,")
     assert len(lines) == 3

@@ -24,6 +24,7 @@ from tests.builders import edit_csv, edit_geojson, empty_layer, set_row, write_d
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
 from tests.test_cli import hpmap
+from tests.test_quality import evidence_with_findings, with_evidence
 from webmap import create_app
 from webmap.coverage_api import COVERAGE_EXTENSION
 
@@ -226,6 +227,29 @@ def test_fixture_zone_a_is_split_by_the_most_advanced_status(tiny_client):
     # Tràng Duệ 400 ha at 75 % and the straddling park 80 ha at 50 %; the overlapping park has no occupancy.
     assert (zone["leasable_ha"], zone["occupied_ha"], zone["parks_with_occupancy"]) == (480.0, 340.0, 2)
     assert zone["occupancy_pct"] == pytest.approx(70.83)
+
+
+def test_fixture_zone_a_separates_land_on_known_and_on_uncertain_outlines(tiny_client):
+    zone = by_id(ok(tiny_client, "/api/coverage").get_json()["zones"])["kkt-a"]
+    split, by_status = zone["by_certainty"], zone["by_status"]
+    # traced (± 50 m) and approximate (± 500 m) outlines are known; indicative ones (± 3 km) are not
+    assert split["known"]["parks"] == ["kcn-overlap", "kcn-trang-due"]
+    assert split["uncertain"]["parks"] == ["kcn-de-xuat", "kcn-straddle"]
+    assert split["known"]["by_status"]["operating"] == by_status["operating"]  # Tràng Duệ
+    assert split["known"]["by_status"]["planned"] == by_status["planned"]  # the overlapping park, beyond Tràng Duệ
+    assert split["uncertain"]["by_status"]["under_construction"] == by_status["under_construction"]
+    assert split["known"]["covered_ha"] + split["uncertain"]["covered_ha"] == pytest.approx(
+        zone["covered_ha"], abs=0.02
+    )
+
+
+def test_coverage_page_shows_the_known_and_uncertain_land(tiny_client):
+    html = ok(tiny_client, "/coverage?lang=en", "text/html; charset=utf-8").get_data(as_text=True)
+    table = html[html.index('id="table-certainty"') :]
+    assert "outlines known to within 500 m" in table and "uncertain outlines" in table
+    assert 'data-zone="kkt-a" data-certainty="uncertain"' in table
+    vi = ok(tiny_client, "/coverage?lang=vi", "text/html; charset=utf-8").get_data(as_text=True)
+    assert "ranh giới sai số ≤ 500 m" in vi
 
 
 def test_fixture_zone_with_no_park_and_a_site_that_is_no_zone(tiny_client):
@@ -446,3 +470,22 @@ def test_parameters_and_csv_are_documented(document, path, names):
     assert formats == ["json", "csv"]
     assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
     assert operation["responses"]["400"]["content"]["application/json"]["schema"]["required"] == ["code", "description"]
+
+
+def test_quality_reports_each_layers_distance_to_its_position_evidence(coverage_dir, document):
+    app = new_app(coverage_dir)
+    dataset = app.extensions["hpmap.dataset"]
+    app.extensions["hpmap.dataset"] = with_evidence(dataset, evidence_with_findings(coverage_dir))
+    body = ok(app.test_client(), "/api/quality?as_of=2025-12-31").get_json()
+
+    parks = next(entry for entry in body["position_evidence"] if entry["layer"] == "industrial-parks")
+    assert parks["without_evidence"] == ["kcn-de-xuat", "kcn-outside"]  # the added park has no record either
+    assert (parks["worst_feature"], round(parks["worst_distance_m"])) == ("kcn-straddle", 1041)
+    assert parks["by_marks"] == {"map_pin": 2, "tenant_plot": 1}
+    assert body["counts"]["without_position_evidence"] == 4  # and the added zone and free-trade-zone site
+    declared = resolve(documented_paths(document)["/api/quality"]["get"]["responses"]["200"], document)
+    OAS30Validator(declared["content"][JSON]["schema"]).validate(body)
+    rows = list(csv.DictReader(io.StringIO(ok(app.test_client(), "/api/quality?f=csv", CSV).get_data(as_text=True))))
+    missing = [(row["layer"], row["id"]) for row in rows if row["section"] == "no_position_evidence"]
+    assert missing == [("economic-zones", "ftz-a"), ("economic-zones", "kkt-b"), ("industrial-parks", "kcn-de-xuat"),
+                       ("industrial-parks", "kcn-outside")]  # fmt: skip

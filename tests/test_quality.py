@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from geo import build_dataset
 from geo.errors import InvalidQuery
+from geo.load import read_positions
 from geo.quality import (
     CSV_COLUMNS,
     end_of_period,
@@ -50,9 +53,31 @@ def data_dir(tmp_path_factory):
     return directory
 
 
+def evidence_with_findings(data_dir) -> pd.DataFrame:
+    """The directory's position records (a pin at each outline's centre), changed to give the report findings.
+
+    Tràng Duệ's pin moves 0.005° east of its outline (≈ 521 m), Vắt Ngang's 0.01° (≈ 1,041 m); the
+    overlapping park gains a tenant's plot inside it, more precise than its pin (its best evidence now);
+    the park outside the zone loses its only record.
+    """
+    positions, issues = read_positions(data_dir)
+    assert not issues
+    pins = positions.set_index("feature_id", drop=False)
+    pins.loc["kcn-trang-due", ["lon", "lat"]] = ["106.645000", "20.730000"]  # outline: lon 106.62–106.64
+    pins.loc["kcn-straddle", ["lon", "lat"]] = ["106.720000", "20.770000"]  # outline: lon 106.69–106.71
+    plot = dict(pins.loc["kcn-overlap"], id="kcn-overlap-lot-a1", marks="tenant_plot", radius_m="10", note="lot A1")
+    records = pd.concat([pins.drop(index="kcn-outside"), pd.DataFrame([plot])], ignore_index=True)
+    return records.reset_index(drop=True)
+
+
+def with_evidence(dataset, positions: pd.DataFrame):
+    """``dataset`` with ``positions`` as its position evidence, whatever the pipeline loaded."""
+    return dataclasses.replace(dataset, positions=positions)
+
+
 @pytest.fixture(scope="module")
 def report(data_dir) -> dict:
-    return quality_report(build_dataset(data_dir), REFERENCE)
+    return quality_report(with_evidence(build_dataset(data_dir), evidence_with_findings(data_dir)), REFERENCE)
 
 
 def by_id_field(items: list[dict]) -> dict[tuple[str, str], dict]:
@@ -66,7 +91,31 @@ def test_report_header_and_counts(report):
         "stale": len(report["stale"]),
         "conflicts": len(report["conflicts"]),
         "approximate_geometry": len(report["approximate_geometry"]),
+        "without_position_evidence": 1,  # kcn-outside
     }
+
+
+def test_position_evidence_per_layer(report):
+    layers = {entry["layer"]: entry for entry in report["position_evidence"]}
+    assert list(layers) == ["economic-zones", "industrial-parks", "industrial-clusters", "ports", "airports",
+                            "factories"]  # fmt: skip
+    parks = layers["industrial-parks"]
+    assert (parks["features"], parks["with_evidence"], parks["without_evidence"]) == (4, 3, ["kcn-outside"])
+    assert parks["median_distance_m"] == pytest.approx(521, abs=5)  # 0 (overlap), 521 (Tràng Duệ), 1,041
+    assert parks["worst_distance_m"] == pytest.approx(1041, abs=10)
+    assert parks["worst_feature"] == "kcn-straddle"
+    assert parks["by_marks"] == {"map_pin": 2, "tenant_plot": 1}  # in POSITION_MARKS order
+    ports = layers["ports"]  # pins at the centres: every outline holds its evidence
+    assert (ports["median_distance_m"], ports["worst_distance_m"], ports["by_marks"]) == (0.0, 0.0, {"map_pin": 2})
+    factories = layers["factories"]
+    assert (factories["features"], factories["median_distance_m"], factories["worst_feature"]) == (0, None, None)
+
+
+def test_position_evidence_of_a_data_set_without_positions(data_dir):
+    dataset = with_evidence(build_dataset(data_dir), pd.DataFrame())  # no positions.csv (an older data set)
+    parks = next(e for e in quality_report(dataset, REFERENCE)["position_evidence"] if e["layer"] == "industrial-parks")
+    assert parks["with_evidence"] == 0 and len(parks["without_evidence"]) == 4
+    assert (parks["median_distance_m"], parks["worst_distance_m"], parks["by_marks"]) == (None, None, {})
 
 
 def test_completeness_counts_the_parks_with_a_value(report):
@@ -202,7 +251,10 @@ def test_a_data_set_with_no_park_no_figure_and_every_outline_traced(tmp_path):
 
     report = quality_report(build_dataset(directory), REFERENCE)
 
-    assert report["counts"] == {"parks": 0, "stale": 0, "conflicts": 0, "approximate_geometry": 0}
+    assert report["counts"] == {
+        "parks": 0, "stale": 0, "conflicts": 0, "approximate_geometry": 0,
+        "without_position_evidence": sum(len(e["without_evidence"]) for e in report["position_evidence"]),
+    }  # fmt: skip
     assert report["stale"] == report["conflicts"] == report["approximate_geometry"] == []
     assert {(row["known"], row["total"], row["pct"]) for row in report["completeness"]} == {(0, 0, None)}
 
@@ -219,6 +271,14 @@ def test_findings_csv_has_one_row_per_finding(report):
     assert sections.count("stale") == len(report["stale"])
     assert sections.count("conflict") == 4  # one row per value of the two conflicts
     assert sections.count("approximate_geometry") == len(report["approximate_geometry"])
+    assert sections.count("no_position_evidence") == 1
+    evidence = {(row["layer"], row["field"]): row for row in rows if row["section"] == "position_evidence"}
+    worst = evidence[("industrial-parks", "worst_distance_m")]
+    assert (worst["id"], round(float(worst["value"]))) == ("kcn-straddle", 1041)
+    assert evidence[("industrial-parks", "marks:tenant_plot")]["value"] == "1"
+    assert evidence[("industrial-parks", "median_distance_m")]["detail"] == "3 of 4 features have position evidence"
+    missing = next(row for row in rows if row["section"] == "no_position_evidence")
+    assert (missing["layer"], missing["id"]) == ("industrial-parks", "kcn-outside")
     area = next(row for row in rows if row["section"] == "completeness" and row["field"] == "area_ha")
     assert (area["layer"], area["id"], area["value"], area["detail"]) == (
         "industrial-parks",

@@ -29,6 +29,7 @@ PLACES = CRITERIA[1:]
 RESULT_KEYS = [
     "rank", "id", "name_vi", "name_en", "status", "kind", "zone_id", "former_province", "sectors", "area_ha",
     "occupancy_pct", "free_ha", "free_ha_as_of", "geometry_quality", "score", "score_breakdown", "distances_km",
+    "distance_uncertainty_km",
 ]  # fmt: skip
 SQUARE = box(106.67, 20.77, 106.71, 20.80)  # three quarters in kkt-a, over kcn-straddle (see test_proposal.py)
 
@@ -81,15 +82,19 @@ def test_the_json_shape_is_the_contract(client):
     assert list(body) == ["results", "unknown", "matched", "criteria", "distance_note", "query"]
     first = body["results"][0]
     assert list(first) == RESULT_KEYS
-    assert first | {"score": None, "score_breakdown": None, "distances_km": None} == {
+    assert first | {"score": None, "score_breakdown": None, "distances_km": None, "distance_uncertainty_km": None} == {
         "rank": 1, "id": "kcn-straddle", "name_vi": "KCN Vắt Ngang", "name_en": "IP Vắt Ngang",
         "status": "under_construction", "kind": "industrial_park", "zone_id": "", "former_province": "hai-phong",
         "sectors": ["logistics"], "area_ha": None, "occupancy_pct": None, "free_ha": None, "free_ha_as_of": None,
         "geometry_quality": "indicative", "score": None, "score_breakdown": None, "distances_km": None,
+        "distance_uncertainty_km": None,
     }  # fmt: skip
     assert list(first["score_breakdown"]) == ["lach-huyen", "cat-bi", "city-centre"]
     assert list(first["distances_km"]) == PLACES
     assert first["distances_km"]["lach-huyen"] == 21.94
+    # an indicative outline (± 3,000 m) to a traced port (± 50 m), and to the city centre (a chosen point)
+    assert first["distance_uncertainty_km"]["lach-huyen"] == 3.05
+    assert first["distance_uncertainty_km"]["city-centre"] == 3.0
     assert list(body["criteria"]) == CRITERIA
     assert body["criteria"]["lach-huyen"] == {
         "weight": 2.0,
@@ -235,6 +240,7 @@ def test_csv_has_one_row_per_result(client):
     assert list(rows[0]) == [
         "rank", "id", "name_vi", "name_en", "status", "score", "score_free_land", "score_lach-huyen", "score_cat-bi",
         "score_city-centre", "free_ha", *[f"distance_km_{place}" for place in PLACES],
+        *[f"distance_uncertainty_km_{place}" for place in PLACES],
     ]  # fmt: skip
     body = sites(client, "min_free_ha=0&w_free_land=1")
     assert [row["id"] for row in rows] == result_ids(body)
@@ -242,6 +248,7 @@ def test_csv_has_one_row_per_result(client):
         assert float(row["score"]) == result["score"] and int(row["rank"]) == result["rank"]
         assert float(row["score_free_land"]) == result["score_breakdown"]["free_land"]
         assert float(row["distance_km_city-centre"]) == result["distances_km"]["city-centre"]
+        assert float(row["distance_uncertainty_km_cat-bi"]) == result["distance_uncertainty_km"]["cat-bi"] > 0
         assert row["name_vi"] == result["name_vi"]
 
 
@@ -367,10 +374,14 @@ def test_evaluate_shape_on_a_hand_built_case(client):
     response = evaluate(client, mapping(SQUARE))
     assert (response.status_code, response.content_type) == (200, JSON)
     body = response.get_json()
-    assert list(body) == ["area_ha", "centroid", "zone", "zones", "overlaps", "distances_km", "computed_in"]
+    assert list(body) == [
+        "area_ha", "centroid", "zone", "zones", "overlaps", "distances_km", "distance_uncertainty_km", "computed_in",
+    ]  # fmt: skip
     assert body["zone"] == {"id": "kkt-a", "name_vi": "Khu kinh tế A", "name_en": "Khu kinh tế A",
                             "share_pct": body["zones"][0]["share_pct"]}  # fmt: skip
     assert body["zone"]["share_pct"] == pytest.approx(75, abs=0.5)
+    # the drawn site is exact: each distance is as uncertain as the place (a traced port ± 50 m, the city centre 0)
+    assert body["distance_uncertainty_km"]["lach-huyen"] == 0.05 and body["distance_uncertainty_km"]["city-centre"] == 0
     [overlap] = body["overlaps"]
     assert list(overlap) == ["id", "layer", "name_vi", "name_en", "overlap_ha", "share_of_proposal_pct"]
     assert (overlap["id"], overlap["layer"]) == ("kcn-straddle", "industrial-parks")

@@ -11,11 +11,13 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from geo import inspect_dataset
 from geo.catalog import LAYERS
 from geo.errors import GeoDataError
 from geo.export import FORMATS, to_csv_text, to_geojson, write_layer
-from geo.stats import layer_status_totals
+from geo.stats import layer_status_totals, position_evidence
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -54,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--data-dir", type=Path)
     export.set_defaults(run=run_export)
 
-    stats = commands.add_parser("stats", help="counts and totals per layer and status")
+    stats = commands.add_parser(
+        "stats", help="counts and totals per layer and status; distances between outlines and their position evidence"
+    )
     stats.add_argument("--data-dir", type=Path)
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
     stats.set_defaults(run=run_stats)
@@ -149,12 +153,37 @@ def run_stats(args) -> int:
 
         raise InvalidData(issues)
     table = layer_status_totals(dataset)
+    evidence = position_evidence(dataset)
     if args.json:
-        print(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=1))
+        body = {"totals": table.to_dict(orient="records"), "position_evidence": evidence}
+        print(json.dumps(body, ensure_ascii=False, indent=1))
     else:
         print(table.to_string(index=False))
         print("declared_ha sums the known declared areas; area_unknown counts features without one.")
+        print()
+        print(evidence_table_text(evidence))
     return 0
+
+
+def evidence_table_text(evidence: list[dict]) -> str:
+    """Return ``geo.stats.position_evidence`` as a plain table: one line per layer, then the legend."""
+    rows = [
+        {
+            "layer": entry["layer"],
+            "features": entry["features"],
+            "no_evidence": len(entry["without_evidence"]),
+            "median_m": "-" if entry["median_distance_m"] is None else f"{entry['median_distance_m']:,.0f}",
+            "worst_m": "-" if entry["worst_distance_m"] is None else f"{entry['worst_distance_m']:,.0f}",
+            "worst_feature": entry["worst_feature"] or "-",
+            "evidence": ", ".join(f"{mark} {count}" for mark, count in entry["by_marks"].items()) or "-",
+        }
+        for entry in evidence
+    ]
+    table = pd.DataFrame(rows).to_string(index=False)
+    return (
+        f"{table}\nmedian_m and worst_m: distance between each geometry and its best position evidence "
+        "(positions.csv); evidence: how many features rest on each kind of record."
+    )
 
 
 def run_synth(args) -> int:

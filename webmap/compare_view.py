@@ -8,7 +8,7 @@ from geo.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE
 from geo.errors import InvalidQuery
 from webmap.feature_view import ATTRIBUTES, attribute_rows, feature_context
 from webmap.i18n import FIELD_LABELS, t
-from webmap.templating import format_number
+from webmap.templating import format_distance, format_number
 
 MIN_PARKS, MAX_PARKS = 2, 4
 
@@ -103,12 +103,12 @@ def _attribute_rows(contexts: list[dict], lang: str) -> list[dict]:
 def _distance_rows(contexts: list[dict], lang: str) -> list[dict]:
     rows = []
     for place in KEY_INFRASTRUCTURE:
-        cells = [c["f"].get(f"distance_km_{place}") for c in contexts]
-        known = [km for km in cells if km is not None]
+        cells = [(c["f"].get(f"distance_km_{place}"), c["f"].get(f"distance_uncertainty_km_{place}")) for c in contexts]
+        known = [km for km, _ in cells if km is not None]
         best = min(known) if known else None
         rows.append({
             "label": t(f"place_{place}", lang),
-            "cells": [None if km is None else {"value": f"{format_number(km, lang)} km", "best": km == best}
-                      for km in cells],
+            "cells": [None if km is None else {"value": format_distance(km, spread, lang), "best": km == best}
+                      for km, spread in cells],
         })  # fmt: skip
     return rows

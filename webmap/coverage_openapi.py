@@ -7,8 +7,8 @@ responses) and at the schemas below.
 
 from __future__ import annotations
 
-from geo.catalog import GEOMETRY_QUALITIES, STATUSES
-from geo.coverage import MIN_OVERLAP_HA
+from geo.catalog import GEOMETRY_QUALITIES, POSITION_MARKS, STATUSES
+from geo.coverage import KNOWN_WITHIN_M, MIN_OVERLAP_HA
 from geo.quality import COMPLETENESS_FIELDS, CSV_COLUMNS, STALE_AFTER_YEARS, TRACED
 from webmap.coverage_api import FORMATS, JSON
 from webmap.params import LANGUAGES
@@ -20,6 +20,7 @@ _HA = {"type": "number", "minimum": 0, "description": "hectares, measured in EPS
 _HA_OR_NULL = {"type": "number", "minimum": 0, "nullable": True, "description": "hectares; null when no data"}
 _PCT_OR_NULL = {"type": "number", "minimum": 0, "nullable": True, "description": "percent; null when no data"}
 _COUNT = {"type": "integer", "minimum": 0}
+_METRES_OR_NULL = {"type": "number", "minimum": 0, "nullable": True, "description": "metres; null when unknown"}
 _IDS = {"type": "array", "items": _STRING}
 _DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
 
@@ -68,6 +69,7 @@ SCHEMAS = {
             covered_ha={**_HA, "description": "area of the union of the park outlines clipped to the zone"},
             covered_pct={**_PCT_OR_NULL, "description": "covered_ha / outline_ha × 100"},
             by_status=_record(**{status: _HA for status in STATUSES}),
+            by_certainty=_ref("schemas", "CoverageCertainty"),
             parks={**_IDS, "description": "ids of the parks sharing land with the zone, sorted"},
             parks_declared={**_IDS, "description": "ids of the parks whose zone_id is this zone, sorted"},
             **_OCCUPANCY,
@@ -76,6 +78,21 @@ SCHEMAS = {
         "description": "One economic zone. by_status splits covered_ha: land under an operating park counts as "
         "operating, then under_construction, planned, proposed. The occupancy figures are over the zone's parks.",
     },
+    "CoverageCertainty": {
+        **_record(
+            known_within_m={"type": "number", "enum": [KNOWN_WITHIN_M], "description": "the threshold, metres"},
+            known=_ref("schemas", "CoverageCertaintyPart"),
+            uncertain=_ref("schemas", "CoverageCertaintyPart"),
+        ),
+        "description": f"covered_ha split by how well the outlines are placed: 'known' is the land under outlines "
+        f"whose position_uncertainty_m is at most {KNOWN_WITHIN_M} m; 'uncertain' the land only under outlines "
+        "more uncertain or stating none. The two add up to covered_ha (union_ha in the totals).",
+    },
+    "CoverageCertaintyPart": _record(
+        covered_ha=_HA,
+        by_status=_record(**{status: _HA for status in STATUSES}),
+        parks={**_IDS, "description": "ids of the parks whose outlines are in this part, sorted"},
+    ),
     "CoveragePlace": {
         **_record(
             name=_STRING,
@@ -105,6 +122,7 @@ SCHEMAS = {
         declared_ha=_HA_OR_NULL,
         outline_ha=_HA,
         union_ha={**_HA, "description": "area of the union of every park outline (overlaps counted once)"},
+        by_certainty=_ref("schemas", "CoverageCertainty"),
         **_OCCUPANCY,
         parks_with_occupancy=_COUNT,
     ),
@@ -115,8 +133,34 @@ SCHEMAS = {
         stale=_array_of("QualityStaleFigure"),
         conflicts=_array_of("QualityConflict"),
         approximate_geometry=_array_of("QualityRoughGeometry"),
-        counts=_record(parks=_COUNT, stale=_COUNT, conflicts=_COUNT, approximate_geometry=_COUNT),
+        position_evidence=_array_of("QualityPositionEvidence"),
+        counts=_record(
+            parks=_COUNT, stale=_COUNT, conflicts=_COUNT, approximate_geometry=_COUNT, without_position_evidence=_COUNT
+        ),
     ),
+    "QualityPositionEvidence": {
+        **_record(
+            layer=_STRING,
+            features=_COUNT,
+            with_evidence={**_COUNT, "description": "features with at least one position record"},
+            without_evidence={**_IDS, "description": "ids of the features with no position record, sorted"},
+            median_distance_m={
+                **_METRES_OR_NULL,
+                "description": "median distance between a geometry and its best "
+                "evidence (0 when it holds it); null when no feature has evidence",
+            },
+            worst_distance_m={**_METRES_OR_NULL, "description": "the largest of those distances"},
+            worst_feature={**_STRING, "nullable": True, "description": "the feature at worst_distance_m"},
+            by_marks={
+                "type": "object",
+                "description": "how many features rest on each kind of evidence (their best record's marks)",
+                "properties": {mark: _COUNT for mark in POSITION_MARKS},
+                "additionalProperties": False,
+            },
+        ),
+        "description": "One layer's geometries against their position evidence (positions.csv): a feature's best "
+        "record is the most trusted, then the most precise; distances in metres, measured in EPSG:32648",
+    },
     "QualityCompleteness": _record(
         field={"type": "string", "enum": list(COMPLETENESS_FIELDS)},
         known=_COUNT,
@@ -187,7 +231,9 @@ def paths() -> dict:
                 "summary": "How much of each economic zone the industrial parks cover, by status; parks by district "
                 "and commune; park overlaps and area mismatches",
                 "description": "Areas are measured in EPSG:32648 (UTM 48N); overlapping parks count once. "
-                "The CSV holds the zones table, one row per zone, by_status as covered_<status>_ha.",
+                "The CSV holds the zones table, one row per zone, by_status as covered_<status>_ha and "
+                "by_certainty as covered_known_ha, covered_known_<status>_ha, covered_uncertain_ha, "
+                "covered_uncertain_<status>_ha.",
                 "parameters": [_FORMAT, _LANG],
                 "responses": _responses("CoverageReport", "one row per economic zone"),
             }
@@ -197,9 +243,11 @@ def paths() -> dict:
                 "operationId": "quality",
                 "tags": [TAG],
                 "summary": "Data quality: completeness of the park attributes; stale, conflicting figures; "
-                "outlines not traced",
+                "outlines not traced; per layer, the distance between geometries and their position evidence",
                 "description": f"The CSV holds one row per finding, with the columns {csv_columns}; a conflict "
-                "gives one row per value.",
+                "gives one row per value; section position_evidence gives per layer median_distance_m, "
+                "worst_distance_m (id: the farthest feature) and marks:<kind> counts, section "
+                "no_position_evidence one row per feature without a record.",
                 "parameters": [_AS_OF, _FORMAT, _LANG],
                 "responses": _responses("QualityReport", "one row per finding"),
             }

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE
+import geopandas as gpd
+
+from geo import parse
+from geo.catalog import CONFIDENCES, FIGURE_FIELDS, KEY_INFRASTRUCTURE, WEB_CRS
 from geo.export import json_value
-from webmap.i18n import FIELD_LABELS, KIND_LABELS, QUALITY_LABELS, STATUS_LABELS, UNIT_LABELS, t
-from webmap.templating import format_number
+from geo.load import POSITION_COLUMNS
+from geo.placement import best_evidence, outline_evidence_distances
+from webmap.i18n import (
+    CONFIDENCE_LABELS,
+    FIELD_LABELS,
+    KIND_LABELS,
+    MARK_LABELS,
+    QUALITY_LABELS,
+    STATUS_LABELS,
+    UNIT_LABELS,
+    t,
+)
+from webmap.templating import format_distance, format_number
 
 ATTRIBUTES = ("developer", "old_district", "commune_2025", "zone_declared", "zone_spatial", "former_province",
               "sectors", "tenants", "aliases")  # fmt: skip
@@ -90,13 +104,73 @@ def attribute_rows(props: dict, lang: str) -> list[tuple[str, str]]:
 
 
 def distance_rows(props: dict, lang: str) -> list[tuple[str, str]]:
-    """Great-circle distances to the key places that are in the data."""
+    """Great-circle distances to the key places that are in the data, each with how far it may be off."""
     rows = []
     for place in KEY_INFRASTRUCTURE:
         km = props.get(f"distance_km_{place}")
         if km is not None:
-            rows.append((t(f"place_{place}", lang), format_number(km, lang)))
+            rows.append(
+                (t(f"place_{place}", lang), format_distance(km, props.get(f"distance_uncertainty_km_{place}"), lang))
+            )
     return rows
+
+
+def position_context(row: pd.Series, positions: pd.DataFrame, sources: pd.DataFrame, lang: str) -> dict:
+    """Return the page's "Position" section: stated uncertainty, geometry quality and every evidence record.
+
+    Records come best first (the order ``geo.placement.best_evidence`` trusts them in); each names what
+    it marks, its source (title and link from the register), date, confidence and radius.
+    """
+    records = _records_of(positions, row.name)
+    uncertainty = json_value(row.get("position_uncertainty_m"))
+    best = best_evidence(records).get(row.name)
+    return {
+        "uncertainty": None if uncertainty is None else f"± {format_number(uncertainty, lang)} m",
+        "records": [
+            _position_record(record, sources, lang) | {"best": best is not None and record.id == best.record_id}
+            for record in records.itertuples(index=False)
+        ],
+        "outline_to_evidence": _outline_to_evidence(row, records, lang),
+    }
+
+
+def _records_of(positions: pd.DataFrame, feature_id: str) -> pd.DataFrame:
+    if not set(POSITION_COLUMNS) <= set(positions.columns):  # no positions.csv in this data set (yet)
+        return pd.DataFrame(columns=POSITION_COLUMNS)
+    records = positions[positions["feature_id"] == feature_id].copy()
+    records["_rank"] = records["confidence"].map({c: i for i, c in enumerate(CONFIDENCES)})
+    records["_radius"] = records["radius_m"].map(parse.number)
+    return records.sort_values(["_rank", "_radius", "id"], kind="stable")[POSITION_COLUMNS]
+
+
+def _position_record(record, sources: pd.DataFrame, lang: str) -> dict:
+    source = sources.loc[record.source] if record.source in sources.index else None
+    location = "" if source is None else source["location"]
+    radius = parse.number(record.radius_m)
+    return {
+        "id": record.id,
+        "marks": MARK_LABELS[record.marks][lang] if record.marks in MARK_LABELS else record.marks,
+        "source_label": (source["title"] if source is not None and source["title"] else location) or record.source,
+        "source_url": location if location.startswith(("http://", "https://")) else None,
+        "as_of": record.as_of,
+        "confidence": CONFIDENCE_LABELS[record.confidence][lang] if record.confidence in CONFIDENCE_LABELS else "",
+        "radius": None if radius is None else f"{format_number(radius, lang)} m",
+        "note": record.note,
+    }
+
+
+def _outline_to_evidence(row: pd.Series, records: pd.DataFrame, lang: str) -> str | None:
+    """The distance from the drawn geometry to its best evidence, as the validation measures it."""
+    if records.empty or row.geometry is None:
+        return None
+    outline = gpd.GeoDataFrame({"id": [row.name]}, geometry=[row.geometry], crs=WEB_CRS, index=[row.name])
+    measured = outline_evidence_distances(outline, records)
+    metres = measured["distance_m"].iloc[0]
+    return (
+        None
+        if pd.isna(metres)
+        else f"{format_number(round(metres), lang)} m ({MARK_LABELS.get(measured['marks'].iloc[0], {}).get(lang, '')})"
+    )
 
 
 def source_rows(props: dict, lang: str) -> list[dict]:

@@ -54,6 +54,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Khoảng cách đường tròn lớn giữa các tâm hình, không phải đường bộ.",
         "en": "Great-circle distance between centroids, not road distance.",
     },
+    "uncertainty_unknown": {"vi": "chưa rõ sai số vị trí", "en": "position uncertainty not stated"},
+    "legend_uncertainty": {"vi": "± km = tổng sai số vị trí hai nơi", "en": "± km: both positions' uncertainty"},
+    "uncertainty_note": {
+        "vi": "Khoảng cách ghi “± x km”: sai số tối đa, bằng tổng sai số vị trí của hai địa điểm.",
+        "en": "Distances read “± x km”: the most they may be off, the sum of both places' position uncertainties.",
+    },
+    "position": {"vi": "Vị trí và bằng chứng", "en": "Position and its evidence"},
+    "position_uncertainty": {"vi": "Sai số vị trí đã nêu", "en": "Stated position uncertainty"},
+    "position_evidence": {"vi": "Bằng chứng vị trí", "en": "Position evidence"},
+    "position_none": {
+        "vi": "Chưa có bằng chứng vị trí nào được ghi nhận cho địa điểm này.",
+        "en": "No position evidence is recorded for this feature yet.",
+    },
+    "position_marks": {"vi": "Đánh dấu", "en": "Marks"},
+    "confidence": {"vi": "Độ tin cậy", "en": "Confidence"},
+    "radius": {"vi": "Bán kính", "en": "Radius"},
+    "best_evidence": {"vi": "bằng chứng tốt nhất", "en": "best evidence"},
+    "outline_to_evidence": {
+        "vi": "Khoảng cách từ ranh giới đến bằng chứng tốt nhất",
+        "en": "Outline to its best evidence",
+    },
     "place_lach_huyen": {"vi": "Cảng Lạch Huyện", "en": "Lạch Huyện port"},
     "place_nam_do_son": {"vi": "Cảng Nam Đồ Sơn", "en": "Nam Đồ Sơn port"},
     "place_cat_bi": {"vi": "Sân bay Cát Bi", "en": "Cát Bi airport"},
@@ -176,6 +197,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Covered = the union of the park outlines clipped to the zone, measured in EPSG:32648; overlaps count "
         "once, for the most advanced status. Both zones' outlines are indicative, and so are these figures.",
     },
+    "coverage_certainty": {
+        "vi": "Phần phủ dựa trên ranh giới chắc chắn và chưa chắc chắn",
+        "en": "Coverage resting on known and on uncertain outlines",
+    },
+    "outlines_known": {"vi": "ranh giới sai số ≤ {metres} m", "en": "outlines known to within {metres} m"},
+    "outlines_uncertain": {"vi": "ranh giới chưa chắc chắn", "en": "uncertain outlines"},
+    "coverage_certainty_note": {
+        "vi": "Đất dưới một ranh giới có sai số vị trí không quá {metres} m được tính là chắc chắn; phần còn lại "
+        "chỉ nằm dưới các ranh giới sai số lớn hơn hoặc chưa nêu sai số. Hai phần cộng lại bằng diện tích được phủ.",
+        "en": "Land under an outline whose position is known to within {metres} m counts as known; the rest lies "
+        "only under outlines that are more uncertain or state no uncertainty. The two add up to the covered area.",
+    },
     "zone": {"vi": "Khu kinh tế", "en": "Economic zone"},
     "declared_area": {"vi": "Diện tích công bố", "en": "Declared area"},
     "outline_area": {"vi": "Diện tích ranh giới vẽ", "en": "Outline area"},
@@ -231,6 +264,22 @@ QUALITY_LABELS = {
     "traced": {"vi": "vẽ theo bản đồ tham chiếu", "en": "traced from a map reference"},
     "approximate": {"vi": "gần đúng, quanh một điểm đã biết", "en": "approximate, around a known point"},
     "indicative": {"vi": "minh họa, vị trí có thể lệch vài km", "en": "indicative, may be kilometres off"},
+}
+MARK_LABELS = {
+    "official_coordinate": {"vi": "tọa độ trong văn bản chính thức", "en": "coordinates in an official document"},
+    "osm_outline": {"vi": "vùng trên OpenStreetMap", "en": "an OpenStreetMap area"},
+    "gis_polygon": {"vi": "vùng trong lớp GIS quy hoạch cảng", "en": "a polygon of the seaport plan's GIS layer"},
+    "map_pin": {"vi": "ghim, cổng hoặc văn phòng trên bản đồ", "en": "a pin, gate or office on a public map"},
+    "tenant_plot": {"vi": "lô đất của một doanh nghiệp thuê", "en": "a tenant's plot"},
+    "landmark": {"vi": "mốc địa lý nguồn nêu", "en": "a landmark the sources name"},
+    "commune_centre": {"vi": "trung tâm xã/phường", "en": "the commune's centre"},
+    "reclaimed_land": {"vi": "đất lấn biển/sông", "en": "land reclaimed from the water"},
+    "synthetic": {"vi": "dữ liệu giả lập", "en": "synthetic (scale test)"},
+}
+CONFIDENCE_LABELS = {
+    "high": {"vi": "cao", "en": "high"},
+    "medium": {"vi": "trung bình", "en": "medium"},
+    "low": {"vi": "thấp", "en": "low"},
 }
 KIND_LABELS = {
     "economic_zone": {"vi": "Khu kinh tế", "en": "Economic zone"},

@@ -13,7 +13,7 @@ from geo.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
 from geo.export import feature_properties, property_columns, to_geojson
 from webmap.compare_view import comparison, parse_ids
 from webmap.coverage_api import coverage_report
-from webmap.feature_view import feature_context
+from webmap.feature_view import feature_context, position_context
 from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, catalog, field_label, language, layer_title
 from webmap.layers import dataset
 from webmap.maps import BASEMAPS, OSM_ATTRIBUTION, MapParts, osm_layers, render_parts
@@ -115,6 +115,7 @@ def feature_page(feature_id: str):
     lang = language()
     layer, row = dataset().find_feature(feature_id)
     context = feature_context(row, lang)
+    context["position"] = position_context(row, dataset().positions, dataset().sources, lang)
     online = not current_app.config["OFFLINE"]
     context["map_config"] = {
         "featureUrl": f"/api/collections/{layer.spec.name}/items/{quote(feature_id)}",

@@ -206,7 +206,13 @@ def site_record(row: pd.Series) -> dict:
     record["score"] = json_value(row["score"])
     record["score_breakdown"] = json_value(row["score_breakdown"])
     record["distances_km"] = {c.key: json_value(row[c.column]) for c in sites.DISTANCES}
+    record["distance_uncertainty_km"] = {c.key: json_value(row.get(uncertainty_column(c))) for c in sites.DISTANCES}
     return record
+
+
+def uncertainty_column(criterion: sites.Criterion) -> str:
+    """Return the column saying how far a distance criterion's km may be off (see ``geo.derive.add_distances``)."""
+    return criterion.column.replace("distance_km_", "distance_uncertainty_km_", 1)
 
 
 def criteria_record(weights: Mapping[str, float]) -> dict:
@@ -262,6 +268,7 @@ def sites_csv(search: sites.SiteSearch, query: sites.SiteQuery) -> str:
     weighted = list(sites.active_weights(query.weights))
     columns = [*CSV_LEADING_COLUMNS, *(f"score_{key}" for key in weighted), "free_ha"]
     columns += [f"distance_km_{c.key}" for c in sites.DISTANCES]
+    columns += [f"distance_uncertainty_km_{c.key}" for c in sites.DISTANCES]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
@@ -269,7 +276,7 @@ def sites_csv(search: sites.SiteSearch, query: sites.SiteQuery) -> str:
         record = site_record(row)
         cells = [record[name] for name in CSV_LEADING_COLUMNS]
         cells += [record["score_breakdown"][key] for key in weighted] + [record["free_ha"]]
-        cells += list(record["distances_km"].values())
+        cells += list(record["distances_km"].values()) + list(record["distance_uncertainty_km"].values())
         writer.writerow(["" if cell is None else flat_value(cell) for cell in cells])
     return buffer.getvalue()
 

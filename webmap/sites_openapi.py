@@ -50,6 +50,12 @@ def _error(description: str) -> dict:
 _DISTANCES = _keyed(
     DISTANCE_KEYS, _NULLABLE_NUMBER, "Great-circle km from the centroid to each key place; null if it is unknown"
 )
+_DISTANCE_UNCERTAINTIES = _keyed(
+    DISTANCE_KEYS,
+    _NULLABLE_NUMBER,
+    "How many km each distance may be off: the sum of both places' position uncertainties (a conservative "
+    "bound); 0 for an exact place; null if either uncertainty is not stated or the place is absent",
+)
 _ZONE_SHARE = _object(
     ("id", "name_vi", "name_en", "share_pct"),
     id=_STRING,
@@ -77,6 +83,7 @@ _SITE_FIELDS = {
         CRITERION_KEYS, _NUMBER, "Each weighted criterion's share of the score: w·points / Σw, 2 decimals"
     ),
     "distances_km": _DISTANCES,
+    "distance_uncertainty_km": _DISTANCE_UNCERTAINTIES,
 }
 
 SCHEMAS = {
@@ -138,7 +145,7 @@ SCHEMAS = {
     ),
     "ProposalZone": _ZONE_SHARE,
     "ProposalEvaluation": _object(
-        ("area_ha", "centroid", "zone", "zones", "overlaps", "distances_km", "computed_in"),
+        ("area_ha", "centroid", "zone", "zones", "overlaps", "distances_km", "distance_uncertainty_km", "computed_in"),
         area_ha=_NUMBER,
         centroid={"type": "array", "items": _NUMBER, "minItems": 2, "maxItems": 2, "description": "[lon, lat]"},
         zone={  # inlined: OAS 3.0 validators ignore "nullable" next to a $ref or allOf
@@ -161,6 +168,11 @@ SCHEMAS = {
             ),
         },
         distances_km=_DISTANCES,
+        distance_uncertainty_km={
+            **_DISTANCE_UNCERTAINTIES,
+            "description": "How many km each distance may be off: the key place's position uncertainty (the drawn "
+            "site is exact); null if it is not stated or the place is absent",
+        },
         computed_in={"type": "string", "enum": [proposal.METRIC_CRS], "description": "CRS of areas and shares"},
     ),
 }
@@ -214,7 +226,8 @@ _SITES_DESCRIPTION = (
     "100 × max(0, 1 − km / 60). score = Σ w·points / Σ w over the criteria with w > 0; score_breakdown holds "
     "each w·points / Σ w rounded to 2 decimals and score is their sum. Ranked by score, then id. A park whose "
     "needed value is unknown is listed under `unknown` with reasons, never dropped. Distances are great-circle "
-    "km between centroids, not road distances. All weights 0 is a 400."
+    "km between centroids, not road distances; distance_uncertainty_km says how far each may be off (the sum of "
+    "both places' position uncertainties). All weights 0 is a 400."
 )
 _EVALUATE_DESCRIPTION = (
     "Send a GeoJSON Polygon or MultiPolygon (or a Feature holding one) in longitude/latitude, at most 64 KiB, "
@@ -231,7 +244,13 @@ def paths() -> dict:
         "content": {
             JSON: {"schema": _ref("SiteSearch")},
             GEOJSON: {"schema": _ref("SiteFeatureCollection")},
-            CSV: {"schema": {**_STRING, "description": "One row per ranked park (attachment sites.csv)"}},
+            CSV: {
+                "schema": {
+                    **_STRING,
+                    "description": "One row per ranked park (attachment sites.csv): rank, names, status, score, "
+                    "score_<criterion>, free_ha, distance_km_<place>, distance_uncertainty_km_<place>",
+                }
+            },
         },
     }
     return {

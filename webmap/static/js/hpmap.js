@@ -203,12 +203,22 @@
     return box;
   }
 
+  // "36 km ± 2 km": the uncertainty rounded up to 0.1 km below 1 km, to the nearest km above, and the
+  // distance to the same precision (webmap/templating.py format_distance does the same for the pages).
+  function formatDistance(km, spread) {
+    if (km === null || km === undefined) return null;
+    if (spread === null || spread === undefined) return numberFormat.format(km) + " km (" + msg.uncertainty_unknown + ")";
+    if (spread === 0) return numberFormat.format(km) + " km";
+    var step = spread < 1 ? 10 : 1;
+    var shown = spread < 1 ? Math.ceil(Math.round(spread * 1e7) / 1e6) / 10 : Math.floor(spread + 0.5);
+    return numberFormat.format(Math.floor(km * step + 0.5) / step) + " km ± " + numberFormat.format(shown) + " km";
+  }
+
   function distancesNode(props) {
-    var list = el("ul", { class: "hp-distances", title: msg.distance_note });
+    var list = el("ul", { class: "hp-distances", title: msg.distance_note + " " + msg.uncertainty_note });
     PLACES.forEach(function (place) {
-      var km = props["distance_km_" + place];
-      if (km === null || km === undefined) return;
-      list.appendChild(el("li", { text: msg["place_" + place] + ": " + numberFormat.format(km) + " km" }));
+      var text = formatDistance(props["distance_km_" + place], props["distance_uncertainty_km_" + place]);
+      if (text !== null) list.appendChild(el("li", { text: msg["place_" + place] + ": " + text }));
     });
     return el("div", {}, [el("p", { class: "hp-distances-title", text: msg.distances }), list]);
   }
@@ -604,6 +614,7 @@
         el("li", {}, [el("span", { class: "hp-badge-sample hp-badge-approximate", text: "≈" }), " " + labels.quality.approximate]),
         el("li", {}, [el("span", { class: "hp-badge-sample hp-badge-indicative", text: "?" }), " " + labels.quality.indicative])
       ]));
+      body.appendChild(el("p", { class: "hp-legend-uncertainty", title: msg.uncertainty_note, text: msg.legend_uncertainty }));
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       return box;
@@ -739,6 +750,7 @@
     fold: fold,
     // for the panels (sites.js, proposal.js)
     map: map, config: config, labels: labels, el: el, numberFormat: numberFormat, nameOf: nameOf,
+    formatDistance: formatDistance,
     featureUrl: featureUrl, styleFor: styleFor, entries: entries, safeUrl: safeUrl,
     setState: function (key, value) {
       if (value === null || value === undefined || value === "") delete extraState[key]; else extraState[key] = value;

@@ -125,7 +125,7 @@
     var distances = el("ul", { class: "hp-distances", title: msg.distance_note });
     Object.keys(result.distances_km).forEach(function (key) {
       if (result.distances_km[key] === null) return;
-      distances.appendChild(el("li", { text: msg[PLACES[key]] + ": " + H.numberFormat.format(result.distances_km[key]) + " km" }));
+      distances.appendChild(el("li", { text: msg[PLACES[key]] + ": " + H.formatDistance(result.distances_km[key], result.distance_uncertainty_km[key]) }));
     });
     output.appendChild(distances);
     output.appendChild(el("p", { class: "hp-help", text: msg.distance_note }));

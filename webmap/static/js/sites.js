@@ -122,7 +122,7 @@
     var distances = Object.keys(result.distances_km).filter(function (key) {
       return result.distances_km[key] !== null;
     }).map(function (key) {
-      return msg[CRITERIA[key]] + " " + H.numberFormat.format(result.distances_km[key]) + " km";
+      return msg[CRITERIA[key]] + " " + H.formatDistance(result.distances_km[key], result.distance_uncertainty_km[key]);
     });
     var free = result.free_ha === null ? msg.no_data
       : H.numberFormat.format(result.free_ha) + " ha (" + result.free_ha_as_of + ")";
