@@ -134,23 +134,35 @@ def validate_context(context: gpd.GeoDataFrame, source_ids: set[str]) -> list[Is
 # ---------------------------------------------------------------- outlines against evidence and geography
 
 
+def in_evidence_order(positions: pd.DataFrame) -> pd.DataFrame:
+    """Return the records best first per feature, land records last.
+
+    Where-it-is records go by trust, then outlines (a mapped area is the feature itself) before points, then
+    by precision.
+    """
+    ordered = positions.assign(
+        _land=positions["marks"].isin(LAND_MARKS),
+        _rank=positions["confidence"].map({c: i for i, c in enumerate(CONFIDENCES)}),
+        _kind=~positions["marks"].isin(OUTLINE_MARKS),
+        _radius=positions["radius_m"].map(parse.number),
+    )
+    keys = ["feature_id", "_land", "_rank", "_kind", "_radius", "id"]
+    return ordered.sort_values(keys, kind="stable").drop(columns=keys[1:-1])
+
+
 def best_evidence(positions: pd.DataFrame) -> dict[str, Evidence]:
-    """Return each feature's best position record: the most trusted, then the most precise.
+    """Return each feature's best position record: the first of ``in_evidence_order``.
 
     Records that mark reclaimed or shared land say nothing of where the feature is and are left out.
     """
-    rows = positions[~positions["marks"].isin(LAND_MARKS)].copy()
-    if rows.empty:
+    best = in_evidence_order(positions[~positions["marks"].isin(LAND_MARKS)]).drop_duplicates("feature_id")
+    if best.empty:
         return {}
-    rows["rank"] = rows["confidence"].map({c: i for i, c in enumerate(CONFIDENCES)})
-    rows["radius"] = rows["radius_m"].map(parse.number)
-    rows = rows.sort_values(["feature_id", "rank", "radius", "id"], kind="stable")
-    best = rows.drop_duplicates("feature_id")
     points = gpd.GeoSeries(
         gpd.points_from_xy(best["lon"].astype(float), best["lat"].astype(float)), crs=WEB_CRS
     ).to_crs(METRIC_CRS)
     return {
-        row.feature_id: Evidence(row.id, row.marks, point, float(row.radius), row.confidence)
+        row.feature_id: Evidence(row.id, row.marks, point, float(parse.number(row.radius_m)), row.confidence)
         for row, point in zip(best.itertuples(index=False), points, strict=True)
     }
 

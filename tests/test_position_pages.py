@@ -79,7 +79,8 @@ def test_position_section_lists_the_evidence_best_first(client):
     position = section(page(client, "/features/kcn-overlap?lang=en"), "hp-position")
     assert "approximate, around a known point" in position and "± 500 m" in position
     records = re.findall(r'data-record-id="([^"]+)"', position)
-    assert records == ["kcn-overlap-lot-a1", "kcn-overlap-pin"]  # the tenant's plot is more precise (10 m)
+    # the tenant's plot is more precise (10 m) than the pin; what a source says of the land comes last
+    assert records == ["kcn-overlap-lot-a1", "kcn-overlap-pin", "kcn-overlap-shared"]
     best = re.search(r'data-record-id="kcn-overlap-lot-a1">(.*?)</tr>', position, re.S).group(1)
     assert "a tenant&#39;s plot" in best and "(best evidence)" in best and "10 m" in best and "lot A1" in best
     assert '<a href="https://example.org/parks" rel="nofollow noopener">A web page</a>' in best
@@ -111,3 +112,11 @@ def test_position_records_are_data_never_markup(data_dir):
     position = section(page(client_with(data_dir, records), "/features/kcn-trang-due?lang=en"), "hp-position")
     assert "<script>" not in position and "<img src=x" not in position and "<svg onload" not in position
     assert "&lt;img src=x onerror=" in position and "&lt;svg onload=" in position
+
+
+def test_every_kind_of_position_record_has_words_in_both_languages():
+    from geo.catalog import POSITION_MARKS
+    from webmap.i18n import MARK_LABELS
+
+    assert set(MARK_LABELS) == set(POSITION_MARKS)
+    assert all(set(words) == {"vi", "en"} for words in MARK_LABELS.values())

@@ -62,12 +62,12 @@ def evidence_with_findings(data_dir) -> pd.DataFrame:
     """
     positions, issues = read_positions(data_dir)
     assert not issues
-    pins = positions.set_index("feature_id", drop=False)
-    pins.loc["kcn-trang-due", ["lon", "lat"]] = ["106.645000", "20.730000"]  # outline: lon 106.62–106.64
-    pins.loc["kcn-straddle", ["lon", "lat"]] = ["106.720000", "20.770000"]  # outline: lon 106.69–106.71
-    plot = dict(pins.loc["kcn-overlap"], id="kcn-overlap-lot-a1", marks="tenant_plot", radius_m="10", note="lot A1")
-    records = pd.concat([pins.drop(index="kcn-outside"), pd.DataFrame([plot])], ignore_index=True)
-    return records.reset_index(drop=True)
+    pins = positions.set_index("id", drop=False)
+    pins.loc["kcn-trang-due-pin", ["lon", "lat"]] = ["106.645000", "20.730000"]  # outline: lon 106.62–106.64
+    pins.loc["kcn-straddle-pin", ["lon", "lat"]] = ["106.720000", "20.770000"]  # outline: lon 106.69–106.71
+    plot = dict(pins.loc["kcn-overlap-pin"], id="kcn-overlap-lot-a1", marks="tenant_plot", radius_m="10", note="lot A1")
+    kept = pins[pins["feature_id"] != "kcn-outside"]
+    return pd.concat([kept, pd.DataFrame([plot])], ignore_index=True)
 
 
 def with_evidence(dataset, positions: pd.DataFrame):

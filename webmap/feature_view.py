@@ -7,10 +7,10 @@ import pandas as pd
 import geopandas as gpd
 
 from geo import parse
-from geo.catalog import CONFIDENCES, FIGURE_FIELDS, KEY_INFRASTRUCTURE, WEB_CRS
+from geo.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE, WEB_CRS
 from geo.export import json_value
 from geo.load import POSITION_COLUMNS
-from geo.placement import best_evidence, outline_evidence_distances
+from geo.placement import best_evidence, in_evidence_order, outline_evidence_distances
 from webmap.i18n import (
     CONFIDENCE_LABELS,
     FIELD_LABELS,
@@ -137,10 +137,7 @@ def position_context(row: pd.Series, positions: pd.DataFrame, sources: pd.DataFr
 def _records_of(positions: pd.DataFrame, feature_id: str) -> pd.DataFrame:
     if not set(POSITION_COLUMNS) <= set(positions.columns):  # no positions.csv in this data set (yet)
         return pd.DataFrame(columns=POSITION_COLUMNS)
-    records = positions[positions["feature_id"] == feature_id].copy()
-    records["_rank"] = records["confidence"].map({c: i for i, c in enumerate(CONFIDENCES)})
-    records["_radius"] = records["radius_m"].map(parse.number)
-    return records.sort_values(["_rank", "_radius", "id"], kind="stable")[POSITION_COLUMNS]
+    return in_evidence_order(positions[positions["feature_id"] == feature_id])[POSITION_COLUMNS]
 
 
 def _position_record(record, sources: pd.DataFrame, lang: str) -> dict:

@@ -274,6 +274,7 @@ MARK_LABELS = {
     "landmark": {"vi": "mốc địa lý nguồn nêu", "en": "a landmark the sources name"},
     "commune_centre": {"vi": "trung tâm xã/phường", "en": "the commune's centre"},
     "reclaimed_land": {"vi": "đất lấn biển/sông", "en": "land reclaimed from the water"},
+    "shared_land": {"vi": "đất chung với khu khác", "en": "land shared with another feature"},
     "synthetic": {"vi": "dữ liệu giả lập", "en": "synthetic (scale test)"},
 }
 CONFIDENCE_LABELS = {
