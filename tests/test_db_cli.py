@@ -58,7 +58,7 @@ def test_init_creates_postgis_and_the_schema_and_can_be_repeated(postgres_cluste
     assert db("init", url=url) == 0
     with pgstore.connect(url) as conn:
         assert conn.execute("SELECT extname FROM pg_extension WHERE extname = 'postgis'").fetchone() == ("postgis",)
-    expected = {"features", "collections", "figures", "sources", "changes"}
+    expected = {"features", "collections", "figures", "sources", "positions", "context", "changes"}
     expected |= {f"{spec.name.replace('-', '_')}_{kind}" for spec in LAYERS for kind in ("geometry", "attributes")}
     assert tables(url) == expected
     assert "schema 'hpmap' ready" in capsys.readouterr().err
