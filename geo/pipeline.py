@@ -9,7 +9,7 @@ import pandas as pd
 
 import geopandas as gpd
 
-from geo import derive, join, validate
+from geo import derive, join, placement, validate
 from geo.catalog import ECONOMIC_ZONE_KIND, LAYERS
 from geo.errors import InvalidData
 from geo.load import DataSource, FileSource
@@ -71,6 +71,11 @@ def _inspect(source: DataSource, specs: tuple[LayerSpec, ...]) -> tuple[Dataset 
     issues += _check_cross_layer(raw, specs)
     all_ids = {feature_id for _, table in raw.values() for feature_id in table["id"]}
     issues += validate.validate_figures(figures, all_ids, source_ids)
+    positions, position_issues = source.read_positions()
+    context, context_issues = source.read_context()
+    issues += position_issues + context_issues
+    issues += placement.validate_positions(positions, all_ids, source_ids)
+    issues += placement.validate_context(context, source_ids)
     if any(issue.severity == "error" for issue in issues):
         return None, issues
 
@@ -78,7 +83,27 @@ def _inspect(source: DataSource, specs: tuple[LayerSpec, ...]) -> tuple[Dataset 
     for spec in specs:
         issues += validate.check_derived(layers[spec.name].gdf, spec)
     issues += _check_points_in_parents(layers)
-    return Dataset(layers=layers, sources=sources.set_index("id", drop=False), issues=issues), issues
+    issues += _check_placement(layers, positions, context)
+    dataset = Dataset(
+        layers=layers,
+        sources=sources.set_index("id", drop=False),
+        positions=positions,
+        context=context,
+        issues=issues,
+    )
+    return dataset, issues
+
+
+_PLACEMENT_COLUMNS = ["position_uncertainty_m", "old_district", "commune_2025", "parent_id", "kind"]
+
+
+def _check_placement(layers: dict[str, Layer], positions, context) -> list[Issue]:
+    outlines = [layer for layer in layers.values() if layer.spec.geometry == "polygon"]
+    if not outlines:
+        return []
+    frame = pd.concat([layer.gdf[[*_PLACEMENT_COLUMNS, "geometry"]] for layer in outlines])
+    file_of = {feature_id: layer.spec.geometry_file for layer in outlines for feature_id in layer.gdf.index}
+    return placement.check_outlines(gpd.GeoDataFrame(frame, crs=outlines[0].gdf.crs), positions, context, file_of)
 
 
 def _check_cross_layer(raw: dict, specs: tuple[LayerSpec, ...]) -> list[Issue]:

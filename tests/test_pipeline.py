@@ -15,7 +15,7 @@ from geo import build_dataset
 from geo.catalog import LAYERS, METRIC_CRS, WEB_CRS
 from geo.derive import add_zone_membership, great_circle_km
 from geo.load import read_geometry
-from tests.builders import PARK_INSIDE, PARK_STRADDLE, edit_csv, set_row
+from tests.builders import PARK_INSIDE, PARK_STRADDLE, drop_positions, edit_csv, set_row
 
 
 def _metric_area_ha(shape) -> float:
@@ -121,6 +121,7 @@ def test_distances_are_empty_when_the_place_is_not_in_the_data(tiny_dir):
     document = json.loads(path.read_text())
     document["features"] = [f for f in document["features"] if f["properties"]["id"] != "airport-tien-lang"]
     path.write_text(json.dumps(document))
+    drop_positions(tiny_dir, "airport-tien-lang")
 
     parks = build_dataset(tiny_dir).layer("industrial-parks").gdf
 
@@ -138,6 +139,7 @@ def test_free_land_needs_both_leasable_area_and_occupancy(tiny):
 def test_an_empty_layer_is_allowed(tiny_dir):
     (tiny_dir / "industrial-clusters.geojson").write_text('{"type": "FeatureCollection", "features": []}')
     edit_csv(tiny_dir / "industrial-clusters.csv", lambda rows: [])
+    drop_positions(tiny_dir, "ccn-vinh-niem")
 
     clusters = build_dataset(tiny_dir).layer("industrial-clusters").gdf
 
@@ -150,6 +152,7 @@ def test_a_layer_with_no_zones_has_no_membership(tiny_dir):
     edit_csv(tiny_dir / "economic-zones.csv", lambda rows: [])
     edit_csv(tiny_dir / "industrial-parks.csv", lambda rows: [dict(r, zone_id="") for r in rows])
     edit_csv(tiny_dir / "figures.csv", lambda rows: [r for r in rows if r["feature_id"] != "kkt-a"])
+    drop_positions(tiny_dir, "kkt-a")
 
     parks = build_dataset(tiny_dir).layer("industrial-parks").gdf
 

@@ -20,7 +20,7 @@ from geo.quality import (
     quality_report,
     stale_from,
 )
-from tests.builders import edit_csv, edit_geojson, write_dataset
+from tests.builders import LAYER_FEATURES, drop_positions, edit_csv, edit_geojson, write_dataset
 
 REFERENCE = date(2025, 12, 31)
 
@@ -195,6 +195,7 @@ def test_a_data_set_with_no_park_no_figure_and_every_outline_traced(tmp_path):
     directory = write_dataset(tmp_path / "data")
     (directory / "industrial-parks.geojson").write_text('{"type": "FeatureCollection", "features": []}')
     edit_csv(directory / "industrial-parks.csv", lambda rows: [])
+    drop_positions(directory, *(fid for fid, *_ in LAYER_FEATURES["industrial-parks"]))
     edit_csv(directory / "figures.csv", lambda rows: [])
     for layer in ("economic-zones", "industrial-clusters", "ports", "airports"):
         edit_geojson(directory / f"{layer}.geojson", lambda d: [

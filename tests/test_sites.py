@@ -36,7 +36,7 @@ from geo.sites import (
     score_breakdown,
     score_of,
 )
-from tests.builders import edit_csv, edit_geojson, set_row, write_dataset
+from tests.builders import drop_positions, edit_csv, edit_geojson, set_row, write_dataset
 
 PARKS = ["kcn-outside", "kcn-overlap", "kcn-straddle", "kcn-trang-due"]
 DEFAULT_ORDER = ["kcn-straddle", "kcn-overlap", "kcn-trang-due", "kcn-outside"]
@@ -64,8 +64,9 @@ def write_sites_dataset(directory: Path) -> Path:
 
 
 def remove_feature(directory: Path, layer: str, feature_id: str) -> None:
-    """Remove one feature from a layer's geometry and attribute files."""
+    """Remove one feature from a layer's geometry and attribute files, and its position records."""
     edit_csv(directory / f"{layer}.csv", lambda rows: [r for r in rows if r["id"] != feature_id])
+    drop_positions(directory, feature_id)
     edit_geojson(
         directory / f"{layer}.geojson",
         lambda d: d.update(features=[f for f in d["features"] if f["properties"]["id"] != feature_id]),
