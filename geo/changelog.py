@@ -27,12 +27,13 @@ class Change:
 
     ``op`` is ``set`` for a cell, a GeoJSON property or a geometry (``old`` and ``new`` are the values,
     a geometry as compact GeoJSON); ``add`` for a new figure row (``new``, shown from now on, hides
-    ``old``) or a new source row (``new`` is the row as JSON); ``remove`` is the inverse of ``add``.
+    ``old``), a new source row or a new position record (``new`` is the row as JSON); ``remove`` is
+    the inverse of ``add``.
     """
 
-    file: str  # the data file edited: ports.csv, ports.geojson, figures.csv, sources.csv
+    file: str  # the data file edited: ports.csv, ports.geojson, figures.csv, sources.csv, positions.csv
     layer: str  # the feature's layer; "" for the source register
-    feature: str  # feature id; the source id for sources.csv
+    feature: str  # feature id (the one a position record places); the source id for sources.csv
     field: str  # column, GeoJSON property, "geometry", a figure field, or "source"
     old: str
     new: str

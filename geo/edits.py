@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from geo.changelog import Change, display_value, figure_text, parse_figure_text
+from geo.load import POSITION_COLUMNS, POSITIONS_FILE
 from geo.tables import CsvTable, DataFiles, GeoJsonFile, MaintenanceError
 
 FIGURES_FILE = "figures.csv"
@@ -59,6 +60,19 @@ def source_text(row: Mapping) -> str:
     return json.dumps({name: row.get(name, "") for name in SOURCE_FIELDS}, ensure_ascii=False)
 
 
+def position_text(row: Mapping) -> str:
+    """Return a positions.csv record (its id included) as the change log keeps it."""
+    return json.dumps({name: row.get(name, "") for name in POSITION_COLUMNS}, ensure_ascii=False)
+
+
+def position_change(layer: str, row: Mapping) -> Change:
+    """Return the edit that adds the position record ``row`` (``POSITION_COLUMNS``) to positions.csv.
+
+    It is logged under the feature the record places, so that ``hpmap history --feature`` shows it.
+    """
+    return Change(POSITIONS_FILE, layer, row["feature_id"], "position", "", position_text(row), op="add")
+
+
 def figure_identity(row: Mapping) -> str:
     """Return a figures.csv row's identity as the change log writes it."""
     return figure_text(row["value"], row["as_of"], row["sources"])
@@ -85,6 +99,7 @@ def _edit_table(frame: pd.DataFrame, change: Change) -> pd.DataFrame:
     row_edits = {
         (FIGURES_FILE, "add"): _add_figure, (FIGURES_FILE, "remove"): _remove_figure,
         (SOURCES_FILE, "add"): _add_source, (SOURCES_FILE, "remove"): _remove_source,
+        (POSITIONS_FILE, "add"): _add_position, (POSITIONS_FILE, "remove"): _remove_position,
     }  # fmt: skip
     if (change.file, change.op) in row_edits:
         return row_edits[change.file, change.op](frame, change)
@@ -158,6 +173,32 @@ def _remove_source(frame: pd.DataFrame, change: Change) -> pd.DataFrame:
     if len(rows) != 1:
         raise _conflict(change, "", change.old)
     _expect(source_text(frame.loc[rows[0]]), change)
+    return frame.drop(index=rows[0]).reset_index(drop=True)
+
+
+def _add_position(frame: pd.DataFrame, change: Change) -> pd.DataFrame:
+    record = json.loads(change.new)
+    if (frame["id"] == record["id"]).any():
+        raise MaintenanceError(f"{POSITIONS_FILE}: record id '{record['id']}' is already used")
+    if record["feature_id"] != change.feature:
+        raise MaintenanceError(
+            f"{POSITIONS_FILE}: record '{record['id']}' places '{record['feature_id']}', not '{change.feature}'"
+        )
+    row = {column: "" for column in frame.columns}
+    row.update(record)
+    # After the feature's other records, else at the end: removing it gives back the same bytes.
+    positions = [i for i, hit in enumerate(frame["feature_id"] == change.feature) if hit]
+    at = positions[-1] + 1 if positions else len(frame)
+    new_row = pd.DataFrame([row], columns=frame.columns, dtype=object)
+    return pd.concat([frame.iloc[:at], new_row, frame.iloc[at:]], ignore_index=True)
+
+
+def _remove_position(frame: pd.DataFrame, change: Change) -> pd.DataFrame:
+    record_id = json.loads(change.old)["id"]
+    rows = frame.index[frame["id"] == record_id]
+    if len(rows) != 1:
+        raise _conflict(change, "", change.old)
+    _expect(position_text(frame.loc[rows[0]]), change)
     return frame.drop(index=rows[0]).reset_index(drop=True)
 
 
