@@ -20,7 +20,7 @@ import geopandas as gpd
 from shapely import unary_union
 from shapely.geometry import box, mapping
 
-from tests.builders import edit_csv, edit_geojson, set_row, write_dataset
+from tests.builders import drop_positions, edit_csv, edit_geojson, set_row, write_dataset
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
 from tests.test_cli import hpmap
@@ -267,6 +267,7 @@ def test_a_data_set_with_no_economic_zone(tmp_path):
     edit_csv(directory / "economic-zones.csv", lambda rows: [])
     edit_csv(directory / "industrial-parks.csv", lambda rows: [dict(r, zone_id="") for r in rows])
     edit_csv(directory / "figures.csv", lambda rows: [r for r in rows if r["feature_id"] != "kkt-a"])
+    drop_positions(directory, "kkt-a")
 
     client = new_app(directory).test_client()
     report = ok(client, "/api/coverage").get_json()

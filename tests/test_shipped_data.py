@@ -12,7 +12,7 @@ from shapely.geometry import Point
 
 from geo import inspect_dataset
 from geo.catalog import METRIC_CRS, STATUSES, WEB_CRS
-from geo.load import GEOMETRY_COLUMNS
+from geo.load import geometry_columns
 from geo.text import fold
 from tests.conftest import DATA_DIR, SHARED
 
@@ -139,4 +139,4 @@ def test_geojson_files_are_plain_rfc7946():
         document = json.loads(path.read_text(encoding="utf-8"))
         assert "crs" not in document, path.name
         for feature in document["features"]:
-            assert set(feature["properties"]) == set(GEOMETRY_COLUMNS)
+            assert set(feature["properties"]) == set(geometry_columns(path.name)), path.name
