@@ -33,7 +33,7 @@ class Change:
 
     file: str  # the data file edited: ports.csv, ports.geojson, figures.csv, sources.csv, positions.csv
     layer: str  # the feature's layer; "" for the source register
-    feature: str  # feature id; the source id for sources.csv
+    feature: str  # feature id (the one a position record places); the source id for sources.csv
     field: str  # column, GeoJSON property, "geometry", a figure field, or "source"
     old: str
     new: str

@@ -61,8 +61,16 @@ def source_text(row: Mapping) -> str:
 
 
 def position_text(row: Mapping) -> str:
-    """Return a positions.csv row (its id included) as the change log keeps it."""
+    """Return a positions.csv record (its id included) as the change log keeps it."""
     return json.dumps({name: row.get(name, "") for name in POSITION_COLUMNS}, ensure_ascii=False)
+
+
+def position_change(layer: str, row: Mapping) -> Change:
+    """Return the edit that adds the position record ``row`` (``POSITION_COLUMNS``) to positions.csv.
+
+    It is logged under the feature the record places, so that ``hpmap history --feature`` shows it.
+    """
+    return Change(POSITIONS_FILE, layer, row["feature_id"], "position", "", position_text(row), op="add")
 
 
 def figure_identity(row: Mapping) -> str:
@@ -169,11 +177,16 @@ def _remove_source(frame: pd.DataFrame, change: Change) -> pd.DataFrame:
 
 
 def _add_position(frame: pd.DataFrame, change: Change) -> pd.DataFrame:
-    # A new record goes after the feature's other records (else at the end), as _insertion_point does for figures.
+    record = json.loads(change.new)
+    if (frame["id"] == record["id"]).any():
+        raise MaintenanceError(f"{POSITIONS_FILE}: record id '{record['id']}' is already used")
+    if record["feature_id"] != change.feature:
+        raise MaintenanceError(
+            f"{POSITIONS_FILE}: record '{record['id']}' places '{record['feature_id']}', not '{change.feature}'"
+        )
     row = {column: "" for column in frame.columns}
-    row.update(json.loads(change.new))
-    if (frame["id"] == row["id"]).any():
-        raise MaintenanceError(f"{POSITIONS_FILE}: record id '{row['id']}' is already taken")
+    row.update(record)
+    # After the feature's other records, else at the end: removing it gives back the same bytes.
     positions = [i for i, hit in enumerate(frame["feature_id"] == change.feature) if hit]
     at = positions[-1] + 1 if positions else len(frame)
     new_row = pd.DataFrame([row], columns=frame.columns, dtype=object)

@@ -125,6 +125,11 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def geometry_columns(file_name: str) -> list[str]:
+    """Return the properties a geometry file keeps: ``CONTEXT_COLUMNS`` for the context file, else a layer's."""
+    return CONTEXT_COLUMNS if file_name == CONTEXT_FILE else GEOMETRY_COLUMNS
+
+
 def read_table(path: Path, columns: list[str] | tuple[str, ...]) -> tuple[pd.DataFrame, list[Issue]]:
     """Read a UTF-8 CSV table as text, checking that ``columns`` are present."""
     empty = pd.DataFrame(columns=list(columns), dtype="string")
@@ -199,7 +204,7 @@ class DataSource(Protocol):
 
 @dataclass(frozen=True)
 class FileSource:
-    """A data directory: one GeoJSON file and one CSV table per layer, ``figures.csv``, ``sources.csv``."""
+    """A data directory: per layer a GeoJSON file and a CSV table, then figures, sources, positions, context."""
 
     data_dir: Path
 
@@ -253,8 +258,9 @@ def _interrupted_change(data_dir: Path) -> list[Issue]:
 class SourceSnapshot:
     """Every table of a source, read once: what is validated is exactly what gets written.
 
-    ``tables`` maps a file name (``ports.geojson``, ``ports.csv``, ``figures.csv``, ...) to its
-    frame and the issues met reading it. Readers return copies, so a caller may change them.
+    ``tables`` maps a file name (``ports.geojson``, ``ports.csv``, ``figures.csv``, ``positions.csv``,
+    ``context.geojson``, ...) to its frame and the issues met reading it. Readers return copies, so a
+    caller may change them.
     """
 
     origin: DataSource
@@ -263,7 +269,12 @@ class SourceSnapshot:
     @classmethod
     def take(cls, origin: DataSource, specs: tuple[LayerSpec, ...] = LAYERS) -> SourceSnapshot:
         """Read every table of ``origin`` for the layers ``specs``."""
-        tables = {"sources.csv": origin.read_sources(), "figures.csv": origin.read_figures()}
+        tables = {
+            "sources.csv": origin.read_sources(),
+            "figures.csv": origin.read_figures(),
+            POSITIONS_FILE: origin.read_positions(),
+            CONTEXT_FILE: origin.read_context(),
+        }
         for spec in specs:
             tables[spec.geometry_file] = origin.read_geometry(spec)
             tables[spec.attributes_file] = origin.read_attributes(spec)
@@ -309,8 +320,7 @@ def write_snapshot(snapshot: SourceSnapshot, directory: Path) -> list[Path]:
     written = []
     for file_name, (frame, _) in snapshot.tables.items():
         if file_name.endswith(".geojson"):
-            columns = CONTEXT_COLUMNS if file_name == CONTEXT_FILE else GEOMETRY_COLUMNS
-            text = geojson_text(frame, file_name.removesuffix(".geojson"), columns)
+            text = geojson_text(frame, file_name.removesuffix(".geojson"), geometry_columns(file_name))
         else:
             text = csv_text(frame)
         path = directory / file_name

@@ -36,7 +36,7 @@ from shapely.geometry import shape
 from geo import parse
 from geo.catalog import METRIC_CRS, WEB_CRS
 from geo.changelog import Change
-from geo.edits import FIGURES_FILE, SOURCES_FILE, compact_geometry, position_text, source_text
+from geo.edits import FIGURES_FILE, SOURCES_FILE, compact_geometry, position_change, position_text, source_text
 from geo.imports import geometry_json
 from geo.load import POSITION_COLUMNS, POSITIONS_FILE
 from geo.models import LayerSpec
@@ -392,7 +392,7 @@ def _record_edits(files: DataFiles, match: Match, source_id: str, as_of: str) ->
             continue
         if old:
             edits.append(Change(POSITIONS_FILE, feature.layer, feature.feature_id, "position", old, "", op="remove"))
-        edits.append(Change(POSITIONS_FILE, feature.layer, feature.feature_id, "position", "", new, op="add"))
+        edits.append(position_change(feature.layer, record))
     return edits
 
 

@@ -32,7 +32,7 @@ from geo import pgstore
 from geo.catalog import LAYERS
 from geo.changelog import Change, ChangeInfo, append_to_log
 from geo.errors import InvalidData
-from geo.load import GEOMETRY_COLUMNS, SourceSnapshot, geometry_frame
+from geo.load import GEOMETRY_COLUMNS, SourceSnapshot, geometry_columns, geometry_frame
 from geo.maintenance import edited
 from geo.models import Issue, LayerSpec
 from geo.pipeline import inspect_dataset
@@ -178,22 +178,23 @@ def files_of(snapshot: SourceSnapshot, log: pd.DataFrame, specs: tuple[LayerSpec
     tables, collections = {CHANGES_FILE: CsvTable(log)}, {}
     for name, (frame, _) in snapshot.tables.items():
         if name.endswith(".geojson"):
-            collections[name] = GeoJsonFile(feature_collection(frame))
+            collections[name] = GeoJsonFile(feature_collection(frame, geometry_columns(name)))
         else:
             tables[name] = CsvTable(frame.astype(object))
     return DataFiles(tables=tables, collections=collections, specs=specs)
 
 
-def feature_collection(frame: gpd.GeoDataFrame) -> dict:
+def feature_collection(frame: gpd.GeoDataFrame, columns: list[str] = GEOMETRY_COLUMNS) -> dict:
     """Return a geometry table's frame as the FeatureCollection its file would hold (EPSG:4326).
 
-    Coordinates stay tuples: the change log's compact GeoJSON of an outline is the same as from lists.
+    ``columns`` are the file's properties (``geo.load.geometry_columns``). Coordinates stay tuples:
+    the change log's compact GeoJSON of an outline is the same as from lists.
     """
-    rows = frame[GEOMETRY_COLUMNS].itertuples(index=False, name=None)
+    rows = frame[columns].itertuples(index=False, name=None)
     features = [
         {
             "type": "Feature",
-            "properties": dict(zip(GEOMETRY_COLUMNS, row, strict=True)),
+            "properties": dict(zip(columns, row, strict=True)),
             "geometry": None if geometry is None else mapping(geometry),
         }
         for row, geometry in zip(rows, frame.geometry, strict=True)
@@ -206,9 +207,10 @@ def table_frame(files: DataFiles, name: str) -> pd.DataFrame:
     if name not in files.collections:
         return files.table(name)
     features = files.collections[name].document["features"]
-    rows = [[str((f.get("properties") or {}).get(column, "")) for column in GEOMETRY_COLUMNS] for f in features]
+    columns = geometry_columns(name)
+    rows = [[str((f.get("properties") or {}).get(column, "")) for column in columns] for f in features]
     geometries = [None if f.get("geometry") is None else shape(f["geometry"]) for f in features]
-    return geometry_frame(rows, geometries)
+    return geometry_frame(rows, geometries, columns=columns)
 
 
 def append_log(conn: psycopg.Connection, info: ChangeInfo, changes: list[Change]) -> None:

@@ -4,9 +4,11 @@ Everything lives in the ``hpmap`` schema, in two kinds of tables:
 
 - SOURCE tables mirror the files of a data directory, so that a dump writes them back unchanged:
   per layer ``<layer>_geometry`` (the GeoJSON file's rows: ``id``, ``geometry_quality``,
-  ``geometry_note``, ``geometry_sources``, ``geom``) and ``<layer>_attributes`` (the CSV table, every
-  column as text, in the file's order), then ``figures`` and ``sources``. ``ord`` keeps each file's
-  row order. ``PgSource`` reads them as the pipeline's ``DataSource``.
+  ``geometry_note``, ``geometry_sources``, ``position_uncertainty_m``, ``geom``) and ``<layer>_attributes``
+  (the CSV table, every column as text, in the file's order), then ``figures``, ``sources`` and
+  ``positions`` (tables of text, like the attribute tables) and ``context`` (``context.geojson``'s rows:
+  ``CONTEXT_COLUMNS`` and ``geom``). ``ord`` keeps each file's row order. ``PgSource`` reads them as
+  the pipeline's ``DataSource``.
 - SERVING tables hold what the pipeline derives from them: ``features`` (one row per feature with
   its exported properties) and ``collections`` (each layer's properties, and which are numbers).
   ``PostgisStore`` answers the OGC API's items queries from them in SQL.
@@ -37,7 +39,18 @@ from geo.catalog import LAYERS, REQUIRED_COLUMNS
 from geo.clusters import MAX_CELLS, Clusters, cell_size, clusters_from_rows, too_many_cells
 from geo.errors import GeoDataError, InvalidData, InvalidQuery, StoreUnavailable, UnknownLayer
 from geo.export import feature_properties, property_columns
-from geo.load import FIGURE_COLUMNS, GEOMETRY_COLUMNS, SOURCE_COLUMNS, SourceSnapshot, checked_table, geometry_frame
+from geo.load import (
+    CONTEXT_COLUMNS,
+    CONTEXT_FILE,
+    FIGURE_COLUMNS,
+    POSITION_COLUMNS,
+    POSITIONS_FILE,
+    SOURCE_COLUMNS,
+    SourceSnapshot,
+    checked_table,
+    geometry_columns,
+    geometry_frame,
+)
 from geo.models import Dataset, Issue, LayerSpec
 from geo.pipeline import build_dataset
 from geo.query import FeatureQuery, check_bbox, parse_number, simplify_tolerance
@@ -50,6 +63,8 @@ SRID = 4326  # EPSG:4326, longitude/latitude, as in the files
 GEOJSON_DECIMALS = 20
 CONNECT_TIMEOUT_S = 10
 CHANGES_TABLE = "changes"  # the change log (geo.pgmaintenance), mirroring a data directory's changes.csv
+# The data directory's files that are not a layer's: each mirrored by the table of its own name.
+_TEXT_FILES = {"figures.csv": FIGURE_COLUMNS, "sources.csv": SOURCE_COLUMNS, POSITIONS_FILE: POSITION_COLUMNS}
 
 
 class DatabaseUnavailable(GeoDataError):
@@ -103,15 +118,17 @@ def table_of(file_name: str) -> str:
     --------
     >>> table_of("industrial-parks.csv"), table_of("industrial-parks.geojson"), table_of("figures.csv")
     ('industrial_parks_attributes', 'industrial_parks_geometry', 'figures')
+    >>> table_of("positions.csv"), table_of("context.geojson")
+    ('positions', 'context')
     """
     stem, _, suffix = file_name.rpartition(".")
-    if file_name in ("figures.csv", "sources.csv"):
+    if file_name in _TEXT_FILES or file_name == CONTEXT_FILE:
         return stem
     return f"{stem.replace('-', '_')}_{'geometry' if suffix == 'geojson' else 'attributes'}"
 
 
 def _text_columns(file_name: str) -> tuple[str, ...]:
-    return {"figures.csv": tuple(FIGURE_COLUMNS), "sources.csv": tuple(SOURCE_COLUMNS)}.get(file_name, REQUIRED_COLUMNS)
+    return tuple(_TEXT_FILES.get(file_name, REQUIRED_COLUMNS))
 
 
 # ---------------------------------------------------------------- schema
@@ -125,8 +142,10 @@ def init_schema(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS)
     for spec in specs:
         _create_geometry_table(conn, table_of(spec.geometry_file))
         _create_text_table(conn, table_of(spec.attributes_file), REQUIRED_COLUMNS)
-    for file_name in ("figures.csv", "sources.csv"):
+    # positions and context came after the first release: a database made before gets them here.
+    for file_name in _TEXT_FILES:
         _create_text_table(conn, table_of(file_name), _text_columns(file_name))
+    _create_context_table(conn)
     create_change_log(conn)
     features = _table("features")
     conn.execute(
@@ -173,6 +192,20 @@ def _create_geometry_table(conn: psycopg.Connection, table: str) -> None:
     conn.execute(
         sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS position_uncertainty_m text NOT NULL DEFAULT ''").format(
             _table(table)
+        )
+    )
+    index = sql.Identifier(f"{table}_geom_idx")
+    conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} USING gist (geom)").format(index, _table(table)))
+
+
+def _create_context_table(conn: psycopg.Connection) -> None:
+    # Keyed by row order: a context feature's id is only a label, and the table keeps whatever the file holds.
+    table = table_of(CONTEXT_FILE)
+    definitions = [sql.SQL("{} text").format(sql.Identifier("id"))]
+    definitions += [sql.SQL("{} text NOT NULL").format(sql.Identifier(column)) for column in CONTEXT_COLUMNS[1:]]
+    conn.execute(
+        sql.SQL("CREATE TABLE IF NOT EXISTS {} (ord integer PRIMARY KEY, {}, geom geometry(Geometry, {srid}))").format(
+            _table(table), sql.SQL(", ").join(definitions), srid=sql.Literal(SRID)
         )
     )
     index = sql.Identifier(f"{table}_geom_idx")
@@ -235,14 +268,15 @@ def _write_geometry_rows(conn: psycopg.Connection, file_name: str, table: str, f
             [Issue("error", file_name, fid, "geometry", "3D coordinates: drop the heights") for fid, _ in flat]
         )
     conn.execute(sql.SQL("DELETE FROM {}").format(_table(table)))
+    columns = geometry_columns(file_name)
     rows = [
-        (position, *(row[c] for c in GEOMETRY_COLUMNS), _wkb(geometry))
+        (position, *(row[c] for c in columns), _wkb(geometry))
         for position, ((_, row), geometry) in enumerate(zip(frame.iterrows(), frame.geometry, strict=True))
     ]
     statement = sql.SQL("INSERT INTO {} (ord, {}, geom) VALUES (%s, {}, ST_GeomFromWKB(%s, {srid}))").format(
         _table(table),
-        sql.SQL(", ").join(map(sql.Identifier, GEOMETRY_COLUMNS)),
-        sql.SQL(", ").join(sql.Placeholder() * len(GEOMETRY_COLUMNS)),
+        sql.SQL(", ").join(map(sql.Identifier, columns)),
+        sql.SQL(", ").join(sql.Placeholder() * len(columns)),
         srid=sql.Literal(SRID),
     )
     with conn.cursor() as cursor:
@@ -352,30 +386,40 @@ class PgSource:
         """Read ``sources``."""
         return self.read_file("sources.csv")
 
+    def read_positions(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read ``positions``."""
+        return self.read_file(POSITIONS_FILE)
+
+    def read_context(self) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+        """Read ``context``."""
+        return self.read_file(CONTEXT_FILE)
+
     def read_file(self, file_name: str) -> tuple[pd.DataFrame, list[Issue]]:
         """Read the table mirroring ``file_name`` as the file reader would read that file."""
         table, geometry = table_of(file_name), file_name.endswith(".geojson")
         exists = self.conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.{table}",)).fetchone()[0]
         if exists is None:
             empty = (
-                geometry_frame([], []) if geometry else pd.DataFrame(columns=_text_columns(file_name), dtype="string")
+                geometry_frame([], [], columns=geometry_columns(file_name))
+                if geometry
+                else pd.DataFrame(columns=_text_columns(file_name), dtype="string")
             )
             return empty, [Issue("error", self.locate(file_name), None, None, "no such table: run `hpmap db load`")]
         if geometry:
-            return self._geometry(table), []
+            return self._geometry(table, geometry_columns(file_name)), []
         cursor = self.conn.execute(sql.SQL("SELECT * FROM {} ORDER BY ord").format(_table(table)))
         names = [column.name for column in cursor.description]
         frame = pd.DataFrame([row[1:] for row in cursor.fetchall()], columns=names[1:], dtype=str)
         return checked_table(frame, self.locate(file_name), _text_columns(file_name))
 
-    def _geometry(self, table: str) -> gpd.GeoDataFrame:
+    def _geometry(self, table: str, columns: list[str]) -> gpd.GeoDataFrame:
         statement = sql.SQL("SELECT {}, ST_AsBinary(geom) FROM {} ORDER BY ord").format(
-            sql.SQL(", ").join(map(sql.Identifier, GEOMETRY_COLUMNS)), _table(table)
+            sql.SQL(", ").join(map(sql.Identifier, columns)), _table(table)
         )
         rows = self.conn.execute(statement).fetchall()
-        width = len(GEOMETRY_COLUMNS)
+        width = len(columns)
         geometries = [None if row[width] is None else shapely.from_wkb(row[width]) for row in rows]
-        return geometry_frame([list(row[:width]) for row in rows], geometries)
+        return geometry_frame([list(row[:width]) for row in rows], geometries, columns=columns)
 
     def locate(self, file_name: str) -> str:
         """Return ``table hpmap.<table>`` for a data file's name: issues name the table."""

@@ -17,7 +17,7 @@ import pandas as pd
 
 from geo.catalog import LAYERS
 from geo.errors import GeoDataError
-from geo.load import FIGURE_COLUMNS, POSITION_COLUMNS, POSITIONS_FILE, SOURCE_COLUMNS
+from geo.load import CONTEXT_FILE, FIGURE_COLUMNS, POSITION_COLUMNS, POSITIONS_FILE, SOURCE_COLUMNS
 from geo.models import LayerSpec
 
 CHANGES_FILE = "changes.csv"
@@ -95,7 +95,7 @@ class DataFiles:
     """The files of a data directory that maintenance edits, by file name."""
 
     tables: Mapping[str, CsvTable]  # attribute tables, figures.csv, sources.csv, positions.csv, changes.csv
-    collections: Mapping[str, GeoJsonFile]  # <layer>.geojson
+    collections: Mapping[str, GeoJsonFile]  # <layer>.geojson, context.geojson
     specs: tuple[LayerSpec, ...] = LAYERS
 
     def table(self, name: str) -> pd.DataFrame:
@@ -128,6 +128,9 @@ class DataFiles:
 def read_data_files(data_dir: Path, specs: tuple[LayerSpec, ...] = LAYERS) -> DataFiles:
     """Read every file maintenance may edit; ``changes.csv`` may be absent (no change logged yet).
 
+    ``positions.csv`` and ``context.geojson`` may be absent too (a directory made before them):
+    validation then says they are missing.
+
     Raises
     ------
     MaintenanceError
@@ -140,6 +143,8 @@ def read_data_files(data_dir: Path, specs: tuple[LayerSpec, ...] = LAYERS) -> Da
     tables[POSITIONS_FILE] = read_positions_table(data_dir)
     tables[CHANGES_FILE] = read_change_log(data_dir)
     collections = {spec.geometry_file: read_geojson_file(data_dir / spec.geometry_file) for spec in specs}
+    if (data_dir / CONTEXT_FILE).exists():
+        collections[CONTEXT_FILE] = read_geojson_file(data_dir / CONTEXT_FILE)
     return DataFiles(tables=tables, collections=collections, specs=specs)
 
 

@@ -154,7 +154,7 @@ def _positions() -> list[dict]:
                 dict(
                     zip(
                         POSITION_COLUMNS,
-                        (f"{fid}-pin", fid, "map_pin", f"{centre.x:.6f}", f"{centre.y:.6f}", "40", "high",
+                        (f"{fid}-pin", fid, "map_pin", f"{centre.x:.6f}", f"{centre.y:.6f}", "50", "high",
                          "src-b", "2024", "the park's pin on a public map"),
                         strict=True,
                     )
@@ -252,6 +252,11 @@ def edit_csv(path: Path, edit) -> None:
         reader = csv.DictReader(handle)
         columns, rows = reader.fieldnames, list(reader)
     write_csv(path, columns, edit(rows))
+
+
+def drop_positions(directory: Path, *feature_ids: str) -> None:
+    """Remove the position records of ``feature_ids`` from ``positions.csv``: for tests that remove those features."""
+    edit_csv(directory / POSITIONS_FILE, lambda rows: [r for r in rows if r["feature_id"] not in feature_ids])
 
 
 def edit_geojson(path: Path, edit) -> None:

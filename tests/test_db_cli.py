@@ -15,7 +15,7 @@ from geopandas.testing import assert_geodataframe_equal
 
 from geo import pgstore
 from geo.catalog import LAYERS
-from geo.load import FileSource
+from geo.load import FileSource, SourceSnapshot, write_snapshot
 from tests.builders import edit_csv, edit_geojson, read_csv, set_row, write_csv
 from tests.conftest import DATA_DIR
 from webmap.cli import main
@@ -47,6 +47,8 @@ def assert_same_data(left: Path, right: Path) -> None:
         assert_frame_equal(a.read_attributes(spec)[0], b.read_attributes(spec)[0])
     assert_frame_equal(a.read_figures()[0], b.read_figures()[0])
     assert_frame_equal(a.read_sources()[0], b.read_sources()[0])
+    assert_frame_equal(a.read_positions()[0], b.read_positions()[0])
+    assert_geodataframe_equal(a.read_context()[0], b.read_context()[0])
 
 
 # --- init ------------------------------------------------------------------------------------------
@@ -58,10 +60,20 @@ def test_init_creates_postgis_and_the_schema_and_can_be_repeated(postgres_cluste
     assert db("init", url=url) == 0
     with pgstore.connect(url) as conn:
         assert conn.execute("SELECT extname FROM pg_extension WHERE extname = 'postgis'").fetchone() == ("postgis",)
-    expected = {"features", "collections", "figures", "sources", "changes"}
+    expected = {"features", "collections", "figures", "sources", "positions", "context", "changes"}
     expected |= {f"{spec.name.replace('-', '_')}_{kind}" for spec in LAYERS for kind in ("geometry", "attributes")}
     assert tables(url) == expected
     assert "schema 'hpmap' ready" in capsys.readouterr().err
+
+
+def test_init_adds_the_position_and_context_tables_to_a_database_made_before_them(database_url, tiny_dir, tmp_path):
+    assert db("init", url=database_url) == 0
+    with pgstore.connect(database_url) as conn:  # as a database initialised by an earlier release
+        conn.execute("DROP TABLE hpmap.positions, hpmap.context")
+    assert db("init", url=database_url) == 0
+    assert {"positions", "context"} <= tables(database_url)
+    assert db("load", str(tiny_dir), url=database_url) == 0
+    assert_same_data(dumped(database_url, tmp_path / "out"), tiny_dir)
 
 
 # --- load and dump ---------------------------------------------------------------------------------
@@ -75,6 +87,19 @@ def test_dump_of_the_loaded_shipped_data_is_byte_for_byte_the_files(database_url
     assert sorted(path.name for path in out.iterdir()) == SHIPPED_FILES
     for name in SHIPPED_FILES:
         assert (out / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
+
+
+def test_dump_of_a_load_is_byte_for_byte_the_files_laid_out_as_shipped(database_url, tiny_dir, tmp_path):
+    # The tiny data rewritten in the shipped files' layout; a test of its own while data/ lacks some files.
+    shipped_like = tmp_path / "shipped-like"
+    write_snapshot(SourceSnapshot.take(FileSource(tiny_dir)), shipped_like)
+    names = sorted(path.name for path in shipped_like.iterdir())
+    assert {"positions.csv", "context.geojson"} <= set(names)
+    assert db("load", str(shipped_like), url=database_url) == 0
+    out = dumped(database_url, tmp_path / "out")
+    assert sorted(path.name for path in out.iterdir()) == names
+    for name in names:
+        assert (out / name).read_bytes() == (shipped_like / name).read_bytes(), name
 
 
 def test_dump_of_other_data_reads_back_the_same(database_url, tiny_dir, tmp_path):

@@ -46,7 +46,7 @@ def test_every_shipped_file_is_written_back_byte_for_byte(name):
 
 def test_the_test_builder_layout_is_kept_too(tiny_dir):
     files = read_data_files(tiny_dir)
-    for name in ["industrial-parks.csv", "figures.csv", "industrial-parks.geojson"]:
+    for name in ["industrial-parks.csv", "figures.csv", "industrial-parks.geojson", "positions.csv", "context.geojson"]:
         assert files.render(name) == (tiny_dir / name).read_bytes()
 
 
@@ -487,3 +487,70 @@ def test_an_unknown_layer_is_named(tiny_dir):
     files = read_data_files(tiny_dir)
     with pytest.raises(MaintenanceError, match="no layer 'parks'; the layers are: economic-zones"):
         plan_attribute_import(files, incoming([{"id": "x"}]), ImportOptions(layer="parks"))
+
+
+# ------------------------------------------------------------------ position evidence (positions.csv)
+
+# A gate on kcn-overlap's east edge, as a future `hpmap import osm` would add it.
+GATE = {
+    "id": "kcn-overlap-gate", "feature_id": "kcn-overlap", "marks": "map_pin", "lon": "106.650000",
+    "lat": "20.740000", "radius_m": "30", "confidence": "medium", "source": "src-a", "as_of": "2025-06",
+    "note": 'the gate, "east side", on a public map',
+}  # fmt: skip
+
+
+def test_a_position_record_is_written_through_the_journal_logged_and_reverted(tiny_dir, capsys):
+    from geo.changelog import new_change_info
+    from geo.edits import position_change
+    from geo.pipeline import build_dataset
+    from webmap.cli import main
+
+    before = {path.name: path.read_bytes() for path in tiny_dir.iterdir()}
+    files = read_data_files(tiny_dir)
+    info = new_change_info("lan", "import osm", "osm-gates.geojson")
+
+    proposal = propose(tiny_dir, files, [position_change("industrial-parks", GATE)], info)
+
+    assert proposal.errors == [] and sorted(proposal.contents) == ["changes.csv", "positions.csv"]
+    commit_files(tiny_dir, proposal.contents)
+    assert not (tiny_dir / JOURNAL).exists()
+    rows = pd.read_csv(tiny_dir / "positions.csv", dtype=str, keep_default_na=False)
+    assert list(rows["id"][rows["feature_id"] == "kcn-overlap"]) == ["kcn-overlap-pin", "kcn-overlap-gate"]
+    assert rows[rows["id"] == "kcn-overlap-gate"].iloc[0].to_dict() == GATE
+    log = pd.read_csv(tiny_dir / CHANGES_FILE, dtype=str, keep_default_na=False)
+    assert log[["change_id", "feature", "file", "field", "op", "old_value"]].values.tolist() == [
+        [info.change_id, "kcn-overlap", "positions.csv", "position", "add", ""]
+    ]
+    assert "kcn-overlap-gate" in set(build_dataset(tiny_dir).positions["id"])
+    assert main(["history", "--feature", "kcn-overlap", "--data-dir", str(tiny_dir)]) == 0
+    assert info.change_id in capsys.readouterr().out
+
+    assert main(["revert", info.change_id, "--data-dir", str(tiny_dir)]) == 0
+
+    after = {path.name: path.read_bytes() for path in tiny_dir.iterdir()}
+    assert after.pop(CHANGES_FILE) and after == before  # positions.csv byte for byte, nothing else touched
+    log = pd.read_csv(tiny_dir / CHANGES_FILE, dtype=str, keep_default_na=False)
+    assert log["op"].tolist() == ["add", "remove"] and log["action"].iloc[1] == f"revert {info.change_id}"
+
+
+def test_a_malformed_position_record_is_refused_naming_file_record_and_field(tiny_dir):
+    from geo.changelog import new_change_info
+    from geo.edits import position_change
+
+    before = {path.name: path.read_bytes() for path in tiny_dir.iterdir()}
+    change = position_change("industrial-parks", dict(GATE, lon="20.74", lat="106.65"))  # swapped
+
+    proposal = propose(tiny_dir, read_data_files(tiny_dir), [change], new_change_info("lan", "import osm", "x"))
+
+    [error] = proposal.errors
+    assert (error.file, error.feature, error.field) == ("positions.csv", "kcn-overlap-gate", "lon")
+    assert "swapped" in error.message
+    assert {path.name: path.read_bytes() for path in tiny_dir.iterdir()} == before
+
+
+def test_adding_a_position_record_whose_id_is_taken_is_refused(tiny_dir):
+    from geo.edits import position_change
+
+    taken = position_change("industrial-parks", dict(GATE, id="kcn-overlap-pin"))
+    with pytest.raises(MaintenanceError, match="record id 'kcn-overlap-pin' is already used"):
+        apply_changes(read_data_files(tiny_dir), [taken])

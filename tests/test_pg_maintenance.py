@@ -322,3 +322,46 @@ def test_a_given_data_dir_wins_over_the_environment(tiny_dir, monkeypatch, capsy
     monkeypatch.setenv("HPMAP_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nowhere")
     assert main(["history", "--data-dir", str(tiny_dir)]) == 0
     assert capsys.readouterr().out == "No change logged yet.\n"
+
+
+# ------------------------------------------------------------------ position evidence (table positions)
+
+
+def test_a_position_record_is_added_logged_and_reverted_in_one_transaction_each(
+    database_url, tiny_dir, tmp_path, capsys
+):
+    from geo import pgmaintenance
+    from geo.changelog import new_change_info
+    from geo.edits import position_change
+    from tests.test_maintenance import GATE
+
+    url = database_url
+    assert main(["db", "load", str(tiny_dir), "--database-url", url]) == 0
+    before_files, before_tables = dumped(url, tmp_path / "before"), contents(url)
+    info = new_change_info("lan", "import osm", "osm-gates.geojson")
+
+    with pgmaintenance.session(url) as session:
+        outcome = session.propose([position_change("industrial-parks", GATE)], info)
+        assert outcome.errors == [] and outcome.tables == ("hpmap.positions", "hpmap.changes")
+        session.commit(outcome)
+
+    with pgstore.connect(url) as conn:
+        positions = pgstore.PgSource(conn).read_positions()[0]
+        of_the_park = positions["id"][positions["feature_id"] == "kcn-overlap"]
+        assert list(of_the_park) == ["kcn-overlap-pin", "kcn-overlap-gate"]
+        assert positions[positions["id"] == "kcn-overlap-gate"].iloc[0].to_dict() == GATE
+        assert "kcn-overlap-gate" in set(pgstore.read_dataset(conn).positions["id"])
+        log = pgmaintenance.read_change_log(conn)
+    assert log[["change_id", "feature", "file", "op"]].values.tolist() == [
+        [info.change_id, "kcn-overlap", "positions.csv", "add"]
+    ]
+    added = dumped(url, tmp_path / "added")
+    assert [name for name in added if added[name] != before_files[name]] == ["positions.csv"]
+
+    assert hpmap("revert", info.change_id, url=url) == 0
+    assert f"Revert of change {info.change_id}" in capsys.readouterr().out
+
+    assert dumped(url, tmp_path / "after") == before_files
+    after_tables = contents(url)
+    assert len(after_tables.pop("changes")) == 2 and not before_tables.pop("changes")
+    assert after_tables == before_tables  # positions and every other table, row for row

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from urllib.parse import quote
@@ -18,10 +19,10 @@ from geo import inspect_dataset, pgstore
 from geo.catalog import LAYERS
 from geo.errors import InvalidData, InvalidQuery, UnknownLayer
 from geo.export import to_geojson
-from geo.load import FileSource, SourceSnapshot
+from geo.load import CONTEXT_COLUMNS, CONTEXT_FILE, POSITIONS_FILE, FileSource, SourceSnapshot
 from geo.query import FeatureQuery
 from geo.store import FileStore
-from tests.builders import edit_csv, write_dataset
+from tests.builders import edit_csv, edit_geojson, empty_layer, set_row, write_dataset
 from tests.conftest import DATA_DIR, LiveServer
 from tests.test_ogr import counts, ogrinfo, run_ogrinfo, source  # noqa: F401  (ogrinfo is a fixture)
 from webmap import create_app
@@ -63,16 +64,39 @@ def test_tables_read_back_as_the_files_read(shipped_url):
             assert no_issues == none_either == []
         assert_frame_equal(database.read_figures()[0], files.read_figures()[0])
         assert_frame_equal(database.read_sources()[0], files.read_sources()[0])
+        assert_frame_equal(database.read_positions()[0], files.read_positions()[0])
+        assert_geodataframe_equal(database.read_context()[0], files.read_context()[0], check_less_precise=False)
+
+
+def test_positions_and_context_read_back_as_the_files_read(tiny_dir, database_url):
+    edit_csv(tiny_dir / POSITIONS_FILE, set_row("kcn-overlap-pin", note='a note, with "quotes"\nand a line'))
+    edit_geojson(tiny_dir / CONTEXT_FILE, lambda d: d["features"][0]["properties"].pop("note"))  # absent: ""
+    files = FileSource(tiny_dir)
+    snapshot = SourceSnapshot.take(files)
+    with pgstore.connect(database_url) as conn:
+        pgstore.load_snapshot(conn, snapshot, inspect_dataset(snapshot)[0])
+        database = pgstore.PgSource(conn)
+        (positions, no_issues), (context, none_either) = database.read_positions(), database.read_context()
+        dataset = pgstore.read_dataset(conn)
+    assert no_issues == none_either == []
+    assert_frame_equal(positions, files.read_positions()[0])
+    assert_geodataframe_equal(context, files.read_context()[0], check_less_precise=False)
+    assert list(context.columns) == [*CONTEXT_COLUMNS, "geometry"] and len(context) == 4
+    assert_frame_equal(dataset.positions, positions)  # what the placement checks ran on
+    assert_geodataframe_equal(dataset.context, context)
 
 
 def test_the_data_set_built_from_the_database_is_the_same(shipped_url, shipped):
     with pgstore.connect(shipped_url) as conn:
         dataset = pgstore.read_dataset(conn)
+        located = pgstore.PgSource(conn).locate  # the same issues, naming the tables instead of the files
     assert list(dataset.layers) == list(shipped.layers)
     for name, layer in shipped.layers.items():
         assert to_geojson(dataset.layer(name).gdf) == to_geojson(layer.gdf)
     assert_frame_equal(dataset.sources, shipped.sources)
-    assert [str(issue) for issue in dataset.issues] == [str(issue) for issue in shipped.issues]
+    assert_frame_equal(dataset.positions, shipped.positions)
+    assert_geodataframe_equal(dataset.context, shipped.context, check_less_precise=False)
+    assert dataset.issues == [dataclasses.replace(issue, file=located(issue.file)) for issue in shipped.issues]
 
 
 def test_errors_in_the_tables_name_table_feature_and_field(tiny_url):
@@ -182,8 +206,7 @@ def test_both_stores_refuse_the_same_queries(shipped, pg_store, collection, quer
 
 
 def test_an_empty_layer_reads_and_answers_alike(database_url, tiny_dir):
-    (tiny_dir / "industrial-clusters.geojson").write_text('{"type": "FeatureCollection", "features": []}')
-    edit_csv(tiny_dir / "industrial-clusters.csv", lambda rows: [])
+    empty_layer(tiny_dir, "industrial-clusters")
     snapshot = SourceSnapshot.take(FileSource(tiny_dir))
     dataset, _ = inspect_dataset(snapshot)
     with pgstore.connect(database_url) as conn:

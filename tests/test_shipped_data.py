@@ -12,7 +12,7 @@ from shapely.geometry import Point
 
 from geo import inspect_dataset
 from geo.catalog import METRIC_CRS, STATUSES, WEB_CRS
-from geo.load import CONTEXT_COLUMNS, CONTEXT_FILE, GEOMETRY_COLUMNS
+from geo.load import geometry_columns
 from geo.text import fold
 from tests.conftest import DATA_DIR, SHARED
 
@@ -138,7 +138,7 @@ def test_geojson_files_are_plain_rfc7946():
     for path in DATA_DIR.glob("*.geojson"):
         document = json.loads(path.read_text(encoding="utf-8"))
         assert "crs" not in document, path.name
-        columns = CONTEXT_COLUMNS if path.name == CONTEXT_FILE else GEOMETRY_COLUMNS
+        columns = geometry_columns(path.name)
         for feature in document["features"]:
             assert set(feature["properties"]) == set(columns)
 

@@ -455,12 +455,13 @@ def test_an_unreadable_geometry_is_named(tiny_dir):
 
 
 def test_warns_when_outline_and_declared_area_disagree(tiny_dir):
+    before = inspect_dataset(tiny_dir)[1]
     edit_csv(tiny_dir / "figures.csv", _set_figure("area_ha", value="900"))
 
     dataset, issues = inspect_dataset(tiny_dir)
 
     assert dataset is not None  # a warning does not stop the load
-    [warning] = [i for i in issues if i.field == "geometry"]
+    [warning] = [i for i in issues if i not in before]
     assert warning.severity == "warning" and warning.feature == "kcn-trang-due"
     assert re.search(r"measures 4\d\d\.\d ha but the declared area is 900\.0 ha", warning.message)
 
@@ -476,8 +477,13 @@ def test_warns_when_declared_zone_disagrees_with_the_outline(tiny_dir):
     ]
 
 
-def test_valid_data_has_no_issue(tiny_dir):
-    assert inspect_dataset(tiny_dir)[1] == []
+def test_valid_data_has_no_issue_but_the_overlap_it_is_made_with(tiny_dir):
+    # PARK_OVERLAP shares a quarter of PARK_INSIDE's land on purpose (coverage and overlap tests need it).
+    [warning] = inspect_dataset(tiny_dir)[1]
+    assert (warning.severity, warning.file, warning.feature, warning.field) == (
+        "warning", "industrial-parks.geojson", "kcn-trang-due", "geometry"
+    )
+    assert re.match(r"overlaps 'kcn-overlap' by 11\d\.\d ha", warning.message)  # a quarter of ~460 ha
 
 
 def test_a_directory_with_an_interrupted_change_is_refused(tiny_dir):
