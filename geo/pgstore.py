@@ -497,7 +497,11 @@ _ITEM = sql.SQL("SELECT {feature} FROM {features} WHERE collection = %s AND id =
     feature=_feature("geom"), features=_table("features")
 )
 _COLLECTIONS = sql.SQL("SELECT name, property_kinds FROM {} ORDER BY ord").format(_table("collections"))
-_ENVELOPE = "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))"
+# The box as ST_Envelope of its diagonal: a zero-width box stays a point or a line, which intersects what
+# it lies in (ST_MakeEnvelope would give a collapsed polygon, which intersects nothing), as shapely does.
+_ENVELOPE = (
+    "ST_Intersects(geom, ST_Envelope(ST_SetSRID(ST_MakeLine(ST_MakePoint(%s, %s), ST_MakePoint(%s, %s)), 4326)))"
+)
 _TEXT_MATCH = "(jsonb_typeof(properties -> %s) IN ('string', 'array') AND (properties -> %s) ?| %s::text[])"
 _NUMBER_MATCH = (
     "(CASE WHEN jsonb_typeof(properties -> %s) = 'number' THEN (properties ->> %s)::float8 END) = ANY(%s::float8[])"

@@ -129,10 +129,12 @@ FIGURES = [
 
 # The city's boundary, a river and two places, all clear of the features above except where a test moves one.
 PROVINCE = box(106.20, 20.55, 107.00, 21.00)
+NEIGHBOUR = box(105.90, 20.55, 106.20, 21.00)  # a neighbouring province, west of the city
 RIVER = box(106.50, 20.60, 106.52, 20.95)  # a straight north–south river, west of every feature
 CONTEXT = [
     # id, kind, name_vi, name_en, geometry
     ("hai-phong", "province", "Thành phố Hải Phòng", "Hải Phòng city", PROVINCE),
+    ("tinh-ben-canh", "neighbour", "Tỉnh Bên Cạnh", "Next-door province", NEIGHBOUR),
     ("song-thang", "river", "Sông Thẳng", "Thẳng river", RIVER),
     ("xa-trang-due", "place", "Xã Tràng Duệ", "Tràng Duệ commune", box(106.63, 20.73, 106.63, 20.73).centroid),
     ("xa-hai-duong", "place", "Xã Hải Dương", "Hải Dương commune", box(106.31, 20.91, 106.31, 20.91).centroid),

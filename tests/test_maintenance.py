@@ -515,7 +515,9 @@ def test_a_position_record_is_written_through_the_journal_logged_and_reverted(ti
     commit_files(tiny_dir, proposal.contents)
     assert not (tiny_dir / JOURNAL).exists()
     rows = pd.read_csv(tiny_dir / "positions.csv", dtype=str, keep_default_na=False)
-    assert list(rows["id"][rows["feature_id"] == "kcn-overlap"]) == ["kcn-overlap-pin", "kcn-overlap-gate"]
+    assert list(rows["id"][rows["feature_id"] == "kcn-overlap"]) == [
+        "kcn-overlap-shared", "kcn-overlap-pin", "kcn-overlap-gate"  # after the feature's other records
+    ]
     assert rows[rows["id"] == "kcn-overlap-gate"].iloc[0].to_dict() == GATE
     log = pd.read_csv(tiny_dir / CHANGES_FILE, dtype=str, keep_default_na=False)
     assert log[["change_id", "feature", "file", "field", "op", "old_value"]].values.tolist() == [

@@ -22,7 +22,7 @@ from geo.export import to_geojson
 from geo.load import CONTEXT_COLUMNS, CONTEXT_FILE, POSITIONS_FILE, FileSource, SourceSnapshot
 from geo.query import FeatureQuery
 from geo.store import FileStore
-from tests.builders import edit_csv, edit_geojson, empty_layer, set_row, write_dataset
+from tests.builders import CONTEXT, edit_csv, edit_geojson, empty_layer, set_row, write_dataset
 from tests.conftest import DATA_DIR, LiveServer
 from tests.test_ogr import counts, ogrinfo, run_ogrinfo, source  # noqa: F401  (ogrinfo is a fixture)
 from webmap import create_app
@@ -81,7 +81,7 @@ def test_positions_and_context_read_back_as_the_files_read(tiny_dir, database_ur
     assert no_issues == none_either == []
     assert_frame_equal(positions, files.read_positions()[0])
     assert_geodataframe_equal(context, files.read_context()[0], check_less_precise=False)
-    assert list(context.columns) == [*CONTEXT_COLUMNS, "geometry"] and len(context) == 4
+    assert list(context.columns) == [*CONTEXT_COLUMNS, "geometry"] and len(context) == len(CONTEXT)
     assert_frame_equal(dataset.positions, positions)  # what the placement checks ran on
     assert_geodataframe_equal(dataset.context, context)
 

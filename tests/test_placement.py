@@ -14,7 +14,7 @@ from geo.catalog import METRIC_CRS, WEB_CRS
 from tests.builders import drop_positions, edit_csv, edit_geojson, set_row
 
 RIVER_BOX = box(106.50, 20.90, 106.52, 20.92)  # on the tiny data's river (lon 106.50–106.52)
-WEST_OF_THE_CITY = box(106.15, 20.90, 106.17, 20.92)  # the tiny province starts at lon 106.20
+WEST_OF_THE_CITY = box(106.15, 20.90, 106.17, 20.92)  # 3–5 km into the neighbour west of lon 106.20
 
 
 def issues_of(directory) -> list[tuple[str, str, str | None, str | None, str]]:
@@ -58,7 +58,8 @@ def metres(a, b) -> float:
 
 def test_an_outline_without_evidence_is_an_error(tiny_dir):
     before = issues_of(tiny_dir)
-    drop_positions(tiny_dir, "kcn-overlap")
+    # Its pin gone, the park keeps only what a source says of its land: no evidence of where it is.
+    edit_csv(tiny_dir / "positions.csv", lambda rows: [r for r in rows if r["id"] != "kcn-overlap-pin"])
 
     [(severity, file, feature, field, message)] = new_issues(tiny_dir, before)
 
@@ -141,19 +142,26 @@ def test_an_outline_outside_the_province_is_an_error(tiny_dir):
     [(severity, file, feature, field, message)] = new_issues(tiny_dir, before)
 
     assert (severity, file, feature, field) == ("error", "industrial-parks.geojson", "kcn-outside", "geometry")
-    assert re.match(r"[\d.,]+ ha of the outline lies outside the city's boundary \(context\.geojson\)", message)
+    assert re.match(
+        r"[\d.,]+ ha of the outline lies more than 800 m inside a neighbouring province \(context\.geojson\)", message
+    )
 
 
 def test_an_outline_just_across_the_simplified_boundary_is_tolerated(tiny_dir):
     before = issues_of(tiny_dir)
-    move(tiny_dir, "industrial-parks", "kcn-outside", box(106.1995, 20.90, 106.22, 20.92))  # about 50 m across
+    move(tiny_dir, "industrial-parks", "kcn-outside", box(106.195, 20.90, 106.22, 20.92))  # about 500 m across
     assert new_issues(tiny_dir, before) == []
 
 
 # --- neighbours and declared places --------------------------------------------------------------------
 
 
+def test_a_sourced_overlap_is_not_reported(tiny_dir):
+    assert [i for i in issues_of(tiny_dir) if "overlaps" in i[4]] == []  # kcn-overlap-shared lies on it
+
+
 def test_an_overlap_of_more_than_a_hectare_is_a_warning(tiny_dir):
+    edit_csv(tiny_dir / "positions.csv", lambda rows: [r for r in rows if r["id"] != "kcn-overlap-shared"])
     overlaps = [i for i in issues_of(tiny_dir) if "overlaps" in i[4]]
     assert [(severity, feature, field) for severity, _, feature, field, _ in overlaps] == [
         ("warning", "kcn-trang-due", "geometry")
@@ -225,7 +233,7 @@ def test_a_repeated_record_id_is_an_error(tiny_dir):
     [
         ("song-thang", {}, Point(106.51, 20.80), "geometry", "a river is a polygon, found Point"),
         ("xa-trang-due", {}, box(106.62, 20.72, 106.64, 20.74), "geometry", "a place is a point, found Polygon"),
-        ("song-thang", {"kind": "lake"}, None, "kind", "'lake' is not one of: province, sea, river, place"),
+        ("song-thang", {"kind": "lake"}, None, "kind", "'lake' is not one of: province, neighbour, sea, river, place"),
         ("song-thang", {"name_vi": ""}, None, "name_vi", "empty: name the place"),
         ("song-thang", {"sources": "src-z@2024"}, None, "sources", "unknown source 'src-z'"),
     ],
