@@ -19,7 +19,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         "economic-zones",
         "Economic zones",
         "Khu kinh tế",
-        ("economic_zone", "free_trade_zone_site"),
+        ("economic_zone", "free_trade_zone", "free_trade_zone_site"),
     ),
     LayerSpec(
         "industrial-parks",

@@ -370,5 +370,5 @@ def _sourced(common, id_a: str, id_b: str, shared_points: dict[str, list]) -> bo
 
 
 def _nested_kinds(a: str, b: str) -> bool:
-    """Zones contain parks and ports by design; a port area contains its terminals (via parent_id)."""
-    return "economic_zone" in (a, b) or "free_trade_zone_site" in (a, b)
+    """Zones and the free-trade zone contain parks and ports by design (a port area its terminals: parent_id)."""
+    return bool({"economic_zone", "free_trade_zone", "free_trade_zone_site"} & {a, b})

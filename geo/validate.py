@@ -163,7 +163,7 @@ def validate_references(table: pd.DataFrame, spec: LayerSpec, zone_ids: set[str]
             issues.append(
                 Issue("error", spec.attributes_file, row.id, "zone_id", f"'{row.zone_id}' is not an economic zone id")
             )
-        if row.parent_id and row.parent_id not in all_ids and not row.parent_id.startswith("ftz-"):
+        if row.parent_id and row.parent_id not in all_ids:
             issues.append(
                 Issue("error", spec.attributes_file, row.id, "parent_id", f"'{row.parent_id}' is not a feature id")
             )

@@ -284,6 +284,7 @@ CONFIDENCE_LABELS = {
 }
 KIND_LABELS = {
     "economic_zone": {"vi": "Khu kinh tế", "en": "Economic zone"},
+    "free_trade_zone": {"vi": "Khu thương mại tự do", "en": "Free trade zone"},
     "free_trade_zone_site": {"vi": "Khu thương mại tự do (vị trí)", "en": "Free-trade-zone site"},
     "industrial_park": {"vi": "Khu công nghiệp", "en": "Industrial park"},
     "industrial_complex": {"vi": "Tổ hợp công nghiệp", "en": "Industrial complex"},

@@ -376,6 +376,17 @@ def main() -> None:
             "No boundary map is published: drawn as land around the parks, ports and communes the establishment "
             "decisions list, off the sea, inside the city, grown evenly to the declared area. Indicative."
         )
+    parents_of_sites = {p for fid, p in parents.items() if kinds.get(fid) == "free_trade_zone_site"}
+    for feature in documents["economic-zones"]["features"]:
+        properties = feature["properties"]
+        if properties["id"] not in parents_of_sites:
+            continue
+        sites = [f for f in documents["economic-zones"]["features"] if parents.get(f["properties"]["id"]) == properties["id"]]
+        feature["geometry"] = mapping(to_wgs84(shapely.union_all([to_metric(shape(f["geometry"])) for f in sites])))
+        properties["position_uncertainty_m"] = str(max(int(f["properties"]["position_uncertainty_m"]) for f in sites))
+        properties["geometry_quality"] = "indicative"
+        properties["geometry_note"] = "The union of its three sites, each drawn where the decision puts it: see the sites."
+        properties["geometry_sources"] = " ".join(dict.fromkeys(r["source"] for r in evidence[properties["id"]]))
     clear = reference_clearance()
     for layer in LAYERS:
         for feature in documents[layer]["features"]:
