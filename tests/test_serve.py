@@ -34,32 +34,45 @@ def _get(url: str) -> tuple[int, dict]:
         return response.status, json.loads(response.read())
 
 
-@pytest.fixture(params=["files", "postgis"])
-def served(request, tmp_path):
-    """``hpmap serve --workers 2`` on the shipped data, from the files or from a PostGIS database."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HPMAP_")}
-    if request.param == "postgis":
-        env["HPMAP_DATABASE_URL"] = request.getfixturevalue("postgres_cluster").loaded(DATA_DIR)
+def start_serve(log_path: Path, env: dict, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Start ``hpmap serve`` on a free port with ``env``; return the process and its base URL once it answers."""
     port = _free_port()
     script = Path(sys.executable).with_name("hpmap")
-    command = [str(script), "serve", "--port", str(port), "--offline", "--workers", "2", "--threads", "2"]
-    log = (tmp_path / "serve.log").open("w")
+    command = [str(script), "serve", "--port", str(port), "--offline", *extra]
+    log = log_path.open("w")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
         try:
             _get(base + "/api/conformance")
-            break
+            return process, base
         except OSError:
-            assert process.poll() is None, (tmp_path / "serve.log").read_text()
+            assert process.poll() is None, log_path.read_text()
             assert time.monotonic() < deadline, "the server did not answer in time"
             time.sleep(0.2)
-    yield process, base
+
+
+def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.kill()
         process.wait(timeout=10)
-    log.close()
+
+
+def clean_env() -> dict:
+    return {k: v for k, v in os.environ.items() if not k.startswith("HPMAP_")}
+
+
+@pytest.fixture(params=["files", "postgis"])
+def served(request, tmp_path):
+    """``hpmap serve --workers 2`` on the shipped data, from the files or from a PostGIS database."""
+    env = clean_env()
+    if request.param == "postgis":
+        env["HPMAP_DATABASE_URL"] = request.getfixturevalue("postgres_cluster").loaded(DATA_DIR)
+    process, base = start_serve(tmp_path / "serve.log", env, "--workers", "2", "--threads", "2")
+    yield process, base
+    stop(process)
 
 
 def _children(pid: int) -> list[int]:
@@ -94,3 +107,39 @@ def test_sigterm_stops_master_and_workers(served):
     assert process.wait(timeout=30) == 0
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
+SLOW_CLIENTS = 64
+
+
+def _slow_client(port: int, index: int) -> socket.socket:
+    """A connection that has sent part of a request and then goes quiet: headers, or a body, unfinished."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    if index % 2:
+        sock.sendall(b"GET /api HTTP/1.1\r\nHost: x\r\n")
+    else:
+        sock.sendall(b"POST /api/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 60000\r\n\r\n{\"type\": ")
+    return sock
+
+
+def test_slow_clients_do_not_keep_others_waiting(tmp_path):
+    # Each slow client trickles a request (one header line or a few body bytes now and then) and never
+    # finishes it; the server must go on answering everyone else within the 3 s a person will wait.
+    process, base = start_serve(tmp_path / "serve.log", clean_env(), "--workers", "2", "--threads", "2")
+    port = int(base.rsplit(":", 1)[1])
+    slow = []
+    try:
+        slow = [_slow_client(port, index) for index in range(SLOW_CLIENTS)]
+        time.sleep(0.5)
+        for sock in slow:  # still alive: one more line each
+            sock.sendall(b"X-Slow: 1\r\n" if slow.index(sock) % 2 else b"1")
+        for _ in range(3):
+            started = time.monotonic()
+            with urllib.request.urlopen(base + "/api/conformance", timeout=3) as response:
+                assert response.status == 200
+            assert time.monotonic() - started < 3
+    finally:
+        for sock in slow:
+            sock.close()
+        stop(process)

@@ -77,7 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, default=default_workers(), help="worker processes (default: one per core, at most 4)"
     )
-    serve.add_argument("--threads", type=int, default=2, help="threads per worker process")
+    serve.add_argument(
+        "--threads", type=int, default=2, help="kept for compatibility, no effect: each connection has its own greenlet"
+    )
     serve.add_argument(
         "--keepalive",
         type=int,
@@ -180,7 +182,10 @@ def default_workers() -> int:
 
 def run_serve(args) -> int:
     """Serve the app under gunicorn (``webmap.serving``), a production WSGI server."""
-    from webmap import create_app, serving
+    from webmap import serving
+
+    serving.patch_for_gevent()  # before the app and its database driver are loaded
+    from webmap import create_app
 
     if args.workers < 1 or args.threads < 1 or args.keepalive < 0:
         print("hpmap: --workers and --threads must be at least 1, --keepalive at least 0", file=sys.stderr)

@@ -2,9 +2,17 @@
 
 Python runs one thread at a time per process, so a process per core is what lets the app use the
 machine: the master loads and checks the data (a data error stops start-up before any worker
-exists), then forks the workers, which share the loaded data copy-on-write. Each worker serves
-several connections at once with threads (keep-alive included). A database connection pool cannot
-cross a fork (its sockets and threads would be shared), so every worker opens its own.
+exists), then forks the workers, which share the loaded data copy-on-write. A database connection
+pool cannot cross a fork (its sockets and threads would be shared), so every worker opens its own.
+
+Each worker serves its connections with gevent (gunicorn's ``gevent`` worker): one greenlet per
+connection, a few kilobytes each. A client that sends its request slowly (one header line every
+few seconds, a body trickled byte by byte), or reads its answer slowly, holds only its greenlet;
+with threads (the ``gthread`` worker) four such clients held every thread and nobody else was
+answered. The same holds for a database that stops answering: its requests wait without holding
+the worker. The standard library is patched for gevent before anything opens a socket or a lock
+(``patch_for_gevent``): in the master, before the app is loaded, so that the modules imported then
+(psycopg, its pool) see the patched versions in the workers.
 """
 
 from __future__ import annotations
@@ -15,6 +23,19 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 GRACEFUL_TIMEOUT_S = 10  # a stopping worker finishes its requests within this
+WORKER_CONNECTIONS = 1000  # connections one worker process holds at once (each a greenlet, slow or not)
+
+
+def patch_for_gevent() -> None:
+    """Make the standard library's sockets, locks, threads and sleeps cooperate with gevent's greenlets.
+
+    Call before the app is created: what is imported later, the database driver and pool above all,
+    then waits for the network without blocking the other connections of its worker.
+    """
+    from gevent import monkey
+
+    if not monkey.is_module_patched("socket"):
+        monkey.patch_all()
 
 
 class _Gunicorn(BaseApplication):
@@ -31,7 +52,10 @@ class _Gunicorn(BaseApplication):
 
 
 def serve(app: Flask, host: str, port: int, workers: int, threads: int, keepalive_s: int = 0) -> None:
-    """Serve ``app`` on ``host:port`` with ``workers`` processes of ``threads`` threads each, until stopped.
+    """Serve ``app`` on ``host:port`` with ``workers`` gevent processes, until stopped.
+
+    ``threads`` is kept for the command line's sake and no longer used: each worker serves up to
+    ``WORKER_CONNECTIONS`` connections at once, each in its own greenlet.
 
     ``keepalive_s`` is how long a connection may wait for its next request; 0 (the default) closes it after
     each response. Every worker is woken by a new connection and the first to accept it keeps it: long-lived
@@ -45,8 +69,8 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int, keepaliv
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
-        "threads": threads,
+        "worker_class": "gevent",
+        "worker_connections": WORKER_CONNECTIONS,
         "preload_app": True,
         "graceful_timeout": GRACEFUL_TIMEOUT_S,
         "keepalive": keepalive_s,
@@ -54,7 +78,8 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int, keepaliv
         "errorlog": "-",
         "loglevel": "warning",
         "proc_name": "hpmap",
-        "post_fork": lambda _server, _worker: _open_worker_store(app),
+        # After the worker's own gevent set-up: its pool's threads are greenlets of that worker.
+        "post_worker_init": lambda _worker: _open_worker_store(app),
     }
     # The loaded data are some million objects that live as long as the server: out of the collector's
     # sight, a full collection no longer walks them (a latency spike under load), and the workers'
