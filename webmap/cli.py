@@ -27,6 +27,12 @@ def default_data_dir() -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["serve"]:
+        from webmap import serving
+
+        # Before the other commands' modules import the database driver: imported unpatched, it would
+        # wait for the database in a way that stops every other connection of the worker.
+        serving.patch_for_gevent()
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -182,10 +188,7 @@ def default_workers() -> int:
 
 def run_serve(args) -> int:
     """Serve the app under gunicorn (``webmap.serving``), a production WSGI server."""
-    from webmap import serving
-
-    serving.patch_for_gevent()  # before the app and its database driver are loaded
-    from webmap import create_app
+    from webmap import create_app, serving
 
     if args.workers < 1 or args.threads < 1 or args.keepalive < 0:
         print("hpmap: --workers and --threads must be at least 1, --keepalive at least 0", file=sys.stderr)
