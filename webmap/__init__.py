@@ -36,9 +36,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=256 * 1024,
         JSON_SORT_KEYS=False,
     )
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86400  # static URLs carry a version (Flask's default is no-cache)
     app.config.update(config or {})
     app.config["OFFLINE"] = bool(app.config["OFFLINE"])
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 86400)  # static URLs carry a version
     dataset, store = _open_data(app.config)
     app.extensions["hpmap.dataset"] = dataset  # pages, site finder, coverage, quality, collection metadata
     app.extensions["hpmap.store"] = store  # the API's items and item queries
