@@ -660,6 +660,8 @@ class PostgisStore:
     def item_text(self, collection: str, feature_id: str) -> str | None:
         """Return the feature ``feature_id`` of ``collection`` as GeoJSON text, or None."""
         self._property_kinds(collection)
+        if "\x00" in feature_id:  # no id holds one, and PostgreSQL text cannot
+            return None
         rows = self._fetch(_ITEM, (collection, feature_id))
         return rows[0][0] if rows else None
 

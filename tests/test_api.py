@@ -647,3 +647,15 @@ def test_openapi_documents_zoom_on_every_items_path(document):
         assert (zoom["in"], zoom["required"]) == ("query", False)
         assert zoom["schema"] == {"type": "integer", "minimum": 0, "maximum": 22}
         assert "360 / (256 · 2^zoom) / 2" in zoom["description"]
+
+
+@pytest.mark.parametrize("url", [
+    "/api/collections/industrial-parks/items?status=%00",
+    "/api/collections/industrial-parks/items?id=kcn%00x",
+    "/api/collections/industrial-parks/clusters?zoom=9&id=a%00b",
+    "/api/collections/industrial-parks/items/kcn%00x",
+])  # fmt: skip
+def test_a_nul_character_is_a_client_error_on_both_stores(client, url):
+    response = client.get(url)
+    assert response.status_code in (400, 404), response.get_data(as_text=True)[:300]
+    assert response.get_json()["code"] == response.status_code

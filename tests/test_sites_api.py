@@ -598,3 +598,12 @@ def test_kept_answers_are_bounded_oldest_first():
     assert kept.get("a") is None and kept.get("b") == "B"
     kept.put("d", "D")  # "b" was used after "c": "c" goes
     assert (kept.get("b"), kept.get("c"), kept.get("d")) == ("B", None, "D")
+
+
+@pytest.mark.parametrize("number", ["1" * 400, "1" * 5000, "-" + "9" * 4400, "1e999"])
+def test_evaluate_refuses_huge_numbers_with_a_400(client, number):
+    ring = f"[[{number},20.8],[106.8,20.8],[106.8,20.9],[{number},20.8]]"
+    response = client.post("/api/evaluate", data='{"type":"Polygon","coordinates":[' + ring + "]}",
+                           content_type="application/json")
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert "finite" in response.get_json()["description"]

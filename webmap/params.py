@@ -39,7 +39,10 @@ def check_parameters(
             raise InvalidQuery(
                 f"unknown query parameter '{name}'; the parameters of this endpoint are: {', '.join(allowed)}"
             )
-        count = len(args.getlist(name))
+        values = args.getlist(name)
+        if any("\x00" in value for value in values):  # no name, id or vocabulary word holds one
+            raise InvalidQuery(f"query parameter '{name}': a NUL character is not allowed")
+        count = len(values)
         if count > 1 and name not in repeatable:
             raise InvalidQuery(f"query parameter '{name}' is given {count} times; give it once")
     _check_choice(args, "f", FORMATS)
