@@ -7,7 +7,6 @@ request, calls them and writes JSON, CSV or GeoJSON. Every bad input raises ``In
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
 import io
@@ -29,7 +28,7 @@ from geo import proposal, sites
 from geo.catalog import FORMER_PROVINCES, STATUSES
 from geo.derive import economic_zones
 from geo.errors import InvalidQuery
-from geo.export import flat_value, json_value
+from geo.export import csv_writer, flat_value, json_value
 from webmap import api, params
 from webmap.layers import dataset
 
@@ -263,7 +262,7 @@ def sites_csv(search: sites.SiteSearch, query: sites.SiteQuery) -> str:
     columns = [*CSV_LEADING_COLUMNS, *(f"score_{key}" for key in weighted), "free_ha"]
     columns += [f"distance_km_{c.key}" for c in sites.DISTANCES]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)
     writer.writerow(columns)
     for _, row in search.results.iterrows():
         record = site_record(row)
