@@ -53,6 +53,7 @@ SRID = 4326  # EPSG:4326, longitude/latitude, as in the files
 # More decimals than a double holds: PostGIS then prints the shortest text that reads back as the same double.
 GEOJSON_DECIMALS = 20
 CONNECT_TIMEOUT_S = 10
+VERSION_TABLE = "data_version"  # one row: the transaction that last wrote the serving tables
 CHANGES_TABLE = "changes"  # the change log (geo.pgmaintenance), mirroring a data directory's changes.csv
 
 
@@ -250,7 +251,15 @@ def _wkb(geometry) -> bytes | None:
 
 
 def write_features(conn: psycopg.Connection, dataset: Dataset) -> int:
-    """Replace the serving tables with ``dataset``'s layers; return how many features were written."""
+    """Replace the serving tables with ``dataset``'s layers; return how many features were written.
+
+    Also sets ``hpmap.data_version`` to this transaction's id: running servers poll it and read the
+    new data once it is committed (``webmap.reload``).
+    """
+    version_table = _table(VERSION_TABLE)
+    conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (version bigint NOT NULL)").format(version_table))
+    conn.execute(sql.SQL("DELETE FROM {}").format(version_table))
+    conn.execute(sql.SQL("INSERT INTO {} (version) VALUES (txid_current())").format(version_table))
     conn.execute(sql.SQL("DELETE FROM {}").format(_table("features")))
     conn.execute(sql.SQL("DELETE FROM {}").format(_table("collections")))
     insert_collection = sql.SQL("INSERT INTO {} (name, ord, property_kinds) VALUES (%s, %s, %s)")
@@ -673,6 +682,18 @@ class PostgisStore:
     def close(self) -> None:
         """Close every connection of the pool."""
         self._pool.close()
+
+    def data_version(self) -> str:
+        """Return the version of the served data (``write_features``); "0" for a database loaded before versions."""
+        try:
+            rows = self._fetch(sql.SQL("SELECT version FROM {}").format(_table(VERSION_TABLE)), ())
+        except psycopg.errors.UndefinedTable:
+            return "0"
+        return str(rows[0][0]) if rows else "0"
+
+    def forget_collections(self) -> None:
+        """Read the collections and their property kinds again at the next query (new data were loaded)."""
+        self._kinds = None
 
     def _collections(self) -> dict[str, dict[str, str]]:
         """Return each collection's property kinds, read from the database the first time."""

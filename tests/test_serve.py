@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,6 +20,7 @@ import pytest
 
 from tests.conftest import DATA_DIR
 from webmap import create_app
+from webmap.cli import main
 
 START_TIMEOUT_S = 60
 PAGE = "/api/collections/industrial-parks/items?bbox=106.0,20.5,107.0,21.2&limit=7&offset=3"
@@ -143,3 +147,56 @@ def test_slow_clients_do_not_keep_others_waiting(tmp_path):
         for sock in slow:
             sock.close()
         stop(process)
+
+
+RELOADED_WITHIN_S = 5
+
+
+@pytest.mark.parametrize("store", ["files", "postgis"])
+def test_a_running_server_serves_a_new_data_version_within_seconds_without_a_failed_request(request, tmp_path, store):
+    data_dir = Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+    env, target = clean_env(), ["--data-dir", str(data_dir)]
+    if store == "postgis":
+        cluster = request.getfixturevalue("postgres_cluster")
+        url = cluster.create_database()
+        assert main(["db", "load", str(data_dir), "--database-url", url]) == 0
+        env["HPMAP_DATABASE_URL"], target = url, ["--database-url", url]
+    process, base = start_serve(tmp_path / "serve.log", env, "--workers", "2", "--data-dir", str(data_dir))
+    statuses, stop_load = [], threading.Event()
+
+    def load() -> None:
+        while not stop_load.is_set():
+            for path in (FEATURE, "/api/sites?limit=3", "/api/quality"):
+                try:
+                    with urllib.request.urlopen(base + path, timeout=10) as response:
+                        statuses.append(response.status)
+                except urllib.error.HTTPError as error:
+                    statuses.append(error.code)
+                except OSError as error:
+                    statuses.append(repr(error))
+
+    threads = [threading.Thread(target=load, daemon=True) for _ in range(3)]
+    try:
+        for thread in threads:
+            thread.start()
+        incoming = tmp_path / "parks.csv"
+        incoming.write_text("id,developer\nkcn-trang-due,Reloaded Developer Co.\n", encoding="utf-8")
+        command = ["import", "attributes", str(incoming), "--layer", "industrial-parks", "--by", "test", *target]
+        assert main(command) == 0
+        imported = time.monotonic()
+        seen = 0  # answers with the new value in a row: every worker must have it
+        while seen < 6:
+            assert time.monotonic() - imported < RELOADED_WITHIN_S, "the new data were not served in time"
+            # The API's item (from PostGIS, read from the database) and the page's data (from the loaded data set)
+            _, item = _get(base + FEATURE)
+            _, page_data = _get(base + "/features/kcn-trang-due.json")
+            new = {item["properties"].get("developer"), page_data["properties"].get("developer")}
+            seen = seen + 1 if new == {"Reloaded Developer Co."} else 0
+            time.sleep(0.05)
+        time.sleep(0.5)
+    finally:
+        stop_load.set()
+        for thread in threads:
+            thread.join(timeout=30)
+        stop(process)
+    assert statuses and set(statuses) == {200}, [s for s in statuses if s != 200][:5]

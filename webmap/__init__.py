@@ -39,7 +39,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86400  # static URLs carry a version (Flask's default is no-cache)
     app.config.update(config or {})
     app.config["OFFLINE"] = bool(app.config["OFFLINE"])
+    from webmap import reload
+
+    version = reload.files_version(Path(app.config["DATA_DIR"])) if not app.config.get("DATABASE_URL") else None
     dataset, store = _open_data(app.config)
+    if app.config.get("DATABASE_URL"):
+        version = "postgis:" + store.data_version()
+    app.extensions[reload.VERSION_EXTENSION] = version  # read before the data: a change meanwhile is seen
     app.extensions["hpmap.dataset"] = dataset  # pages, site finder, coverage, quality, collection metadata
     app.extensions["hpmap.store"] = store  # the API's items and item queries
 

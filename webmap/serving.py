@@ -79,7 +79,7 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int, keepaliv
         "loglevel": "warning",
         "proc_name": "hpmap",
         # After the worker's own gevent set-up: its pool's threads are greenlets of that worker.
-        "post_worker_init": lambda _worker: _open_worker_store(app),
+        "post_worker_init": lambda _worker: _start_worker(app),
     }
     # The loaded data are some million objects that live as long as the server: out of the collector's
     # sight, a full collection no longer walks them (a latency spike under load), and the workers'
@@ -87,6 +87,13 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int, keepaliv
     gc.collect()
     gc.freeze()
     _Gunicorn(app, options).run()
+
+
+def _start_worker(app: Flask) -> None:
+    from webmap import reload
+
+    _open_worker_store(app)
+    reload.watch(app)  # each worker follows the data's version by itself
 
 
 def _open_worker_store(app: Flask) -> None:
