@@ -200,3 +200,34 @@ def test_a_running_server_serves_a_new_data_version_within_seconds_without_a_fai
             thread.join(timeout=30)
         stop(process)
     assert statuses and set(statuses) == {200}, [s for s in statuses if s != 200][:5]
+
+
+def _raw_answer(port: int, request: bytes) -> str:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        try:
+            while chunk := sock.recv(65536):
+                data += chunk
+        except ConnectionResetError:  # closed with part of our request unread: the answer came first
+            pass
+    return data.decode("latin-1")
+
+
+def test_the_servers_own_error_answers_carry_the_security_headers(tmp_path):
+    process, base = start_serve(tmp_path / "serve.log", clean_env(), "--workers", "1")
+    port = int(base.rsplit(":", 1)[1])
+    requests = {
+        414: b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        400: b"GET / HTTP/1.1\r\nNot a header\r\n\r\n",
+        431: b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(120)) + b"\r\n",
+    }
+    try:
+        for status, request in requests.items():
+            answer = _raw_answer(port, request)
+            head = answer.split("\r\n\r\n", 1)[0].lower()
+            assert head.startswith(f"http/1.1 {status} "), head
+            assert "x-content-type-options: nosniff" in head and "x-frame-options: deny" in head
+            assert "content-security-policy: default-src 'none'" in head and "frame-ancestors 'none'" in head
+    finally:
+        stop(process)

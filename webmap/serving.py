@@ -18,9 +18,13 @@ the worker. The standard library is patched for gevent before anything opens a s
 from __future__ import annotations
 
 import gc
+import logging
+import os
+import sys
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.ggevent import GeventWorker
 
 GRACEFUL_TIMEOUT_S = 10  # a stopping worker finishes its requests within this
 WORKER_CONNECTIONS = 1000  # connections one worker process holds at once (each a greenlet, slow or not)
@@ -36,6 +40,46 @@ def patch_for_gevent() -> None:
 
     if not monkey.is_module_patched("socket"):
         monkey.patch_all()
+
+
+class Worker(GeventWorker):
+    """gunicorn's gevent worker, whose own error answers (400, 414, 431: requests it cannot parse) carry
+    the security headers every response of the app carries."""
+
+    def handle_error(self, req, client, addr, exc):
+        from webmap.security import ERROR_PAGE_POLICY, SECURITY_HEADERS  # not before gevent's patching
+
+        captured = _CapturingSocket(client)
+        super().handle_error(req, client=captured, addr=addr, exc=exc)
+        head, separator, body = bytes(captured.data).partition(b"\r\n\r\n")
+        if separator:
+            extra = {**SECURITY_HEADERS, "Content-Security-Policy": ERROR_PAGE_POLICY}
+            head += b"".join(f"\r\n{name}: {value}".encode("latin-1") for name, value in extra.items())
+        try:
+            client.sendall(head + separator + body)
+        except OSError:
+            pass  # the client is gone
+
+
+class _CapturingSocket:
+    """Stands in for the client's socket while gunicorn writes its error answer, keeping the bytes."""
+
+    def __init__(self, sock):
+        self._sock, self.data = sock, bytearray()
+
+    def sendall(self, data: bytes) -> None:
+        self.data += data
+
+    send = sendall
+
+    def gettimeout(self):
+        return 0.0  # as "non-blocking": gunicorn then writes at once, no mode switch
+
+    def setblocking(self, flag) -> None:
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
 
 
 class _Gunicorn(BaseApplication):
@@ -69,7 +113,7 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int, keepaliv
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gevent",
+        "worker_class": "webmap.serving.Worker",
         "worker_connections": WORKER_CONNECTIONS,
         "preload_app": True,
         "graceful_timeout": GRACEFUL_TIMEOUT_S,
@@ -86,7 +130,14 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int, keepaliv
     # copies of their pages stay shared.
     gc.collect()
     gc.freeze()
-    _Gunicorn(app, options).run()
+    try:
+        _Gunicorn(app, options).run()
+    except SystemExit as stop:
+        # The workers are stopped: leave without the interpreter's teardown, which, with the standard
+        # library patched by gevent, prints "Exception ignored" tracebacks from logging's locks.
+        logging.shutdown()
+        sys.stderr.flush()
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
 
 
 def _start_worker(app: Flask) -> None:
