@@ -659,3 +659,17 @@ def test_a_nul_character_is_a_client_error_on_both_stores(client, url):
     response = client.get(url)
     assert response.status_code in (400, 404), response.get_data(as_text=True)[:300]
     assert response.get_json()["code"] == response.status_code
+
+
+def test_links_come_from_the_public_url_not_a_forged_host_header():
+    app = create_app({"DATA_DIR": str(DATA_DIR), "OFFLINE": True, "PUBLIC_URL": "https://map.example.org"})
+    client = app.test_client()
+    forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    for url in ("/api", "/api/openapi.json", "/api/collections/industrial-parks/items?limit=2"):
+        response = client.get(url, headers=forged)
+        assert response.status_code == 200, url
+        text = response.get_data(as_text=True)
+        assert "evil.example" not in text, url
+        assert "https://map.example.org/api" in text, url
+    page = client.get("/api/collections/industrial-parks/items?limit=2", headers=forged).get_json()
+    assert page["links"][0]["href"].startswith("https://map.example.org/api/collections/industrial-parks/items")

@@ -81,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--offline", action="store_true", help="never ask another host for anything (no basemap tiles)")
     serve.add_argument("--data-dir", type=Path)
     serve.add_argument(
+        "--public-url",
+        help="the address clients use, e.g. https://map.example.org: absolute links are built from it, never from "
+        "the request's Host header (also $HPMAP_PUBLIC_URL)",
+    )
+    serve.add_argument(
         "--workers", type=int, default=default_workers(), help="worker processes (default: one per core, at most 4)"
     )
     serve.add_argument(
@@ -196,6 +201,8 @@ def run_serve(args) -> int:
     config = {"DATA_DIR": str(args.data_dir or default_data_dir())}
     if args.offline:
         config["OFFLINE"] = True
+    if args.public_url:
+        config["PUBLIC_URL"] = args.public_url
     app = create_app(config)
     print(f"hpmap: serving http://{args.host}:{args.port}/ ({args.workers} processes)", file=sys.stderr)
     serving.serve(app, args.host, args.port, workers=args.workers, threads=args.threads, keepalive_s=args.keepalive)
