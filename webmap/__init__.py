@@ -51,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hpmap.dataset"] = dataset  # pages, site finder, coverage, quality, collection metadata
     app.extensions["hpmap.store"] = store  # the API's items and item queries
 
-    from webmap import api, coverage_api, errors, pages, security, sites_api, templating
+    from webmap import api, compression, coverage_api, errors, pages, security, sites_api, templating
 
     app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"])
     templating.register(app)
@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(coverage_api.bp, url_prefix="/api")
     errors.register(app)
     security.register(app)
+    compression.register(app)  # after the blueprints' own hooks (ETags, Cache-Control) have run
     if app.config["PUBLIC_URL"]:
         app.wsgi_app = PublicUrl(app.wsgi_app, app.config["PUBLIC_URL"])
     return app
