@@ -539,7 +539,7 @@ def parameter_names(operation: dict, document: dict) -> list[str]:
 def test_each_collection_documents_its_filters(document, spec):
     operation = documented_paths(document)[f"/api/collections/{spec.name}/items"]["get"]
     names = parameter_names(operation, document)
-    assert names == ["bbox", "bbox-crs", "limit", "offset", "f", "lang", *QUERYABLES[spec.name], "zoom"]
+    assert names == ["bbox", "bbox-crs", "limit", "offset", "f", "lang", *QUERYABLES[spec.name], "zoom", "properties"]
     kind = next(p for p in operation["parameters"] if p.get("name") == "kind")
     assert kind["schema"]["items"]["enum"] == list(spec.kinds)
     limit = resolve({"$ref": "#/components/parameters/limit"}, document)["schema"]
@@ -592,8 +592,8 @@ def test_a_bad_zoom_is_refused_with_a_reason(client, query, message):
     assert message in refused(client, f"{ITEMS}?{query}")
 
 
-def test_the_parameters_listed_in_a_refusal_include_zoom(client):
-    assert refused(client, f"{ITEMS}?sortby=name_vi").endswith(", zoom")
+def test_the_parameters_listed_in_a_refusal_include_zoom_and_properties(client):
+    assert refused(client, f"{ITEMS}?sortby=name_vi").endswith(", zoom, properties")
 
 
 def geometry_only(body: dict) -> dict:
@@ -673,3 +673,19 @@ def test_links_come_from_the_public_url_not_a_forged_host_header():
         assert "https://map.example.org/api" in text, url
     page = client.get("/api/collections/industrial-parks/items?limit=2", headers=forged).get_json()
     assert page["links"][0]["href"].startswith("https://map.example.org/api/collections/industrial-parks/items")
+
+
+def test_items_carry_only_the_properties_asked_for_on_both_stores(client, document):
+    url = "/api/collections/industrial-parks/items?limit=5"
+    full = client.get(url).get_json()
+    some = client.get(url + "&properties=status,name_vi").get_json()
+    assert [f["id"] for f in some["features"]] == [f["id"] for f in full["features"]]
+    for small, whole in zip(some["features"], full["features"], strict=True):
+        assert list(small["properties"]) == ["name_vi", "status"]  # in the layer's order
+        assert small["properties"] == {k: whole["properties"][k] for k in ("name_vi", "status")}
+        assert small["geometry"] == whole["geometry"]
+    assert "properties=status" in next(link["href"] for link in some["links"] if link["rel"] == "next")
+    refused = client.get(url + "&properties=status,no_such_field")
+    assert refused.status_code == 400 and "no_such_field" in refused.get_json()["description"]
+    parameters = document["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
+    assert {"$ref": "#/components/parameters/properties"} in parameters

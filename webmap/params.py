@@ -23,7 +23,7 @@ FORMATS = ("json", "geojson")
 LANGUAGES = ("vi", "en")
 COMMON_PARAMETERS = ("f", "lang")
 ITEMS_PARAMETERS = ("bbox", "bbox-crs", "limit", "offset", *COMMON_PARAMETERS)
-DISPLAY_PARAMETERS = ("zoom",)  # items parameters that shape the geometries, not the selection: after the filters
+DISPLAY_PARAMETERS = ("zoom", "properties")  # items parameters that shape the features, not the selection
 CLUSTERS_PARAMETERS = ("zoom", "bbox", "bbox-crs", *COMMON_PARAMETERS)  # then the filters, as on items
 
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
@@ -134,6 +134,26 @@ def parse_zoom(text: str | None) -> int | None:
     if not _WHOLE_NUMBER.fullmatch(text) or len(text.lstrip("0")) > 2 or int(text) > MAX_ZOOM:
         raise InvalidQuery(f"zoom: expected a whole number from 0 to {MAX_ZOOM}, got '{text}'")
     return int(text)
+
+
+def parse_properties(text: str | None, available: list[str]) -> tuple[str, ...] | None:
+    """Return the properties ``properties=a,b,c`` asks each feature to carry (None: all of them).
+
+    A client that draws a few of a layer's fields (the map: names, status, what its popups show)
+    asks for those only; the answer shrinks by as much.
+    """
+    if text is None:
+        return None
+    names = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    if not names:
+        raise InvalidQuery("properties: give a comma-separated list of property names, e.g. properties=name_vi,status")
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        raise InvalidQuery(
+            f"properties: no property {', '.join(repr(n) for n in unknown)} in this collection; "
+            f"its properties are: {', '.join(available)}"
+        )
+    return names
 
 
 def _clamped_int(digits: str, ceiling: int) -> int:
