@@ -83,7 +83,7 @@ class _CapturingSocket:
 
 
 class _Gunicorn(BaseApplication):
-    def __init__(self, app: Flask, options: dict):
+    def __init__(self, app, options: dict):
         self.application, self.options = app, options
         super().__init__()
 
@@ -91,7 +91,7 @@ class _Gunicorn(BaseApplication):
         for name, value in self.options.items():
             self.cfg.set(name, value)
 
-    def load(self) -> Flask:
+    def load(self):
         return self.application
 
 
@@ -110,7 +110,20 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int, keepaliv
     """
     if app.config.get("DATABASE_URL"):
         app.extensions["hpmap.store"].close()  # the master's pool: each worker opens its own after the fork
-    options = {
+    options = gunicorn_options(host, port, workers, keepalive_s)
+    # After the worker's own gevent set-up: its pool's threads are greenlets of that worker.
+    options["post_worker_init"] = lambda _worker: _start_worker(app)
+    # The loaded data are some million objects that live as long as the server: out of the collector's
+    # sight, a full collection no longer walks them (a latency spike under load), and the workers'
+    # copies of their pages stay shared.
+    gc.collect()
+    gc.freeze()
+    run_gunicorn(app, options)
+
+
+def gunicorn_options(host: str, port: int, workers: int, keepalive_s: int = 0) -> dict:
+    """Return the gunicorn settings of ``hpmap serve`` (also those of the benchmark's ceiling, bench/ceiling.py)."""
+    return {
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "webmap.serving.Worker",
@@ -122,16 +135,13 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int, keepaliv
         "errorlog": "-",
         "loglevel": "warning",
         "proc_name": "hpmap",
-        # After the worker's own gevent set-up: its pool's threads are greenlets of that worker.
-        "post_worker_init": lambda _worker: _start_worker(app),
     }
-    # The loaded data are some million objects that live as long as the server: out of the collector's
-    # sight, a full collection no longer walks them (a latency spike under load), and the workers'
-    # copies of their pages stay shared.
-    gc.collect()
-    gc.freeze()
+
+
+def run_gunicorn(wsgi_app, options: dict) -> None:
+    """Serve ``wsgi_app`` with gunicorn and ``options`` until stopped; the process then ends."""
     try:
-        _Gunicorn(app, options).run()
+        _Gunicorn(wsgi_app, options).run()
     except SystemExit as stop:
         # The workers are stopped: leave without the interpreter's teardown, which, with the standard
         # library patched by gevent, prints "Exception ignored" tracebacks from logging's locks.
