@@ -57,7 +57,7 @@ class Settings:
             f"a run with fewer than {MIN_REQUESTS} requests done is measured again for {self.slow_duration_s:g} s",
             f"soak {self.soak_s:g} s after {self.soak_warmup_s:g} s warm-up (timeout {self.soak_timeout_s:g} s)",
             f"page: median of {self.page_repeats} cold loads",
-            f"the app: `hpmap serve`, gunicorn with {self.workers} processes of {self.threads} threads",
+            f"the app: `hpmap serve`, gunicorn with {self.workers} gevent worker processes; the ceiling the same",
             f"pygeoapi: gunicorn with {self.pygeoapi_workers} sync workers",
             f"a measurement during which other processes took over {NOISY:.0%} of the CPU is repeated once after "
             f"waiting up to {self.noisy_wait_s:g} s for quiet",
