@@ -16,6 +16,7 @@ API_TARGETS = {  # app store → (items req/s ≥, items p99 ms ≤, feature-by-
     "postgis": (400, 60, 2000),
 }
 RATIO_TARGET = 5  # the app's items throughput at least this many times pygeoapi's
+CEILING_SHARE_TARGET = 0.6  # the app's items throughput against the same stack serving its bytes from a dict
 QUIET_PCT = 5  # other processes' share of the CPU above which the report warns
 OPS = {"≤": operator.le, "≥": operator.ge}
 
@@ -171,6 +172,18 @@ def api_rows(results: dict) -> list[Row]:
         ours_id = find_load(results, "app", store, large, ITEM) or {}
         theirs_id = find_load(results, "pygeoapi", provider, large, ITEM) or {}
         rows.append(_throughput_row(f"{ITEM}, {label}, {large} parks", ours_id, theirs_id, min_item_rps, None))
+        ceiling = find_load(results, "ceiling", store, large, ITEMS) or {}
+        share = _ratio(ours.get("rps"), ceiling.get("rps"))
+        rows.append(
+            threshold_row(
+                f"{ITEMS}, {label}, {large} parks: share of the stack's ceiling "
+                f"({fmt_number(ceiling.get('rps'), 'req/s')} serving the same bytes from a dict)",
+                share,
+                "≥",
+                CEILING_SHARE_TARGET,
+                "×",
+            )
+        )
     return rows
 
 

@@ -142,7 +142,7 @@ def _new_results(settings: Settings) -> dict:
         "started": time.strftime("%Y-%m-%d %H:%M %Z"),
         "machine": _machine(),
         "app_version": _git_version(),
-        "app_server": f"hpmap serve: gunicorn, {settings.workers} processes of {settings.threads} threads",
+        "app_server": f"hpmap serve: gunicorn, {settings.workers} gevent worker processes",
         "pygeoapi_server": f"gunicorn, {settings.pygeoapi_workers} sync workers",
         "settings": dataclasses.asdict(settings),
         "settings_text": settings.describe(),

@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -94,6 +95,16 @@ def start_hpmap(
         str(data_dir),
     ]
     server = _spawn(name, command, env, port, "/api", log_dir)
+    _wait_ready(server, "/api", timeout_s)
+    return server
+
+
+def start_ceiling(name: str, bodies: Path, *, workers: int, log_dir: Path, timeout_s: float) -> Server:
+    """Start bench/ceiling.py: the app's stack answering the bytes in ``bodies`` from a dict; wait until ready."""
+    port = free_port()
+    command = [sys.executable, str(REPO / "bench" / "ceiling.py"), str(bodies), "--host", HOST, "--port", str(port),
+               "--workers", str(workers)]  # fmt: skip
+    server = _spawn(name, command, dict(os.environ), port, "/api", log_dir)
     _wait_ready(server, "/api", timeout_s)
     return server
 

@@ -57,7 +57,7 @@ class Settings:
             f"a run with fewer than {MIN_REQUESTS} requests done is measured again for {self.slow_duration_s:g} s",
             f"soak {self.soak_s:g} s after {self.soak_warmup_s:g} s warm-up (timeout {self.soak_timeout_s:g} s)",
             f"page: median of {self.page_repeats} cold loads",
-            f"the app: `hpmap serve`, gunicorn with {self.workers} processes of {self.threads} threads",
+            f"the app: `hpmap serve`, gunicorn with {self.workers} gevent worker processes; the ceiling the same",
             f"pygeoapi: gunicorn with {self.pygeoapi_workers} sync workers",
             f"a measurement during which other processes took over {NOISY:.0%} of the CPU is repeated once after "
             f"waiting up to {self.noisy_wait_s:g} s for quiet",
@@ -170,6 +170,39 @@ def _app(run: Run, data: DataSet, store: str, url: str | None) -> None:
         _load_runs(run, data, server, "app", store)
         if data.label == run.largest and run.settings.soak_store == store:
             run.step(f"soak, {store}, {data.label}", _soak, run, data, server)
+        bodies = run.step(f"the app's answers, {store}, {data.label}", _answers, run, data, server, store)
+    if bodies:
+        run.step(f"ceiling, {store}, {data.label}", _ceiling, run, data, store, bodies)
+
+
+def _answers(run: Run, data: DataSet, server: servers.Server, store: str) -> Path:
+    """Write the app's answers to every load path (and the probes) for the ceiling to serve."""
+    paths = [server.api_path(PARKS, p) for p in data.items_queries()]
+    paths += [server.api_path(PARKS, f"items/{feature_id}") for feature_id in data.ids]
+    bodies = {}
+    for path in [*paths, "/api", server.probe]:
+        status, body = servers.fetch(server.base_url + path, timeout_s=servers.DRAIN_TIMEOUT_S)
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}")
+        kind = "application/geo+json" if "/items" in path else "application/json"
+        bodies[path] = (kind, body.decode("utf-8"))
+    target = run.workdir / f"ceiling-{store}-{data.parks}.json"
+    target.write_text(json.dumps(bodies), encoding="utf-8")
+    return target
+
+
+def _ceiling(run: Run, data: DataSet, store: str, bodies: Path) -> None:
+    """The same stack, settings and paths, answering the app's bytes from a dict: what the app could reach."""
+    start = partial(
+        servers.start_ceiling,
+        f"ceiling-{store}-{data.parks}",
+        bodies,
+        workers=run.settings.workers,
+        log_dir=run.log_dir,
+        timeout_s=run.settings.start_timeout_s,
+    )
+    with serving(start) as server:
+        _load_runs(run, data, server, "ceiling", store)
 
 
 def _geojson_file(run: Run, data: DataSet, url: str | None) -> Path:

@@ -10,7 +10,6 @@ A sum over parks none of which has the figure is ``None`` (no data), never 0.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 
@@ -22,6 +21,7 @@ from shapely import unary_union
 from shapely.geometry.base import BaseGeometry
 
 from geo.catalog import ECONOMIC_ZONE_KIND, METRIC_CRS, STATUSES
+from geo.export import csv_writer
 from geo.text import fold
 from geo.validate import AREA_TOLERANCE
 
@@ -337,7 +337,7 @@ def zones_csv(report: dict) -> str:
     and ``by_certainty`` to ``covered_known_ha``, ``covered_known_<status>_ha``, ``covered_uncertain_...``.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)
     writer.writerow(ZONE_CSV_COLUMNS)
     for zone in report["zones"]:
         cells = {**zone, **{f"covered_{status}_ha": ha for status, ha in zone["by_status"].items()}}

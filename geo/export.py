@@ -100,11 +100,60 @@ def flat_value(value) -> str | float | int | None:
     return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
+
+
+def spreadsheet_safe(cell):
+    """Return ``cell`` so that a spreadsheet shows it as text, never runs it: a leading ' before a formula.
+
+    Every CSV the app and the CLI write goes through ``csv_writer``, which applies this to each cell.
+    Numbers are left as they are; text that starts like a formula gets the apostrophe spreadsheets
+    hide and read as "this is text".
+
+    Examples
+    --------
+    >>> [spreadsheet_safe(v) for v in ("=SUM(A1)", "@SUM(A1)", "-1+1", -1.5, "Tràng Duệ")]
+    ["'=SUM(A1)", "'@SUM(A1)", "'-1+1", -1.5, 'Tràng Duệ']
+    """
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+class _SafeWriter:
+    def __init__(self, writer):
+        self._writer = writer
+
+    def writerow(self, cells) -> None:
+        self._writer.writerow([spreadsheet_safe(cell) for cell in cells])
+
+
+class _SafeDictWriter:
+    def __init__(self, writer: csv.DictWriter):
+        self._writer = writer
+
+    def writeheader(self) -> None:
+        self._writer.writeheader()
+
+    def writerow(self, row: dict) -> None:
+        self._writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
+
+
+def csv_writer(buffer: io.StringIO, fieldnames: list[str] | tuple[str, ...] | None = None):
+    """Return the CSV writer every CSV download and export uses: ``csv.writer``'s dialect, cells made safe.
+
+    With ``fieldnames``, a ``csv.DictWriter`` (missing keys written empty).
+    """
+    if fieldnames is not None:
+        return _SafeDictWriter(csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n", restval=""))
+    return _SafeWriter(csv.writer(buffer, lineterminator="\n"))
+
+
 def to_csv_text(gdf: gpd.GeoDataFrame) -> str:
     """Return the layer as CSV: one row per feature, lists flattened, geometry as WKT last."""
     columns = property_columns(gdf)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)
     writer.writerow(columns + ["geometry_wkt"])
     for (_, row), geometry in zip(gdf.iterrows(), gdf.geometry, strict=True):
         cells = [flat_value(row[c]) for c in columns]

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 
@@ -22,10 +23,18 @@ import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 
 from geo.catalog import WEB_CRS
 from geo.tables import MaintenanceError
+
+# Limits on what an import may unpack: a small archive can hold gigabytes (a "zip bomb"), and a file
+# any bigger than these is no hand-kept table of a city's industrial parks.
+MAX_UNPACKED_BYTES = 256 * 2**20  # all the members of a .xlsx or .zip together, uncompressed
+MAX_COMPRESSION_RATIO = 200  # a member this much bigger than its compressed bytes is a bomb, not data
+MAX_FEATURES = 100_000  # features in one boundary file
+MAX_VERTICES = 100_000  # coordinates in one outline: a hand-traced park has hundreds
+MAX_CELL_CHARS = 131_072  # Python's csv field limit; a longer cell is no attribute
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -69,7 +78,14 @@ def _csv_rows(path: Path) -> list[list[str]]:
         ) from None
     header_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=header_line.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:  # a cell over the field limit, most likely
+        raise MaintenanceError(
+            f"{path.name}: row {reader.line_num}: cannot be read as CSV ({exc}); a cell holds at most "
+            f"{MAX_CELL_CHARS:,} characters"
+        ) from None
 
 
 def _excel_rows(path: Path, sheet: str | None) -> list[list[str]]:
@@ -77,20 +93,62 @@ def _excel_rows(path: Path, sheet: str | None) -> list[list[str]]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     _check_file(path)
+    check_archive(path)
     try:
         with warnings.catch_warnings():
             # Workbooks saved by LibreOffice and others lack a default style; harmless for reading values.
             warnings.filterwarnings("ignore", message="Workbook contains no default style", category=UserWarning)
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError) as exc:
         raise MaintenanceError(f"{path.name}: cannot be read as an Excel workbook ({exc})") from None
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise MaintenanceError(f"{path.name}: no sheet '{sheet}'; the sheets are: {', '.join(workbook.sheetnames)}")
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         return [[_cell_text(value) for value in row] for row in worksheet.iter_rows(values_only=True)]
+    except MaintenanceError:
+        raise
+    except Exception as exc:  # noqa: BLE001  (the sheets' XML is parsed lazily; a malformed one raises anything)
+        reason = f"{type(exc).__name__}: {exc}"
+        raise MaintenanceError(f"{path.name}: cannot be read as an Excel workbook ({reason})") from None
     finally:
         workbook.close()
+
+
+def check_archive(path: Path) -> None:
+    """Refuse a zip archive (.xlsx, .zip) that would unpack to more than ``MAX_UNPACKED_BYTES``, or a bomb.
+
+    Examples
+    --------
+    >>> import tempfile, zipfile
+    >>> bomb = Path(tempfile.mkdtemp()) / "bomb.xlsx"
+    >>> with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+    ...     archive.writestr("xl/sharedStrings.xml", "A" * 50_000_000)
+    >>> check_archive(bomb)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    geo.tables.MaintenanceError: bomb.xlsx: xl/sharedStrings.xml would unpack ... times its size in the archive ...
+    """
+    if not zipfile.is_zipfile(path):
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise MaintenanceError(f"{path.name}: a damaged archive ({exc})") from None
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNPACKED_BYTES:
+        raise MaintenanceError(
+            f"{path.name}: would unpack to {total / 2**20:,.0f} MB; at most {MAX_UNPACKED_BYTES // 2**20} MB "
+            "are imported at once: split the file"
+        )
+    for member in members:
+        if member.file_size > 2**20 and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
+            ratio = member.file_size // max(member.compress_size, 1)
+            raise MaintenanceError(
+                f"{path.name}: {member.filename} would unpack to {ratio:,} times its size in the archive "
+                f"({member.file_size / 2**20:,.0f} MB): refused as a decompression bomb"
+            )
 
 
 def _cell_text(value: object) -> str:
@@ -122,11 +180,23 @@ def _frame(rows: list[list[str]], name: str) -> pd.DataFrame:
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue  # a blank line
+        _check_cells(name, number, header, cells)
         if any(cells[len(header) :]):
             raise MaintenanceError(f"{name}: row {number} has more cells ({len(cells)}) than the header has")
         records.append((cells + [""] * len(header))[: len(header)])
         numbers.append(number)
     return pd.DataFrame(records, columns=header, index=pd.Index(numbers, name="row"), dtype=object)
+
+
+def _check_cells(name: str, number: int, header: list[str], cells: list[str]) -> None:
+    for column, cell in zip(header, cells, strict=False):
+        if "\x00" in cell:  # cut short by the GeoPackage export, refused by PostgreSQL: never data
+            raise MaintenanceError(f"{name}: row {number}, column '{column}': a NUL character; remove it")
+        if len(cell) > MAX_CELL_CHARS:
+            raise MaintenanceError(
+                f"{name}: row {number}, column '{column}': {len(cell):,} characters; a cell holds at most "
+                f"{MAX_CELL_CHARS:,}"
+            )
 
 
 def _header_problems(header: list[str]) -> str:
@@ -169,17 +239,37 @@ def read_boundary_file(path: Path, layer: str | None = None, crs: str | None = N
     _check_file(path)
     if path.suffix.lower() not in BOUNDARY_SUFFIXES:
         raise MaintenanceError(f"{path.name}: give GeoJSON, a GeoPackage (.gpkg) or a zipped Shapefile (.zip)")
+    check_archive(path)
     try:
         layer = layer or _only_layer(path)
+        count = pyogrio.read_info(path, layer=layer)["features"]
+        if count > MAX_FEATURES:
+            raise MaintenanceError(f"{path.name}: {count:,} features; at most {MAX_FEATURES:,} are imported at once")
         frame = pyogrio.read_dataframe(path, layer=layer)
     except (DataSourceError, DataLayerError) as exc:
         raise MaintenanceError(f"{path.name}: cannot be read as a GIS layer ({exc})") from None
+    _check_vertices(frame, path.name)
     frame = _to_web_crs(frame, path.name, crs)
     frame.geometry = shapely.force_2d(frame.geometry.values)
     properties = [c for c in frame.columns if c != frame.geometry.name]
     frame[properties] = frame[properties].map(_property_text).astype(object)
+    for column in properties:
+        for number, cell in zip(range(1, len(frame) + 1), frame[column], strict=True):
+            if "\x00" in cell:
+                where = f"feature {number}, property '{column}'"
+                raise MaintenanceError(f"{path.name}: {where}: a NUL character; remove it")
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="feature")
     return frame
+
+
+def _check_vertices(frame: gpd.GeoDataFrame, name: str) -> None:
+    counts = shapely.get_num_coordinates(frame.geometry.values)
+    if len(counts) and counts.max() > MAX_VERTICES:
+        number = int(counts.argmax()) + 1
+        raise MaintenanceError(
+            f"{name}: feature {number}: {int(counts.max()):,} vertices; an outline has at most {MAX_VERTICES:,} "
+            "(simplify it, e.g. to 1 m, before importing)"
+        )
 
 
 def _only_layer(path: Path) -> str | None:
@@ -205,7 +295,13 @@ def _to_web_crs(frame: gpd.GeoDataFrame, name: str, assumed: str | None) -> gpd.
         raise MaintenanceError(
             f"{name}: the file says its CRS is {frame.crs.to_string()}, not {assumed}; drop --crs or fix the file"
         )
-    return frame.to_crs(WEB_CRS)
+    try:
+        return frame.to_crs(WEB_CRS)
+    except (CRSError, ProjError) as exc:
+        raise MaintenanceError(
+            f"{name}: cannot be turned into longitude/latitude from its CRS {frame.crs.name!r} ({exc}); "
+            "give a file in a geographic or projected CRS of the Earth, e.g. EPSG:3405 (VN-2000 / UTM 48N)"
+        ) from None
 
 
 def _property_text(value: object) -> str:

@@ -20,7 +20,11 @@ Connections are in autocommit mode: the only transactions are the explicit ``con
 from __future__ import annotations
 
 import json
+import os
 import re
+import socket
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -62,6 +66,7 @@ SRID = 4326  # EPSG:4326, longitude/latitude, as in the files
 # More decimals than a double holds: PostGIS then prints the shortest text that reads back as the same double.
 GEOJSON_DECIMALS = 20
 CONNECT_TIMEOUT_S = 10
+VERSION_TABLE = "data_version"  # one row: the transaction that last wrote the serving tables
 CHANGES_TABLE = "changes"  # the change log (geo.pgmaintenance), mirroring a data directory's changes.csv
 # The data directory's files that are not a layer's: each mirrored by the table of its own name.
 _TEXT_FILES = {"figures.csv": FIGURE_COLUMNS, "sources.csv": SOURCE_COLUMNS, POSITIONS_FILE: POSITION_COLUMNS}
@@ -288,7 +293,15 @@ def _wkb(geometry) -> bytes | None:
 
 
 def write_features(conn: psycopg.Connection, dataset: Dataset) -> int:
-    """Replace the serving tables with ``dataset``'s layers; return how many features were written."""
+    """Replace the serving tables with ``dataset``'s layers; return how many features were written.
+
+    Also sets ``hpmap.data_version`` to this transaction's id: running servers poll it and read the
+    new data once it is committed (``webmap.reload``).
+    """
+    version_table = _table(VERSION_TABLE)
+    conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (version bigint NOT NULL)").format(version_table))
+    conn.execute(sql.SQL("DELETE FROM {}").format(version_table))
+    conn.execute(sql.SQL("INSERT INTO {} (version) VALUES (txid_current())").format(version_table))
     conn.execute(sql.SQL("DELETE FROM {}").format(_table("features")))
     conn.execute(sql.SQL("DELETE FROM {}").format(_table("collections")))
     insert_collection = sql.SQL("INSERT INTO {} (name, ord, property_kinds) VALUES (%s, %s, %s)")
@@ -461,6 +474,59 @@ RETRY_AFTER_S = 5  # what a client told "unavailable" should wait before asking 
 # than when the kernel gives up on the TCP connection, minutes or hours later (libpq's parameters).
 _TCP_LIVENESS = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3,
                  "tcp_user_timeout": 10_000}  # fmt: skip
+# The slowest query the server may run (statement_timeout), and how long the app waits for an answer at
+# all: a database that accepts connections but never answers (hung, stopped, a frozen network path)
+# would otherwise hold a request for ever. Past QUERY_DEADLINE_S the connection is cut and the request
+# answered 503.
+STATEMENT_TIMEOUT_MS = 4000
+QUERY_DEADLINE_S = 5.0
+_SESSION_OPTIONS = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+
+
+class _Deadlines:
+    """Cuts the connections whose query has waited past its deadline, from one watcher thread per process.
+
+    Cutting (a shutdown of the socket) ends libpq's wait with an error; the connection is then broken
+    and the pool drops it. One thread for all queries: a timer per query would cost a thread start each.
+    """
+
+    def __init__(self):
+        self._lock, self._waiting, self._pid = threading.Lock(), {}, None
+
+    @contextmanager
+    def watching(self, conn: psycopg.Connection, seconds: float):
+        key = object()
+        with self._lock:
+            if self._pid != os.getpid():  # first use in this process (a forked worker has no watcher thread)
+                self._pid = os.getpid()
+                threading.Thread(target=self._watch, name="hpmap-query-deadlines", daemon=True).start()
+            self._waiting[key] = (time.monotonic() + seconds, conn)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._waiting.pop(key, None)
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(0.25)
+            now = time.monotonic()
+            with self._lock:
+                late = [key for key, (deadline, _) in self._waiting.items() if deadline < now]
+                cut = [self._waiting.pop(key)[1] for key in late]
+            for conn in cut:
+                _cut(conn)
+
+
+def _cut(conn: psycopg.Connection) -> None:
+    try:
+        with socket.socket(fileno=os.dup(conn.pgconn.socket)) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+    except (OSError, psycopg.Error):
+        pass  # already closed
+
+
+_DEADLINES = _Deadlines()
 
 
 def _feature(geometry: str) -> sql.Composed:
@@ -615,7 +681,12 @@ class PostgisStore:
             min_size=1,
             max_size=max_size,
             open=False,
-            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S, **_TCP_LIVENESS},
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "options": _SESSION_OPTIONS,
+                **_TCP_LIVENESS,
+            },
             timeout=POOL_TIMEOUT_S,
             reconnect_timeout=RECONNECT_TIMEOUT_S,
             name="hpmap",
@@ -655,6 +726,8 @@ class PostgisStore:
     def item_text(self, collection: str, feature_id: str) -> str | None:
         """Return the feature ``feature_id`` of ``collection`` as GeoJSON text, or None."""
         self._property_kinds(collection)
+        if "\x00" in feature_id:  # no id holds one, and PostgreSQL text cannot
+            return None
         rows = self._fetch(_ITEM, (collection, feature_id))
         return rows[0][0] if rows else None
 
@@ -666,6 +739,18 @@ class PostgisStore:
     def close(self) -> None:
         """Close every connection of the pool."""
         self._pool.close()
+
+    def data_version(self) -> str:
+        """Return the version of the served data (``write_features``); "0" for a database loaded before versions."""
+        try:
+            rows = self._fetch(sql.SQL("SELECT version FROM {}").format(_table(VERSION_TABLE)), ())
+        except psycopg.errors.UndefinedTable:
+            return "0"
+        return str(rows[0][0]) if rows else "0"
+
+    def forget_collections(self) -> None:
+        """Read the collections and their property kinds again at the next query (new data were loaded)."""
+        self._kinds = None
 
     def _collections(self) -> dict[str, dict[str, str]]:
         """Return each collection's property kinds, read from the database the first time."""
@@ -694,9 +779,13 @@ class PostgisStore:
     def _fetch_once(self, statement: sql.Composable, params: Sequence, wait_s: float, last: bool) -> list[tuple]:
         try:
             with self._pool.connection(timeout=wait_s) as conn:
+                started = time.monotonic()
                 try:
-                    rows = conn.execute(statement, params).fetchall()
+                    with _DEADLINES.watching(conn, QUERY_DEADLINE_S):
+                        rows = conn.execute(statement, params).fetchall()
                 except psycopg.OperationalError as exc:
+                    if time.monotonic() - started >= QUERY_DEADLINE_S:
+                        raise psycopg.OperationalError(f"no answer within {QUERY_DEADLINE_S:g} s") from exc
                     if conn.broken and not last:
                         raise _ConnectionBroke from exc
                     raise

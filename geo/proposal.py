@@ -95,7 +95,8 @@ def _decode_json(body: bytes):
         raise InvalidQuery("the request body is empty: send a GeoJSON Polygon or MultiPolygon (longitude, latitude)")
     try:
         text = body.decode("utf-8")
-        return json.loads(text, parse_constant=_refuse_constant)
+        # Numbers as floats: a 400-digit integer is then inf (refused below as not finite), not an OverflowError.
+        return json.loads(text, parse_constant=_refuse_constant, parse_int=float)
     except UnicodeDecodeError:
         raise InvalidQuery("the request body is not UTF-8 text: send GeoJSON (JSON, UTF-8)") from None
     except json.JSONDecodeError as error:

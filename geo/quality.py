@@ -6,7 +6,6 @@ Every function takes the reference date as an argument: the report of a given da
 from __future__ import annotations
 
 import calendar
-import csv
 import io
 import re
 from datetime import date
@@ -15,6 +14,7 @@ import pandas as pd
 
 from geo import parse
 from geo.errors import InvalidQuery
+from geo.export import csv_writer
 from geo.models import Dataset
 from geo.stats import position_evidence
 
@@ -227,7 +227,7 @@ def findings_csv(report: dict) -> str:
     (one row per value), a roughly drawn feature. Columns: ``CSV_COLUMNS``.
     """
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n", restval="")
+    writer = csv_writer(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     for row in _finding_rows(report):
         writer.writerow({key: "" if value is None else value for key, value in row.items()})

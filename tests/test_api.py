@@ -539,7 +539,7 @@ def parameter_names(operation: dict, document: dict) -> list[str]:
 def test_each_collection_documents_its_filters(document, spec):
     operation = documented_paths(document)[f"/api/collections/{spec.name}/items"]["get"]
     names = parameter_names(operation, document)
-    assert names == ["bbox", "bbox-crs", "limit", "offset", "f", "lang", *QUERYABLES[spec.name], "zoom"]
+    assert names == ["bbox", "bbox-crs", "limit", "offset", "f", "lang", *QUERYABLES[spec.name], "zoom", "properties"]
     kind = next(p for p in operation["parameters"] if p.get("name") == "kind")
     assert kind["schema"]["items"]["enum"] == list(spec.kinds)
     limit = resolve({"$ref": "#/components/parameters/limit"}, document)["schema"]
@@ -592,8 +592,8 @@ def test_a_bad_zoom_is_refused_with_a_reason(client, query, message):
     assert message in refused(client, f"{ITEMS}?{query}")
 
 
-def test_the_parameters_listed_in_a_refusal_include_zoom(client):
-    assert refused(client, f"{ITEMS}?sortby=name_vi").endswith(", zoom")
+def test_the_parameters_listed_in_a_refusal_include_zoom_and_properties(client):
+    assert refused(client, f"{ITEMS}?sortby=name_vi").endswith(", zoom, properties")
 
 
 def geometry_only(body: dict) -> dict:
@@ -647,3 +647,45 @@ def test_openapi_documents_zoom_on_every_items_path(document):
         assert (zoom["in"], zoom["required"]) == ("query", False)
         assert zoom["schema"] == {"type": "integer", "minimum": 0, "maximum": 22}
         assert "360 / (256 · 2^zoom) / 2" in zoom["description"]
+
+
+@pytest.mark.parametrize("url", [
+    "/api/collections/industrial-parks/items?status=%00",
+    "/api/collections/industrial-parks/items?id=kcn%00x",
+    "/api/collections/industrial-parks/clusters?zoom=9&id=a%00b",
+    "/api/collections/industrial-parks/items/kcn%00x",
+])  # fmt: skip
+def test_a_nul_character_is_a_client_error_on_both_stores(client, url):
+    response = client.get(url)
+    assert response.status_code in (400, 404), response.get_data(as_text=True)[:300]
+    assert response.get_json()["code"] == response.status_code
+
+
+def test_links_come_from_the_public_url_not_a_forged_host_header():
+    app = create_app({"DATA_DIR": str(DATA_DIR), "OFFLINE": True, "PUBLIC_URL": "https://map.example.org"})
+    client = app.test_client()
+    forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    for url in ("/api", "/api/openapi.json", "/api/collections/industrial-parks/items?limit=2"):
+        response = client.get(url, headers=forged)
+        assert response.status_code == 200, url
+        text = response.get_data(as_text=True)
+        assert "evil.example" not in text, url
+        assert "https://map.example.org/api" in text, url
+    page = client.get("/api/collections/industrial-parks/items?limit=2", headers=forged).get_json()
+    assert page["links"][0]["href"].startswith("https://map.example.org/api/collections/industrial-parks/items")
+
+
+def test_items_carry_only_the_properties_asked_for_on_both_stores(client, document):
+    url = "/api/collections/industrial-parks/items?limit=5"
+    full = client.get(url).get_json()
+    some = client.get(url + "&properties=status,name_vi").get_json()
+    assert [f["id"] for f in some["features"]] == [f["id"] for f in full["features"]]
+    for small, whole in zip(some["features"], full["features"], strict=True):
+        assert list(small["properties"]) == ["name_vi", "status"]  # in the layer's order
+        assert small["properties"] == {k: whole["properties"][k] for k in ("name_vi", "status")}
+        assert small["geometry"] == whole["geometry"]
+    assert "properties=status" in next(link["href"] for link in some["links"] if link["rel"] == "next")
+    refused = client.get(url + "&properties=status,no_such_field")
+    assert refused.status_code == 400 and "no_such_field" in refused.get_json()["description"]
+    parameters = document["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
+    assert {"$ref": "#/components/parameters/properties"} in parameters

@@ -26,7 +26,6 @@ from tests.test_api import documented_paths, resolve
 from tests.test_cli import hpmap
 from tests.test_quality import evidence_with_findings, with_evidence
 from webmap import create_app
-from webmap.coverage_api import COVERAGE_EXTENSION
 
 JSON = "application/json"
 CSV = "text/csv; charset=utf-8"
@@ -402,23 +401,6 @@ def test_lang_is_accepted_and_changes_nothing(client, url):
     assert bodies[0] == bodies[1] == ok(client, f"{url}{join}f=json").get_data()
 
 
-def test_coverage_is_computed_once_per_app_and_served_from_the_cache(coverage_dir):
-    app = new_app(coverage_dir)
-    client = app.test_client()
-    assert COVERAGE_EXTENSION not in app.extensions  # nothing computed before it is asked for
-
-    first = ok(client, "/api/coverage").get_json()
-    cached = app.extensions[COVERAGE_EXTENSION]
-    ok(client, "/api/coverage?f=csv", CSV)
-    second = ok(client, "/api/coverage?lang=en").get_json()
-
-    assert app.extensions[COVERAGE_EXTENSION] is cached  # not recomputed by the later requests
-    assert first == second == cached
-    cached["computed_in"] = "served from the cache"  # what the next response says proves where it came from
-    assert ok(client, "/api/coverage").get_json()["computed_in"] == "served from the cache"
-    assert COVERAGE_EXTENSION not in new_app(coverage_dir).extensions  # each app has its own
-
-
 @pytest.mark.parametrize("url", ["/api/coverage", "/api/coverage?f=csv", "/api/quality?as_of=2025-12-31"])
 def test_responses_are_cacheable_and_open_to_other_sites(client, url):
     response = client.get(url)
@@ -489,3 +471,33 @@ def test_quality_reports_each_layers_distance_to_its_position_evidence(coverage_
     missing = [(row["layer"], row["id"]) for row in rows if row["section"] == "no_position_evidence"]
     assert missing == [("economic-zones", "ftz-a"), ("economic-zones", "kkt-b"), ("industrial-parks", "kcn-de-xuat"),
                        ("industrial-parks", "kcn-outside")]  # fmt: skip
+
+
+def test_the_reports_are_computed_once_per_data_version_and_shared(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from geo import coverage, quality
+
+    calls = {"coverage": 0, "quality": 0}
+
+    def counted(name, real):
+        def run(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(coverage, "coverage_report", counted("coverage", coverage.coverage_report))
+    monkeypatch.setattr(quality, "quality_report", counted("quality", quality.quality_report))
+    client = create_app({"DATA_DIR": str(DATA_DIR), "OFFLINE": True, "TESTING": True}).test_client()
+    urls = ["/api/quality", "/api/quality?f=csv", "/api/coverage", "/api/coverage?f=csv", "/coverage?lang=en"] * 4
+
+    def get(url):
+        return url, client.get(url).data
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = dict(pool.map(get, urls))
+    assert len(answers) == 5 and all(answers.values())
+    assert calls == {"coverage": 1, "quality": 1}
+    assert client.get("/api/quality?as_of=2020-01-01").status_code == 200  # another reference date: computed
+    assert calls["quality"] == 2

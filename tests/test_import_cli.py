@@ -148,7 +148,55 @@ REFUSALS = {
         lambda d: write_geojson(d / "in.geojson", [({"id": "kcn-trang-due"}, mapping(NEW_OUTLINE)),
                                                    ({"id": "port-lach-huyen"}, mapping(NEW_OUTLINE))]),
         ["boundaries"], ["--source", "src-a"], "ids belong to several layers (industrial-parks, ports)"),
+    # Files that are too big, or built to be: refused with a message before they are unpacked.
+    "xlsx-bomb": (lambda d: _xlsx_with(d, "xl/worksheets/padding.xml", b"A" * 30_000_000), ["attributes"], [],
+                  "refused as a decompression bomb"),
+    "xlsx-entities": (lambda d: _xlsx_with(d, "xl/worksheets/sheet1.xml", ENTITY_SHEET), ["attributes"], [],
+                      "in.xlsx: cannot be read as an Excel workbook"),
+    "csv-cell-too-long": (lambda d: write_text(d / "in.csv", "id,developer\nkcn-trang-due," + "x" * 200_000 + "\n"),
+                          ["attributes"], [], "a cell holds at most 131,072 characters"),
+    "nul-in-a-cell": (lambda d: write_text(d / "in.csv", "id,developer\nkcn-trang-due,A\x00B\n"), ["attributes"], [],
+                      "in.csv: row 2, column 'developer': a NUL character"),
+    "too-many-vertices": (lambda d: write_geojson(d / "in.geojson", [({"id": "kcn-trang-due"}, _many_vertices())]),
+                          ["boundaries"], ["--source", "src-a"], "in.geojson: feature 1: 200,000 vertices"),
+    "too-many-features": (lambda d: write_geojson(d / "in.geojson", [({"id": f"p{i}"}, POINT) for i in range(100_001)]),
+                          ["boundaries"], ["--source", "src-a"], "in.geojson: 100,001 features; at most 100,000"),
+    "lunar-crs": (lambda d: _on_the_moon(d), ["boundaries"], ["--source", "src-a"],
+                  "cannot be turned into longitude/latitude from its CRS"),
 }  # fmt: skip
+
+LAUGHS = b"".join(  # "billion laughs": each entity ten of the one before
+    b'<!ENTITY l%d "%s">' % (level, b"ha" if level == 0 else b"&l%d;" % (level - 1) * 10) for level in range(10)
+)
+ENTITY_SHEET = (b'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE w [' + LAUGHS + b"]>"
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                b'<row r="1"><c r="A1" t="inlineStr"><is><t>&l9;</t></is></c></row></sheetData></worksheet>')
+POINT = {"type": "Point", "coordinates": [106.7, 20.8]}
+
+
+def _xlsx_with(directory: Path, member: str, content: bytes) -> Path:
+    """A real workbook (id, developer) with ``member`` added or replaced."""
+    plain = write_xlsx(directory / "plain.xlsx", [["id", "developer"], ["kcn-trang-due", "LG"]])
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(directory / "in.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            if item.filename != member:
+                out.writestr(item, source.read(item))
+        out.writestr(member, content)
+    return directory / "in.xlsx"
+
+
+def _many_vertices():
+    import math
+
+    ring = [[106.70 + 0.01 * math.cos(2 * math.pi * i / 200_000), 20.80 + 0.01 * math.sin(2 * math.pi * i / 200_000)]
+            for i in range(199_999)]
+    return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
+
+
+def _on_the_moon(directory: Path) -> Path:
+    frame = gpd.GeoDataFrame({"id": ["kcn-trang-due"]}, geometry=[NEW_OUTLINE], crs="IAU_2015:30100")
+    frame.to_file(directory / "moon.gpkg")
+    return directory / "moon.gpkg"
 
 
 @pytest.mark.parametrize("case", list(REFUSALS))
@@ -161,6 +209,7 @@ def test_refused_imports_leave_every_file_as_it_was(tmp_path, tiny_dir, case):
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert message in result.stderr
+    assert "Traceback" not in result.stderr
     assert snapshot(tiny_dir) == before  # byte for byte, and no change log, temporary or journal file
 
 

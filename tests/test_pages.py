@@ -233,3 +233,20 @@ def test_hostile_values_are_escaped_on_coverage_and_compare_pages(hostile_client
 ])  # fmt: skip
 def test_the_comparison_takes_two_to_four_known_parks(client, query, status):
     assert client.get(f"/compare?{query}").status_code == status
+
+
+@pytest.mark.parametrize("path", ["/%5Cevil.example", "/%5C%5Cevil.example/x"])
+def test_the_language_switch_of_an_error_page_stays_on_this_site(client, path):
+    page = client.get(path + "?lang=vi").get_data(as_text=True)
+    links = re.findall(r'href="([^"]+)"[^>]*data-lang-switch', page)
+    assert links
+    for link in links:
+        assert link.startswith("/") and not link.startswith("//") and "\\" not in link, link
+
+
+def test_versioned_static_assets_are_cached_for_a_day(client):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    asset = next(url for url in re.findall(r'src="(/static/[^"]+)"', page) if "?v=" in url)
+    response = client.get(asset)
+    response.close()
+    assert response.headers["Cache-Control"] == "public, max-age=86400"

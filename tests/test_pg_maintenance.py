@@ -48,10 +48,14 @@ def hpmap(*args, url: str) -> int:
 
 
 def contents(url: str) -> dict[str, list[str]]:
-    """Every row of every table of the hpmap schema, as JSON text (geometries as EWKB hex), in table order."""
+    """Every row of every table of the hpmap schema, as JSON text (geometries as EWKB hex), in table order.
+
+    The data version is left out: every write changes it, a revert included (running servers reload).
+    """
     with pgstore.connect(url) as conn:
         names = [row[0] for row in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'hpmap' ORDER BY table_name"
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'hpmap' "
+            "AND table_name <> %s ORDER BY table_name", (pgstore.VERSION_TABLE,)
         )]  # fmt: skip
         return {
             name: conn.execute(f"SELECT row_to_json(t)::text FROM hpmap.{name} AS t ORDER BY 1").fetchall()

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -19,6 +24,7 @@ from geo.errors import StoreUnavailable
 from geo.query import FeatureQuery
 from tests.conftest import DATA_DIR, LiveServer
 from tests.postgis import throwaway_cluster
+from tests.test_serve import start_serve, stop
 from webmap import create_app
 from webmap.errors import UNAVAILABLE
 
@@ -185,3 +191,37 @@ def _answer_or_none(store: pgstore.PostgisStore) -> str | None:
         return store.item_text("ports", "port-lach-huyen")
     except StoreUnavailable:
         return None
+
+
+def _server_processes(cluster) -> list[int]:
+    postmaster = int((cluster.data_dir / "postmaster.pid").read_text().split()[0])
+    children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+    return [postmaster, *map(int, children)]
+
+
+def test_a_hung_database_gives_503_in_seconds_and_holds_up_nothing_else(cluster, url, tmp_path):
+    # Stopped with SIGSTOP, the server still accepts connections (the kernel completes them) but never answers.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HPMAP_")} | {"HPMAP_DATABASE_URL": url}
+    process, base = start_serve(tmp_path / "serve.log", env, "--workers", "2")
+    port = int(base.rsplit(":", 1)[1])
+    server = SimpleNamespace(port=port)
+    hung = []
+    try:
+        assert get(server, ITEM)[0] == 200
+        hung = _server_processes(cluster)  # the backends serving the workers' connections included
+        for pid in hung:
+            os.kill(pid, signal.SIGSTOP)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            api = [pool.submit(get, server, path) for path in (ITEMS, ITEM) * 4]
+            time.sleep(0.5)
+            for path in ("/?lang=en", "/api/sites?limit=3", "/api/conformance"):
+                status, _, _, seconds = get(server, path)
+                assert status == 200 and seconds < 3, (path, status, seconds)
+            for future in api:
+                status, headers, body, seconds = future.result(timeout=60)
+                assert status == 503, (status, body[:300])
+                assert seconds < pgstore.QUERY_DEADLINE_S + pgstore.POOL_TIMEOUT_S + 2, seconds
+    finally:
+        for pid in hung:
+            os.kill(pid, signal.SIGCONT)
+        stop(process)

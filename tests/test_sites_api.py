@@ -21,7 +21,8 @@ from geo.catalog import STATUSES
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
 from tests.test_sites import DEFAULT_ORDER, remove_feature, write_sites_dataset
-from webmap import create_app, sites_api
+from webmap import create_app
+from webmap.answer_cache import AnswerCache, answer_size
 
 JSON, GEOJSON = "application/json", "application/geo+json"
 CRITERIA = ["free_land", "lach-huyen", "nam-do-son", "cat-bi", "tien-lang-airport", "city-centre"]
@@ -592,20 +593,54 @@ def test_a_repeated_search_is_answered_from_the_kept_answers():
     client, answers = app.test_client(), app.extensions["hpmap.sites_api.answers"]
     first = client.get("/api/sites?status=operating&min_free_ha=5")
 
-    kept = answers.get(("json", (("status", "operating"), ("min_free_ha", "5"))))
+    (kept,) = answers._answers.values()
     again = client.get("/api/sites?status=operating&min_free_ha=5")
 
-    assert kept is not None and kept[0] == first.get_data(as_text=True)
+    assert kept[0] == first.get_data(as_text=True) and len(answers._answers) == 1
     assert again.get_data(as_text=True) == first.get_data(as_text=True)
     assert again.headers["ETag"] == first.headers["ETag"]
     csv_answer = client.get("/api/sites?status=operating&min_free_ha=5&f=csv")
     assert csv_answer.content_type.startswith("text/csv")  # another format, another answer
+    assert len(answers._answers) == 2
 
 
-def test_kept_answers_are_bounded_oldest_first():
-    kept = sites_api._Answers(2)
-    for key in "abc":
-        kept.put(key, key.upper())
-    assert kept.get("a") is None and kept.get("b") == "B"
-    kept.put("d", "D")  # "b" was used after "c": "c" goes
-    assert (kept.get("b"), kept.get("c"), kept.get("d")) == ("B", None, "D")
+def test_kept_answers_are_bounded_least_recently_used_first():
+    one = answer_size("x" * 1000)
+    kept = AnswerCache(4 * one + 10)
+    for key in "abcd":
+        kept.get_or_compute(key, lambda key=key: key * 1000)
+    kept.get_or_compute("a", lambda: pytest.fail("a is kept"))
+    kept.get_or_compute("e", lambda: "e" * 1000)  # "b" is the least recently used: it goes
+    assert kept.bytes_held <= kept.max_bytes
+    assert set(kept._answers) == {"a", "c", "d", "e"}
+    kept.get_or_compute("big", lambda: "x" * (kept.max_bytes // 2))  # over a quarter: answered, not kept
+    assert "big" not in kept._answers
+
+
+@pytest.mark.parametrize("number", ["1" * 400, "1" * 5000, "-" + "9" * 4400, "1e999"])
+def test_evaluate_refuses_huge_numbers_with_a_400(client, number):
+    ring = f"[[{number},20.8],[106.8,20.8],[106.8,20.9],[{number},20.8]]"
+    response = client.post("/api/evaluate", data='{"type":"Polygon","coordinates":[' + ring + "]}",
+                           content_type="application/json")
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert "finite" in response.get_json()["description"]
+
+
+def test_kept_answers_are_bounded_in_bytes_and_keyed_by_meaning():
+    budget = 400_000
+    app = create_app({"DATA_DIR": str(DATA_DIR), "OFFLINE": True, "TESTING": True, "SITES_CACHE_BYTES": budget})
+    client = app.test_client()
+    sizes = []
+    for i in range(40):  # each a distinct query with a big answer: all parks as GeoJSON
+        response = client.get(f"/api/sites?f=geojson&limit={100000 + i}")
+        assert response.status_code == 200
+        sizes.append(len(response.data))
+    assert sum(sizes) > 4 * budget  # kept by count, these would be far over the budget
+    answers = app.extensions["hpmap.sites_api.answers"]
+    assert 0 < answers.bytes_held <= budget
+
+    answers.clear()
+    spellings = ["?w_free_land=2&limit=5&status=operating", "?status=operating&limit=05&w_free_land=2.000"]
+    bodies = [client.get("/api/sites" + query).data for query in spellings]
+    assert bodies[0] == bodies[1]
+    assert len(answers._answers) == 1  # the second spelling was a hit

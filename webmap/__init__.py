@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -23,7 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the app: the only place that reads configuration and loads the data.
 
     Configuration comes from defaults, then the environment (``HPMAP_DATA_DIR``,
-    ``HPMAP_DATABASE_URL``, ``HPMAP_OFFLINE``), then ``config``. With a ``DATABASE_URL`` the data
+    ``HPMAP_DATABASE_URL``, ``HPMAP_OFFLINE``, ``HPMAP_PUBLIC_URL``), then ``config``. With a ``DATABASE_URL`` the data
     come from PostgreSQL/PostGIS (loaded by ``hpmap db load``), otherwise from ``DATA_DIR``.
     A data error stops start-up, naming the file (or table); so does a database that cannot be
     reached, naming it without its password.
@@ -33,17 +34,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         DATA_DIR=os.environ.get("HPMAP_DATA_DIR") or str(DEFAULT_DATA_DIR),
         DATABASE_URL=os.environ.get("HPMAP_DATABASE_URL") or None,
         OFFLINE=_env_flag("HPMAP_OFFLINE"),
+        PUBLIC_URL=os.environ.get("HPMAP_PUBLIC_URL") or None,
         MAX_CONTENT_LENGTH=256 * 1024,
         JSON_SORT_KEYS=False,
     )
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86400  # static URLs carry a version (Flask's default is no-cache)
     app.config.update(config or {})
     app.config["OFFLINE"] = bool(app.config["OFFLINE"])
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 86400)  # static URLs carry a version
+    from webmap import reload
+
+    version = reload.files_version(Path(app.config["DATA_DIR"])) if not app.config.get("DATABASE_URL") else None
     dataset, store = _open_data(app.config)
+    if app.config.get("DATABASE_URL"):
+        version = "postgis:" + store.data_version()
+    app.extensions[reload.VERSION_EXTENSION] = version  # read before the data: a change meanwhile is seen
     app.extensions["hpmap.dataset"] = dataset  # pages, site finder, coverage, quality, collection metadata
     app.extensions["hpmap.store"] = store  # the API's items and item queries
 
-    from webmap import api, coverage_api, errors, pages, security, sites_api, templating
+    from webmap import api, compression, coverage_api, errors, pages, security, sites_api, templating
 
     app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"])
     templating.register(app)
@@ -53,7 +61,33 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(coverage_api.bp, url_prefix="/api")
     errors.register(app)
     security.register(app)
+    compression.register(app)  # after the blueprints' own hooks (ETags, Cache-Control) have run
+    if app.config["PUBLIC_URL"]:
+        app.wsgi_app = PublicUrl(app.wsgi_app, app.config["PUBLIC_URL"])
     return app
+
+
+class PublicUrl:
+    """Build every absolute link from the configured public URL, never from the request's ``Host`` header.
+
+    A forged ``Host`` would otherwise go into the API's links, the OpenAPI server, next/prev and
+    redirects, and a shared cache in front could hand that answer to everyone.
+    """
+
+    def __init__(self, wsgi_app, public_url: str):
+        parts = urlsplit(public_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"HPMAP_PUBLIC_URL: expected http(s)://host[:port][/path], got '{public_url}'")
+        self.wsgi_app = wsgi_app
+        self.scheme, self.host, self.prefix = parts.scheme, parts.netloc, parts.path.rstrip("/")
+
+    def __call__(self, environ, start_response):
+        environ["wsgi.url_scheme"], environ["HTTP_HOST"] = self.scheme, self.host
+        environ["SERVER_NAME"], _, port = self.host.partition(":")
+        environ["SERVER_PORT"] = port or ("443" if self.scheme == "https" else "80")
+        environ["SCRIPT_NAME"] = self.prefix
+        environ.pop("HTTP_X_FORWARDED_HOST", None)
+        return self.wsgi_app(environ, start_response)
 
 
 def _open_data(config) -> tuple[Dataset, FeatureStore]:

@@ -29,6 +29,12 @@ def default_data_dir() -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["serve"]:
+        from webmap import serving
+
+        # Before the other commands' modules import the database driver: imported unpatched, it would
+        # wait for the database in a way that stops every other connection of the worker.
+        serving.patch_for_gevent()
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -79,9 +85,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--offline", action="store_true", help="never ask another host for anything (no basemap tiles)")
     serve.add_argument("--data-dir", type=Path)
     serve.add_argument(
+        "--public-url",
+        help="the address clients use, e.g. https://map.example.org: absolute links are built from it, never from "
+        "the request's Host header (also $HPMAP_PUBLIC_URL)",
+    )
+    serve.add_argument(
         "--workers", type=int, default=default_workers(), help="worker processes (default: one per core, at most 4)"
     )
-    serve.add_argument("--threads", type=int, default=2, help="threads per worker process")
+    serve.add_argument(
+        "--threads", type=int, default=2, help="kept for compatibility, no effect: each connection has its own greenlet"
+    )
     serve.add_argument(
         "--keepalive",
         type=int,
@@ -217,6 +230,8 @@ def run_serve(args) -> int:
     config = {"DATA_DIR": str(args.data_dir or default_data_dir())}
     if args.offline:
         config["OFFLINE"] = True
+    if args.public_url:
+        config["PUBLIC_URL"] = args.public_url
     app = create_app(config)
     print(f"hpmap: serving http://{args.host}:{args.port}/ ({args.workers} processes)", file=sys.stderr)
     serving.serve(app, args.host, args.port, workers=args.workers, threads=args.threads, keepalive_s=args.keepalive)

@@ -173,7 +173,7 @@ def _api_paths(specs: list[LayerSpec], api_url: str) -> dict:
         ),
         "/collections/{collectionId}/items": _get(
             "items", API, "One layer's features (each collection's own path lists its filters)",
-            [collection_id, *_items_parameters(), _ZOOM],
+            [collection_id, *_items_parameters(), _ZOOM, _PROPERTIES],
             {**_json_ok("A page of features", "FeatureCollection", GEOJSON), **not_found},
         ),
         "/collections/{collectionId}/items/{featureId}": _get(
@@ -188,7 +188,7 @@ def _api_paths(specs: list[LayerSpec], api_url: str) -> dict:
     for spec in specs:
         below_root[f"/collections/{spec.name}/items"] = _get(
             f"items_{spec.name.replace('-', '_')}", API, f"{spec.title_en}: features, filtered by bbox and properties",
-            [*_items_parameters(), *_filter_parameters(spec), _ZOOM],
+            [*_items_parameters(), *_filter_parameters(spec), _ZOOM, _PROPERTIES],
             _json_ok(f"A page of {spec.title_en.lower()}", "FeatureCollection", GEOJSON),
         )  # fmt: skip
     for spec in specs:
@@ -207,6 +207,7 @@ def _api_paths(specs: list[LayerSpec], api_url: str) -> dict:
 
 
 _ZOOM = _ref("parameters", "zoom")  # after the filters, as in the 400 that lists an endpoint's parameters
+_PROPERTIES = _ref("parameters", "properties")
 _CLUSTERS_DESCRIPTION = (
     "Not part of OGC API – Features: for a web map that cannot fetch every feature to cluster them itself. "
     "The features that bbox and the filters select (as the items path selects them) are counted in the cells "
@@ -287,6 +288,16 @@ def _parameters(specs: list[LayerSpec]) -> dict:
             "the next/prev links keep the zoom. Without it, geometries are returned as stored.",
             {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM},
         ),
+        "properties": {
+            **_query(
+                "properties", "Only these properties in each feature (comma-separated names, e.g. "
+                "name_vi,name_en,status): what a client draws, in a smaller answer. The feature's id and geometry "
+                "are always there; an unknown name is refused (400). Without it, every property.",
+                {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            ),
+            "style": "form",
+            "explode": False,
+        },
         "clustersZoom": {
             **_query(
                 "zoom", f"The web map zoom level to cluster for: cells {CELL_PX} · 360 / (256 · 2^zoom) degrees wide",

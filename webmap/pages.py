@@ -8,11 +8,11 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from geo import quality
 from geo.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
 from geo.export import feature_properties, property_columns, to_geojson
+from webmap.answer_cache import data_version
 from webmap.compare_view import comparison, parse_ids
-from webmap.coverage_api import coverage_report
+from webmap.coverage_api import coverage_report, quality_report, reports
 from webmap.feature_view import feature_context, position_context
 from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, catalog, field_label, language, layer_title
 from webmap.layers import dataset
@@ -152,6 +152,11 @@ STATUS_COLOURS = {"operating": "#1e7b34", "under_construction": "#e8a33d", "plan
 def coverage_page():
     """The planners' page: coverage of each zone by status, occupancy, overlaps, gaps and data quality."""
     lang = language()
+    key = ("coverage.html", data_version(), lang, date.today())
+    return reports().get_or_compute(key, lambda: _render_coverage_page(lang))
+
+
+def _render_coverage_page(lang: str) -> str:
     parks = dataset().layer("industrial-parks").gdf
     names = {fid: row["name_vi"] if lang == "vi" else row["name_en"] for fid, row in parks.iterrows()}
     occupancy = [
@@ -162,7 +167,7 @@ def coverage_page():
         "coverage.html",
         lang=lang,
         coverage=coverage_report(),
-        quality=quality.quality_report(dataset(), date.today()),
+        quality=quality_report(date.today()),
         statuses=STATUSES,
         status_labels=STATUS_LABELS,
         status_colours=STATUS_COLOURS,

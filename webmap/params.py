@@ -23,7 +23,7 @@ FORMATS = ("json", "geojson")
 LANGUAGES = ("vi", "en")
 COMMON_PARAMETERS = ("f", "lang")
 ITEMS_PARAMETERS = ("bbox", "bbox-crs", "limit", "offset", *COMMON_PARAMETERS)
-DISPLAY_PARAMETERS = ("zoom",)  # items parameters that shape the geometries, not the selection: after the filters
+DISPLAY_PARAMETERS = ("zoom", "properties")  # items parameters that shape the features, not the selection
 CLUSTERS_PARAMETERS = ("zoom", "bbox", "bbox-crs", *COMMON_PARAMETERS)  # then the filters, as on items
 
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
@@ -39,7 +39,10 @@ def check_parameters(
             raise InvalidQuery(
                 f"unknown query parameter '{name}'; the parameters of this endpoint are: {', '.join(allowed)}"
             )
-        count = len(args.getlist(name))
+        values = args.getlist(name)
+        if any("\x00" in value for value in values):  # no name, id or vocabulary word holds one
+            raise InvalidQuery(f"query parameter '{name}': a NUL character is not allowed")
+        count = len(values)
         if count > 1 and name not in repeatable:
             raise InvalidQuery(f"query parameter '{name}' is given {count} times; give it once")
     _check_choice(args, "f", FORMATS)
@@ -131,6 +134,26 @@ def parse_zoom(text: str | None) -> int | None:
     if not _WHOLE_NUMBER.fullmatch(text) or len(text.lstrip("0")) > 2 or int(text) > MAX_ZOOM:
         raise InvalidQuery(f"zoom: expected a whole number from 0 to {MAX_ZOOM}, got '{text}'")
     return int(text)
+
+
+def parse_properties(text: str | None, available: list[str]) -> tuple[str, ...] | None:
+    """Return the properties ``properties=a,b,c`` asks each feature to carry (None: all of them).
+
+    A client that draws a few of a layer's fields (the map: names, status, what its popups show)
+    asks for those only; the answer shrinks by as much.
+    """
+    if text is None:
+        return None
+    names = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    if not names:
+        raise InvalidQuery("properties: give a comma-separated list of property names, e.g. properties=name_vi,status")
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        raise InvalidQuery(
+            f"properties: no property {', '.join(repr(n) for n in unknown)} in this collection; "
+            f"its properties are: {', '.join(available)}"
+        )
+    return names
 
 
 def _clamped_int(digits: str, ceiling: int) -> int:

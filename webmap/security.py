@@ -24,6 +24,16 @@ def content_security_policy(offline: bool) -> str:
     ])  # fmt: skip
 
 
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# For the server's own answers to requests it cannot parse (webmap.serving): a page that loads nothing.
+ERROR_PAGE_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+
 def register(app: Flask) -> None:
     """Add the headers to every response of ``app``."""
     policy = content_security_policy(app.config["OFFLINE"])
@@ -31,8 +41,5 @@ def register(app: Flask) -> None:
     @app.after_request
     def add_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers.update(SECURITY_HEADERS)
         return response

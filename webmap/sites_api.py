@@ -7,14 +7,11 @@ request, calls them and writes JSON, CSV or GeoJSON. Every bad input raises ``In
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
 import io
 import json
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,8 +26,9 @@ from geo import proposal, sites
 from geo.catalog import FORMER_PROVINCES, STATUSES
 from geo.derive import economic_zones
 from geo.errors import InvalidQuery
-from geo.export import flat_value, json_value
-from webmap import api, params
+from geo.export import csv_writer, flat_value, json_value
+from webmap import answer_cache, api, params
+from webmap.answer_cache import query_key
 from webmap.layers import dataset
 
 bp = Blueprint("sites_api", __name__)
@@ -50,7 +48,7 @@ _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _FINGERPRINT = "hpmap.sites_api.fingerprint"
 _ANSWERS = "hpmap.sites_api.answers"
-MAX_KEPT_ANSWERS = 512  # distinct searches kept (each a few kB to a few hundred kB)
+MAX_KEPT_BYTES = 64 * 2**20  # per worker process; a search over 20,000 parks as GeoJSON is 15 MB
 
 
 @bp.get("/sites")
@@ -61,12 +59,9 @@ def find_sites():
     app runs): a repeated search, the common case of a shared link, costs a lookup.
     """
     format_ = params.check_format(request.args, SITES_PARAMETERS, SITES_FORMATS, REPEATABLE)
-    key = (format_, tuple(request.args.items(multi=True)))
+    key = (answer_cache.data_version(), format_, request.args.get("lang"), query_key(parse_site_query(request.args)))
     answers = current_app.extensions[_ANSWERS]
-    answer = answers.get(key)
-    if answer is None:
-        answer = answers.put(key, _sites_answer(format_, request.args))
-    text, content_type, headers = answer
+    text, content_type, headers = answers.get_or_compute(key, lambda: _sites_answer(format_, request.args))
     return Response(text, content_type=content_type, headers=headers)
 
 
@@ -81,30 +76,9 @@ def _sites_answer(format_: str, args: MultiDict) -> tuple[str, str, dict]:
     return _json_text(body), JSON, {}
 
 
-class _Answers:
-    """The last ``size`` answers by query, oldest dropped first; safe to share between threads."""
-
-    def __init__(self, size: int):
-        self._size, self._answers, self._lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            answer = self._answers.get(key)
-            if answer is not None:
-                self._answers.move_to_end(key)
-            return answer
-
-    def put(self, key, answer):
-        with self._lock:
-            self._answers[key] = answer
-            if len(self._answers) > self._size:
-                self._answers.popitem(last=False)
-        return answer
-
-
 @bp.record_once
 def _prepare_answers(state) -> None:
-    state.app.extensions[_ANSWERS] = _Answers(MAX_KEPT_ANSWERS)
+    state.app.extensions[_ANSWERS] = answer_cache.AnswerCache(state.app.config.get("SITES_CACHE_BYTES", MAX_KEPT_BYTES))
 
 
 @bp.post("/evaluate")
@@ -270,7 +244,7 @@ def sites_csv(search: sites.SiteSearch, query: sites.SiteQuery) -> str:
     columns += [f"distance_km_{c.key}" for c in sites.DISTANCES]
     columns += [f"distance_uncertainty_km_{c.key}" for c in sites.DISTANCES]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)
     writer.writerow(columns)
     for _, row in search.results.iterrows():
         record = site_record(row)

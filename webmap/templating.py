@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Flask, current_app, request, url_for
 from jinja2 import pass_context
@@ -98,4 +98,5 @@ def _km(context, km: float | None, uncertainty_km: float | None) -> str | None:
 def _lang_url(context, code: str) -> str:
     args = request.args.to_dict()
     args["lang"] = code
-    return request.path + "?" + urlencode(args)
+    # A path of the request, not of a host: browsers read "/\\host" and "//host" as another site.
+    return "/" + quote(request.path.lstrip("/\\"), safe="/") + "?" + urlencode(args)
