@@ -599,3 +599,17 @@ def test_kept_answers_are_bounded_oldest_first():
     assert kept.get("a") is None and kept.get("b") == "B"
     kept.put("d", "D")  # "b" was used after "c": "c" goes
     assert (kept.get("b"), kept.get("c"), kept.get("d")) == ("B", None, "D")
+
+
+def test_the_investors_first_question_lists_the_parks_that_lack_figures(shipped_client):
+    """'Operating parks with at least 20 ha free within 30 km of Lạch Huyện' on the shipped data."""
+    body = sites(shipped_client, "status=operating&min_free_ha=20&max_km_lach_huyen=30")
+    unknown = {site["id"]: site["reasons"] for site in body["unknown"]}
+    assert result_ids(body) or unknown  # an answer, or the parks that might qualify but lack figures
+    assert "kcn-nam-dinh-vu" in unknown and unknown["kcn-nam-dinh-vu"][0].startswith("free land unknown")
+
+
+def test_figures_years_apart_are_named_as_the_reason(shipped_client):
+    body = sites(shipped_client, "status=operating&min_free_ha=10&former_province=hai-phong")
+    reasons = {site["id"]: site["reasons"] for site in body["unknown"]}["kcn-vsip-hai-phong"]
+    assert reasons[0] == "free land unknown: leasable area (2008) and occupancy (2021-07) describe years too far apart"
