@@ -152,8 +152,8 @@ def test_conflicts_list_every_value(report):
             "name_en": "IP Tràng Duệ",
             "field": "area_ha",
             "values": [
-                {"value": 490.0, "as_of": "2014", "sources": ["src-a"], "shown": True},
-                {"value": 600.0, "as_of": "2020", "sources": ["src-b"], "shown": False},
+                {"value": 490.0, "as_of": "2014", "sources": ["src-a"], "shown": True, "verified": True},
+                {"value": 600.0, "as_of": "2020", "sources": ["src-b"], "shown": False, "verified": True},
             ],
         },
         {
@@ -163,8 +163,8 @@ def test_conflicts_list_every_value(report):
             "name_en": "Cảng Lạch Huyện",
             "field": "quay_length_m",
             "values": [
-                {"value": 750.0, "as_of": "2023-12-30", "sources": ["src-b"], "shown": True},
-                {"value": 800.0, "as_of": "2025", "sources": ["src-a"], "shown": False},
+                {"value": 750.0, "as_of": "2023-12-30", "sources": ["src-b"], "shown": True, "verified": True},
+                {"value": 800.0, "as_of": "2025", "sources": ["src-a"], "shown": False, "verified": True},
             ],
         },
     ]
