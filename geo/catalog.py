@@ -105,6 +105,33 @@ FIGURE_FIELDS: dict[str, FigureField] = {
     "quay_length_m": FigureField("m"),
     "runway_length_m": FigureField("m"),
     "passengers_per_year": FigureField("passengers/year"),
+    # Stated by a source as vacant, leasable land; ``free_ha`` prefers it to leasable × (1 − occupancy).
+    "vacant_ha": FigureField("ha"),
+    # What the developer asks for land, per m² for the remaining term of the park (as published).
+    "lease_usd_m2": FigureField("USD/m² for the remaining term"),
+    "power_mva": FigureField("MVA"),
+    "water_m3_per_day": FigureField("m³/day"),
+    "wastewater_m3_per_day": FigureField("m³/day"),
+    # One tenant's investment in the feature; the note names the tenant (and says when a group's total).
+    "tenant_investment_usd_m": FigureField("million USD"),
+}
+VERIFIED = ("yes", "no")  # figures.csv ``verified``: no = one of the listed sources states it, not known which
+
+# The register's kinds of source (sources.csv ``kind``).
+SOURCE_KINDS = {
+    "decision": "a legal decision or resolution",
+    "government": "a government portal or agency page",
+    "news": "a news article",
+    "developer": "the developer's or operator's own page",
+    "market_report": "a property-market report (CBRE, Savills, JLL, ...) or its press coverage",
+    "gis": "a GIS layer",
+    "thesis": "a thesis or study",
+    "wiki": "a wiki article",
+    "listing": "a property or industrial-park listing site",
+    "article": "an article kept as a file (the seed articles)",
+    "dataset": "a data set or software package",
+    "web": "a web page, not classified yet",
+    "synthetic": "made up for a scale test (hpmap synth); never in real data",
 }
 
 ECONOMIC_ZONE_KIND = "economic_zone"

@@ -174,20 +174,39 @@ def great_circle_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
-def add_free_land(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Add ``free_ha`` = leasable area × (1 − occupancy), where both are known; empty for a point.
+MAX_YEARS_APART = 1  # leasable area and occupancy further apart than this do not make a free-land figure
 
-    A park reported 100 % occupied has no free land whatever its leasable area, so it gets 0 even
-    when the leasable area is unknown. ``free_ha_as_of`` is the older of the dates used.
+
+def add_free_land(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add ``free_ha``: the vacant land a source states, else leasable area × (1 − occupancy); empty for a point.
+
+    The product is only taken when both figures describe years at most ``MAX_YEARS_APART`` apart (a 2008
+    leasable area times a 2021 occupancy describes no moment). A park reported 100 % occupied has no
+    free land whatever its leasable area, so it gets 0 even when the leasable area is unknown.
+    ``free_ha_as_of`` is the stated figure's date, or the older of the two dates used.
     """
     out = gdf.copy()
     full = out["occupancy_pct"] == 100
-    free = (out["leasable_ha"] * (1 - out["occupancy_pct"] / 100)).where(~full, 0.0)
+    together = [_same_time(a, b) for a, b in zip(out["leasable_ha_as_of"], out["occupancy_pct_as_of"], strict=True)]
+    product = (out["leasable_ha"] * (1 - out["occupancy_pct"] / 100)).where(together).where(~full, 0.0)
+    stated = out["vacant_ha"] if "vacant_ha" in out.columns else pd.Series(np.nan, index=out.index)
+    free = stated.where(stated.notna(), product)
     out["free_ha"] = pd.to_numeric(free, errors="coerce").round(2).where(is_polygonal(gdf))
+    stated_as_of = out["vacant_ha_as_of"] if "vacant_ha_as_of" in out.columns else pd.Series(None, index=out.index)
     out["free_ha_as_of"] = [
-        None if pd.isna(value) else occupied if is_full or leasable is None else min(leasable, occupied)
-        for value, is_full, leasable, occupied in zip(
-            out["free_ha"], full, out["leasable_ha_as_of"], out["occupancy_pct_as_of"], strict=True
+        None if pd.isna(value)
+        else said_as_of if pd.notna(said)
+        else occupied if is_full
+        else min(leasable, occupied)
+        for value, said, said_as_of, is_full, leasable, occupied in zip(
+            out["free_ha"], stated, stated_as_of, full, out["leasable_ha_as_of"], out["occupancy_pct_as_of"],
+            strict=True,
         )
-    ]
+    ]  # fmt: skip
     return out
+
+
+def _same_time(leasable_as_of: str | None, occupancy_as_of: str | None) -> bool:
+    if not leasable_as_of or not occupancy_as_of:
+        return False
+    return abs(int(leasable_as_of[:4]) - int(occupancy_as_of[:4])) <= MAX_YEARS_APART

@@ -19,7 +19,7 @@ from geo.tables import CsvTable, DataFiles, GeoJsonFile, MaintenanceError
 
 FIGURES_FILE = "figures.csv"
 SOURCES_FILE = "sources.csv"
-SOURCE_FIELDS = ("kind", "location", "title", "published")
+SOURCE_FIELDS = ("kind", "location", "title", "published", "publisher", "language")
 
 
 def apply_changes(files: DataFiles, changes: Iterable[Change]) -> DataFiles:
@@ -124,6 +124,7 @@ def _add_figure(frame: pd.DataFrame, change: Change) -> pd.DataFrame:
     value, as_of, sources = parse_figure_text(change.new)
     row = {column: "" for column in frame.columns}
     row.update(feature_id=change.feature, field=change.field, value=value, as_of=as_of, sources=sources, shown="yes")
+    row["verified"] = "yes"  # an imported figure names the one source that states it
     position = _insertion_point(frame, change)
     new_row = pd.DataFrame([row], columns=frame.columns, dtype=object)
     return pd.concat([frame.iloc[:position], new_row, frame.iloc[position:]], ignore_index=True)

@@ -43,6 +43,8 @@ def attach_figures(gdf: gpd.GeoDataFrame, figures: pd.DataFrame) -> gpd.GeoDataF
                 "as_of": row.as_of,
                 "sources": row.sources.split(),
                 "shown": row.shown == "yes",
+                # False: one of ``sources`` states the value, but nobody checked which.
+                "verified": row.verified == "yes",
                 "note": row.note,
             }
         )
@@ -69,11 +71,15 @@ def _conflicting_fields(items: list[dict]) -> list[str]:
 def attach_sources(gdf: gpd.GeoDataFrame, sources: pd.DataFrame) -> gpd.GeoDataFrame:
     """Add ``sources``: one entry per (source, date described) with what it backs.
 
-    Each entry is ``{"id", "location", "title", "as_of", "fields"}``; ``fields`` names the
-    figures it backs, or ``["description"]`` for the descriptive attributes.
+    Each entry is ``{"id", "location", "title", "publisher", "kind", "published", "as_of", "fields"}``;
+    ``fields`` names the figures it backs, or ``["description"]`` for the descriptive attributes.
     """
     # A plain dict: looked up once per source of every feature, tens of thousands of times on large layers.
-    register = {row.id: (row.location, row.title) for row in sources.itertuples(index=False)}
+    register = {
+        row.id: {"location": row.location, "title": row.title, "publisher": row.publisher, "kind": row.kind,
+                 "published": row.published}
+        for row in sources.itertuples(index=False)
+    }  # fmt: skip
     out = gdf.copy()
     out["sources"] = [
         _source_entries(cell, items, register) for cell, items in zip(gdf["sources"], gdf["figures"], strict=True)
@@ -81,7 +87,10 @@ def attach_sources(gdf: gpd.GeoDataFrame, sources: pd.DataFrame) -> gpd.GeoDataF
     return out
 
 
-def _source_entries(cell: str, figures: list[dict], register: dict[str, tuple[str, str]]) -> list[dict]:
+UNREGISTERED = {"location": "", "title": "", "publisher": "", "kind": "", "published": ""}
+
+
+def _source_entries(cell: str, figures: list[dict], register: dict[str, dict]) -> list[dict]:
     backing: dict[tuple[str, str], list[str]] = {}
     for source_id, as_of in parse.source_refs(cell):
         backing.setdefault((source_id, as_of), []).append("description")
@@ -92,14 +101,5 @@ def _source_entries(cell: str, figures: list[dict], register: dict[str, tuple[st
                 fields.append(item["field"])
     entries = []
     for (source_id, as_of), fields in backing.items():
-        location, title = register.get(source_id, ("", ""))
-        entries.append(
-            {
-                "id": source_id,
-                "location": location,
-                "title": title,
-                "as_of": as_of,
-                "fields": fields,
-            }
-        )
+        entries.append({"id": source_id, **register.get(source_id, UNREGISTERED), "as_of": as_of, "fields": fields})
     return entries

@@ -28,8 +28,8 @@ from geo.export import write_atomically
 from geo.models import Issue, LayerSpec
 
 GEOMETRY_COLUMNS = ["id", "geometry_quality", "geometry_note", "geometry_sources", "position_uncertainty_m"]
-FIGURE_COLUMNS = ["feature_id", "field", "value", "as_of", "sources", "shown", "note"]
-SOURCE_COLUMNS = ["id", "kind", "location", "title", "published"]
+FIGURE_COLUMNS = ["feature_id", "field", "value", "as_of", "sources", "shown", "verified", "note"]
+SOURCE_COLUMNS = ["id", "kind", "location", "title", "published", "publisher", "language"]
 POSITION_COLUMNS = ["id", "feature_id", "marks", "lon", "lat", "radius_m", "confidence", "source", "as_of", "note"]
 CONTEXT_COLUMNS = ["id", "kind", "name_vi", "name_en", "sources", "note"]
 POSITIONS_FILE = "positions.csv"

@@ -183,7 +183,14 @@ def resolve_source(files: DataFiles, options: ImportOptions) -> tuple[str | None
             raise MaintenanceError(f"source '{source_id}' is registered with location '{known}', not '{location}'")
         return source_id, []
     source_id = source_id or new_source_id(location)
-    row = {"kind": source_kind(location), "location": location, "title": options.source_title, "published": ""}
+    row = {
+        "kind": source_kind(location),
+        "location": location,
+        "title": options.source_title,
+        "published": "",
+        "publisher": "",
+        "language": "",
+    }
     return source_id, [Change(SOURCES_FILE, "", source_id, "source", "", source_text(row), op="add")]
 
 

@@ -188,7 +188,13 @@ def conflicting_figures(dataset: Dataset) -> list[dict]:
     for layer_name, feature_id, row in _features(dataset):
         for field in row["conflicts"]:
             values = [
-                {"value": f["value"], "as_of": f["as_of"], "sources": list(f["sources"]), "shown": f["shown"]}
+                {
+                    "value": f["value"],
+                    "as_of": f["as_of"],
+                    "sources": list(f["sources"]),
+                    "shown": f["shown"],
+                    "verified": f["verified"],
+                }
                 for f in row["figures"]
                 if f["field"] == field
             ]

@@ -303,4 +303,7 @@ def _reason(criterion: Criterion, row: pd.Series) -> str:
         return f"free land unknown: leasable area not published (occupancy {occupancy:g} %)"
     if pd.isna(occupancy):
         return f"free land unknown: occupancy not published (leasable area {leasable:g} ha)"
-    return "free land unknown: leasable area or occupancy not published"
+    return (
+        f"free land unknown: leasable area ({row.get('leasable_ha_as_of')}) and occupancy "
+        f"({row.get('occupancy_pct_as_of')}) describe years too far apart"
+    )

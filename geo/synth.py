@@ -197,6 +197,7 @@ def _keep_figures_of_other_layers(figures_path: Path, source_dir: Path, parks: l
             "as_of": "2026",
             "sources": SYNTH_SOURCE,
             "shown": "yes",
+            "verified": "yes",
             "note": "synthetic",
         }  # fmt: skip
         for p, area in zip(parks, areas, strict=True)

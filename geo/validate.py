@@ -5,6 +5,8 @@ Messages say what is wrong, where (file, feature, field), the value found and ho
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -20,11 +22,14 @@ from geo.catalog import (
     GEOMETRY_QUALITIES,
     REGION,
     REGION_BOUNDS,
+    SOURCE_KINDS,
     STATUSES,
+    VERIFIED,
     WEB_CRS,
 )
 from geo.models import Issue, LayerSpec
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2}")  # ISO 639-1
 AREA_TOLERANCE = 0.15  # outline area may differ from the declared area by this share
 
 
@@ -212,8 +217,10 @@ def validate_figures(figures: pd.DataFrame, feature_ids: set[str], source_ids: s
             error(f"unknown field; known fields: {', '.join(FIGURE_FIELDS)}")
         else:
             _check_value(row.value, spec, error)
-        if not parse.is_date(row.as_of):
+        if row.as_of and not parse.is_date(row.as_of):
             error(f"malformed date '{row.as_of}' in as_of: write the date the figure describes (YYYY[-MM[-DD]])")
+        elif not row.as_of and not row.note:
+            error("no as_of date: write the date the figure describes, or say in the note why no source dates it")
         refs = row.sources.split()
         if not refs:
             error("a figure without a source: name at least one source id from sources.csv")
@@ -222,6 +229,11 @@ def validate_figures(figures: pd.DataFrame, feature_ids: set[str], source_ids: s
                 error(f"unknown source '{ref}': add it to sources.csv")
         if row.shown not in ("yes", "no"):
             error(f"shown is '{row.shown}'; write yes or no")
+        if row.verified not in VERIFIED:
+            error(
+                f"verified is '{row.verified}'; write yes (each listed source states the value) "
+                "or no (one of them does, not known which)"
+            )
     return issues + _check_one_shown(figures)
 
 
@@ -274,6 +286,12 @@ def validate_sources(sources: pd.DataFrame) -> list[Issue]:
             )
         if row.published and not parse.is_date(row.published):
             issues.append(Issue("error", "sources.csv", row.id, "published", f"malformed date '{row.published}'"))
+        if row.kind not in SOURCE_KINDS:
+            message = f"unknown kind '{row.kind}'; use one of {', '.join(SOURCE_KINDS)}"
+            issues.append(Issue("error", "sources.csv", row.id, "kind", message))
+        if row.language and not LANGUAGE_CODE.fullmatch(row.language):
+            message = f"'{row.language}' is not a two-letter language code (vi, en, ...)"
+            issues.append(Issue("error", "sources.csv", row.id, "language", message))
     return issues
 
 

@@ -118,13 +118,13 @@ LAYER_FEATURES = {
 UNCERTAINTY_M = {"traced": "50", "approximate": "500", "indicative": "3000"}  # position_uncertainty_m by quality
 
 FIGURES = [
-    # feature_id, field, value, as_of, sources, shown, note
-    ("kcn-trang-due", "area_ha", "490", "2014", "src-a", "yes", "phases 1 and 2"),
-    ("kcn-trang-due", "area_ha", "600", "2020", "src-b", "no", "incl. urban area"),
-    ("kcn-trang-due", "leasable_ha", "400", "2014", "src-a", "yes", ""),
-    ("kcn-trang-due", "occupancy_pct", "75", "2023", "src-b", "yes", ""),
-    ("kcn-overlap", "area_ha", "460", "2025", "src-b", "yes", ""),
-    ("kkt-a", "area_ha", "11500", "2021", "src-a src-b", "yes", ""),
+    # feature_id, field, value, as_of, sources, shown, verified, note
+    ("kcn-trang-due", "area_ha", "490", "2014", "src-a", "yes", "yes", "phases 1 and 2"),
+    ("kcn-trang-due", "area_ha", "600", "2020", "src-b", "no", "yes", "incl. urban area"),
+    ("kcn-trang-due", "leasable_ha", "400", "2014", "src-a", "yes", "yes", ""),
+    ("kcn-trang-due", "occupancy_pct", "75", "2015", "src-b", "yes", "yes", ""),
+    ("kcn-overlap", "area_ha", "460", "2025", "src-b", "yes", "yes", ""),
+    ("kkt-a", "area_ha", "11500", "2021", "src-a src-b", "yes", "no", ""),
 ]
 
 # The city's boundary, a river and two places, all clear of the features above except where a test moves one.
@@ -181,8 +181,8 @@ def context_collection() -> dict:
 
 
 SOURCES = [
-    ("src-a", "article", "003_54207b29853fc65d.txt", "Industry overview", "2024-09"),
-    ("src-b", "web", "https://example.org/parks", "A web page", ""),
+    ("src-a", "article", "003_54207b29853fc65d.txt", "Industry overview", "2024-09", "Báo Hải Phòng", "vi"),
+    ("src-b", "web", "https://example.org/parks", "A web page", "", "", "en"),
 ]
 
 

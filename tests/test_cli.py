@@ -63,7 +63,9 @@ def test_export_geojson_returns_every_feature_with_its_properties(shipped, layer
     for feature in features:
         properties = feature["properties"]
         assert REQUIRED <= set(properties), feature["id"]
-        assert properties["sources"] and all(s["location"] and s["as_of"] for s in properties["sources"])
+        assert properties["sources"] and all(
+            s["location"] and (s["as_of"] or "description" not in s["fields"]) for s in properties["sources"]
+        )
         assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
 
 
@@ -74,7 +76,7 @@ def test_export_csv_is_one_row_per_feature(shipped):
     assert len(rows) == len(shipped.layer("industrial-parks").gdf)
     nomura = next(r for r in rows if r["id"] == "kcn-nomura-hai-phong")
     assert nomura["name_vi"] == "KCN Nomura – Hải Phòng"
-    assert nomura["area_ha"] == "153.0" and nomura["area_ha_as_of"] == "2022"
+    assert nomura["area_ha"] == "153.0" and nomura["area_ha_as_of"] == "2022-07"
     assert nomura["geometry_wkt"].startswith("POLYGON")
     assert json.loads(nomura["sources"])[0]["location"]
     unknown = next(r for r in rows if r["id"] == "kcn-do-son")

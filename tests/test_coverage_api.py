@@ -52,7 +52,10 @@ def add_feature(directory, layer: str, feature_id: str, shape, quality: str, **a
 
 def add_figures(directory, *figures: tuple[str, ...]) -> None:
     columns = ("feature_id", "field", "value", "as_of", "sources", "shown", "note")
-    edit_csv(directory / "figures.csv", lambda rows: rows + [dict(zip(columns, f, strict=True)) for f in figures])
+    edit_csv(
+        directory / "figures.csv",
+        lambda rows: rows + [{**dict(zip(columns, f, strict=True)), "verified": "yes"} for f in figures],
+    )
 
 
 def write_coverage_dataset(directory):

@@ -254,7 +254,7 @@ def test_an_excel_sheet_of_figures_with_a_new_source(tmp_path, tiny_dir):
     assert source["kind"] == "web" and source["title"] == "HEZA 2025" and source["id"].startswith("heza-")
     figures = [(r["field"], r["value"], r["as_of"], r["sources"], r["shown"])
                for r in read_csv(tiny_dir / "figures.csv") if r["feature_id"] == "kcn-trang-due"]  # fmt: skip
-    assert ("occupancy_pct", "75", "2023", "src-b", "no") in figures
+    assert ("occupancy_pct", "75", "2015", "src-b", "no") in figures
     assert ("occupancy_pct", "82.5", "2025-06-30", source["id"], "yes") in figures
     assert ("leasable_ha", "410", "2025-06-30", source["id"], "yes") in figures
     assert f"heza-2025.xlsx; {source['id']}" in (tiny_dir / "changes.csv").read_text(encoding="utf-8")
@@ -332,7 +332,7 @@ def test_dry_run_prints_the_diff_and_changes_nothing(tmp_path, tiny_dir):
 
     assert result.returncode == 0, result.stderr
     assert "industrial-parks.csv  kcn-trang-due  status: operating → planned" in result.stdout
-    assert "figures.csv  kcn-trang-due  occupancy_pct: 75 (as of 2023; src-b) → 80 (as of 2025; src-a) [new row]" in (
+    assert "figures.csv  kcn-trang-due  occupancy_pct: 75 (as of 2015; src-b) → 80 (as of 2025; src-a) [new row]" in (
         result.stdout
     )
     assert snapshot(tiny_dir) == before
@@ -479,7 +479,7 @@ def test_killed_between_two_renames_the_next_run_completes_the_change(tmp_path, 
     assert half["figures.csv"] == before["figures.csv"]  # …the second not yet
     result = hpmap("history", "--data-dir", tiny_dir)
     assert "completed a change a killed process left half written" in result.stderr
-    assert "kcn-trang-due  occupancy_pct: 75 (as of 2023; src-b) → 81 (as of 2025; src-a)" in result.stdout
+    assert "kcn-trang-due  occupancy_pct: 75 (as of 2015; src-b) → 81 (as of 2025; src-a)" in result.stdout
     after, expected = snapshot(tiny_dir), snapshot(reference)
     assert after.pop("changes.csv") and expected.pop("changes.csv")  # change ids and times differ
     assert after == expected  # fully new, no journal or staged file left

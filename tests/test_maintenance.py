@@ -255,7 +255,7 @@ def test_a_figure_becomes_the_shown_value_and_the_old_one_stays(tiny_dir):
     figures = after.table("figures.csv")
     occupancy = figures[(figures["feature_id"] == "kcn-trang-due") & (figures["field"] == "occupancy_pct")]
     assert occupancy[["value", "as_of", "sources", "shown"]].values.tolist() == [
-        ["75", "2023", "src-b", "no"],
+        ["75", "2015", "src-b", "no"],
         ["82", "2025-06", "src-b", "yes"],
     ]
     park = after.table("industrial-parks.csv").set_index("id").loc["kcn-trang-due"]
@@ -266,7 +266,7 @@ def test_a_figure_becomes_the_shown_value_and_the_old_one_stays(tiny_dir):
 def test_values_already_right_are_counted_not_changed(tiny_dir):
     files = read_data_files(tiny_dir)
     rows = incoming(
-        [{"id": "kcn-trang-due", "occupancy_pct": "75.0", "occupancy_pct_as_of": "2023", "status": "operating"}]
+        [{"id": "kcn-trang-due", "occupancy_pct": "75.0", "occupancy_pct_as_of": "2015", "status": "operating"}]
     )
     plan = plan_attribute_import(files, rows, ImportOptions(source_id="src-b"))
     assert plan.changes == () and plan.unchanged == 2
@@ -322,7 +322,15 @@ def test_a_new_source_location_is_registered_once(tiny_dir):
     source_id, changes = resolve_source(files, options)
     assert source_id.startswith("heza-") and len(changes) == 1
     after = apply_changes(files, changes)
-    assert after.table("sources.csv").iloc[-1].tolist() == [source_id, "web", "https://www.heza.gov.vn/kcn", "HEZA", ""]
+    assert after.table("sources.csv").iloc[-1].tolist() == [
+        source_id,
+        "web",
+        "https://www.heza.gov.vn/kcn",
+        "HEZA",
+        "",
+        "",
+        "",
+    ]
     assert resolve_source(after, ImportOptions(source_location="https://www.heza.gov.vn/kcn")) == (source_id, [])
 
 
@@ -346,7 +354,7 @@ def test_an_edit_that_finds_another_value_is_a_conflict(tiny_dir):
         apply_changes(files, [stale])
     figure = Change("figures.csv", "industrial-parks", "kcn-trang-due", "occupancy_pct",
                     figure_text("70", "2023", "src-b"), figure_text("80", "2025", "src-b"), op="add")  # fmt: skip
-    with pytest.raises(MaintenanceError, match="found '75 \\(as of 2023; src-b\\)'"):
+    with pytest.raises(MaintenanceError, match="found '75 \\(as of 2015; src-b\\)'"):
         apply_changes(files, [figure])
 
 

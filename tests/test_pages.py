@@ -124,9 +124,33 @@ def test_feature_page_shows_figures_with_source_and_date(client):
     page = client.get("/features/kcn-dinh-vu-deep-c-1?lang=en").get_data(as_text=True)
     assert "<h1>Dinh Vu Industrial Zone / DEEP C Haiphong I</h1>" in page
     assert "541 ha" in page and "1,254 ha" in page and "Sources disagree" in page
-    assert "003_54207b29853fc65d.txt" in page
+    # Sources by title and publisher, never by file name, id or path.
+    assert "Để Hải Phòng sớm trở thành thành phố công nghiệp theo hướng hiện đại" in page
+    assert "Tạp chí Cộng sản" in page
+    assert not re.search(
+        r"\d{3}_[0-9a-f]{16}\.txt|src-00\d|\.js\b[^\"]", page.split("<main", 1)[1].split("<script", 1)[0]
+    )
     assert "Lạch Huyện port" in page and "Great-circle distance between centroids" in page
     assert 'href="http://localhost/features/kcn-dinh-vu-deep-c-1?lang=en"' in page  # permalink
+
+
+def test_a_value_whose_sources_were_not_told_apart_says_so(client):
+    page = client.get("/features/kcn-vsip-hai-phong?lang=en").get_data(as_text=True)
+    leasable = re.search(r'data-field="leasable_ha">(.*?)</tr>', page, re.S).group(1)
+    assert "one of these; not verified per figure" in leasable and "507 ha" in leasable
+    area = re.search(r'data-field="area_ha">(.*?)</tr>', page, re.S).group(1)
+    assert "not verified" not in area  # 1,566 ha: read in the VSIP page that states it
+
+
+def test_zones_are_named_not_numbered(client):
+    page = client.get("/features/kcn-dinh-vu-deep-c-1?lang=en").get_data(as_text=True)
+    attributes = page.split("<h2>Attributes</h2>", 1)[1].split("</table>", 1)[0]
+    assert "kkt-dinh-vu-cat-hai" not in attributes and "Dinh Vu – Cat Hai Economic Zone" in attributes
+
+
+def test_an_undated_figure_says_undated(client):
+    page = client.get("/features/kcn-thuy-nguyen?lang=en").get_data(as_text=True)
+    assert "undated" in page and "an earlier plan" in page
 
 
 def test_feature_page_in_vietnamese_formats_numbers_the_vietnamese_way(client):
@@ -153,7 +177,7 @@ def test_hostile_values_are_escaped_on_the_feature_page(hostile_client):
     assert "<script>window.__pwned" not in page and "<img src=x" not in page and "<svg onload" not in page
     assert "&lt;img src=x onerror=" in page
     assert 'href="javascript:' not in page
-    assert "javascript:window.__pwned=4" in page  # shown, as text
+    assert "javascript:window.__pwned=4" not in page  # a location that is no web address is never shown
 
 
 def test_hostile_values_in_json_variants_stay_data(hostile_client):

@@ -104,7 +104,7 @@ def test_an_attributes_import_is_committed_logged_and_served(shipped_db, update,
     assert (park["occupancy_pct"], park["occupancy_pct_as_of"]) == (35, "2026-01")
     shown = [f for f in park["figures"] if f["field"] == "occupancy_pct"]
     assert shown == [{"field": "occupancy_pct", "value": 35, "unit": "%", "as_of": "2026-01", "sources": [SOURCE],
-                      "shown": True, "note": ""}]  # fmt: skip
+                      "shown": True, "verified": True, "note": ""}]  # fmt: skip
 
     assert hpmap("history", "--feature", PARK, url=shipped_db) == 0
     history = capsys.readouterr().out

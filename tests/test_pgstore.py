@@ -402,7 +402,9 @@ def test_a_replaced_outline_is_served_and_dumped(tiny_url):
 def test_removed_and_new_rows(tiny_url):
     with pgstore.connect(tiny_url) as conn:
         sources, _ = pgstore.PgSource(conn).read_file("sources.csv")
-        new = pd.DataFrame([["src-c", "web", "https://example.org/c", "C", ""]], columns=sources.columns, dtype=str)
+        new = pd.DataFrame(
+            [["src-c", "web", "https://example.org/c", "C", "", "", ""]], columns=sources.columns, dtype=str
+        )
         with conn.transaction():
             pgstore.replace_rows(conn, "sources.csv", new)
         after, _ = pgstore.PgSource(conn).read_file("sources.csv")

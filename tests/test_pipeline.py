@@ -39,7 +39,7 @@ def test_attributes_are_joined_and_lists_split(tiny):
 def test_the_shown_figure_becomes_the_property_with_its_date(tiny):
     park = tiny.layer("industrial-parks").gdf.loc["kcn-trang-due"]
     assert park["area_ha"] == 490 and park["area_ha_as_of"] == "2014"
-    assert park["occupancy_pct"] == 75 and park["occupancy_pct_as_of"] == "2023"
+    assert park["occupancy_pct"] == 75 and park["occupancy_pct_as_of"] == "2015"
     assert math.isnan(park["investment_vnd_bn"]) and park["investment_vnd_bn_as_of"] is None
 
 
@@ -193,3 +193,27 @@ def test_a_full_park_has_no_free_land_even_without_a_leasable_area(tiny_dir):
     assert parks.loc["kcn-overlap", "free_ha"] == 0.0
     assert parks.loc["kcn-overlap", "free_ha_as_of"] == "2024-09"
     assert pd.isna(parks.loc["kcn-straddle", "free_ha"])
+
+
+def test_leasable_area_and_occupancy_years_apart_make_no_free_land(tiny_dir):
+    edit_csv(
+        tiny_dir / "figures.csv",
+        lambda rows: [
+            {**r, "as_of": "2021"} if (r["feature_id"], r["field"]) == ("kcn-trang-due", "occupancy_pct") else r
+            for r in rows
+        ],
+    )
+    parks = build_dataset(tiny_dir).layer("industrial-parks").gdf
+    assert pd.isna(parks.loc["kcn-trang-due", "free_ha"])  # 2014 leasable × 2021 occupancy describes no moment
+
+
+def test_stated_vacant_land_is_the_free_land(tiny_dir):
+    edit_csv(
+        tiny_dir / "figures.csv",
+        lambda rows: rows
+        + [{"feature_id": "kcn-trang-due", "field": "vacant_ha", "value": "62.4", "as_of": "2023-05",
+            "sources": "src-b", "shown": "yes", "verified": "yes", "note": ""}],
+    )  # fmt: skip
+    parks = build_dataset(tiny_dir).layer("industrial-parks").gdf
+    assert parks.loc["kcn-trang-due", "free_ha"] == pytest.approx(62.4)
+    assert parks.loc["kcn-trang-due", "free_ha_as_of"] == "2023-05"

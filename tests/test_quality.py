@@ -31,7 +31,10 @@ REFERENCE = date(2025, 12, 31)
 def add_figures(data_dir, *figures: tuple[str, ...]) -> None:
     """Append (feature_id, field, value, as_of, sources, shown, note) rows to figures.csv."""
     columns = ("feature_id", "field", "value", "as_of", "sources", "shown", "note")
-    edit_csv(data_dir / "figures.csv", lambda rows: rows + [dict(zip(columns, f, strict=True)) for f in figures])
+    edit_csv(
+        data_dir / "figures.csv",
+        lambda rows: rows + [{**dict(zip(columns, f, strict=True)), "verified": "yes"} for f in figures],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -141,10 +144,11 @@ def test_stale_lists_shown_figures_older_than_two_years(report):
     assert set(stale) == {
         ("kcn-trang-due", "area_ha"),  # 2014 (its 2020 value is not shown)
         ("kcn-trang-due", "leasable_ha"),  # 2014
+        ("kcn-trang-due", "occupancy_pct"),  # 2015
         ("kcn-overlap", "occupancy_pct"),  # 2023-11: ended 30 Nov 2023
         ("port-lach-huyen", "quay_length_m"),  # 2023-12-30
         ("kkt-a", "area_ha"),  # 2021
-    }  # fresh: 2023 (year), 2023-12 (month), Tràng Duệ's occupancy (2023), the overlapping park's area (2025)
+    }  # fresh: 2023 (year), 2023-12 (month), the overlapping park's area (2025)
     assert stale[("kcn-trang-due", "area_ha")] == {
         "id": "kcn-trang-due", "layer": "industrial-parks", "name_vi": "KCN Tràng Duệ", "name_en": "IP Tràng Duệ",
         "field": "area_ha", "value": 490.0, "as_of": "2014", "age_years": 11.0,
@@ -197,8 +201,8 @@ def test_conflicts_list_every_value(report):
             "name_en": "IP Tràng Duệ",
             "field": "area_ha",
             "values": [
-                {"value": 490.0, "as_of": "2014", "sources": ["src-a"], "shown": True},
-                {"value": 600.0, "as_of": "2020", "sources": ["src-b"], "shown": False},
+                {"value": 490.0, "as_of": "2014", "sources": ["src-a"], "shown": True, "verified": True},
+                {"value": 600.0, "as_of": "2020", "sources": ["src-b"], "shown": False, "verified": True},
             ],
         },
         {
@@ -208,8 +212,8 @@ def test_conflicts_list_every_value(report):
             "name_en": "Cảng Lạch Huyện",
             "field": "quay_length_m",
             "values": [
-                {"value": 750.0, "as_of": "2023-12-30", "sources": ["src-b"], "shown": True},
-                {"value": 800.0, "as_of": "2025", "sources": ["src-a"], "shown": False},
+                {"value": 750.0, "as_of": "2023-12-30", "sources": ["src-b"], "shown": True, "verified": True},
+                {"value": 800.0, "as_of": "2025", "sources": ["src-a"], "shown": False, "verified": True},
             ],
         },
     ]

@@ -25,6 +25,7 @@ import pytest
 
 from geo import build_dataset
 from geo.errors import InvalidQuery
+from geo.load import FIGURE_COLUMNS
 from geo.sites import (
     CRITERIA,
     DEFAULT_WEIGHTS,
@@ -41,12 +42,12 @@ from tests.builders import edit_csv, remove_features, set_row, write_dataset
 PARKS = ["kcn-outside", "kcn-overlap", "kcn-straddle", "kcn-trang-due"]
 DEFAULT_ORDER = ["kcn-straddle", "kcn-overlap", "kcn-trang-due", "kcn-outside"]
 FREE_LAND_FIGURES = [
-    # feature_id, field, value, as_of, sources, shown, note
-    ("kcn-overlap", "leasable_ha", "200", "2024", "src-a", "yes", ""),
-    ("kcn-overlap", "occupancy_pct", "90", "2024", "src-a", "yes", ""),
-    ("kcn-outside", "leasable_ha", "150", "2022", "src-b", "yes", ""),
-    ("kcn-outside", "occupancy_pct", "0", "2025", "src-b", "yes", ""),
-    ("kcn-straddle", "leasable_ha", "80", "2024", "src-a", "yes", "occupancy not published"),
+    # feature_id, field, value, as_of, sources, shown, verified, note
+    ("kcn-overlap", "leasable_ha", "200", "2024", "src-a", "yes", "yes", ""),
+    ("kcn-overlap", "occupancy_pct", "90", "2024", "src-a", "yes", "yes", ""),
+    ("kcn-outside", "leasable_ha", "150", "2022", "src-b", "yes", "yes", ""),
+    ("kcn-outside", "occupancy_pct", "0", "2023", "src-b", "yes", "yes", ""),
+    ("kcn-straddle", "leasable_ha", "80", "2024", "src-a", "yes", "yes", "occupancy not published"),
 ]
 SECTORS = {"kcn-overlap": "Điện tử; logistics", "kcn-straddle": "logistics"}
 
@@ -54,7 +55,7 @@ SECTORS = {"kcn-overlap": "Điện tử; logistics", "kcn-straddle": "logistics"
 def write_sites_dataset(directory: Path) -> Path:
     """The tiny data set with free land known for three parks (one of them over 100 ha) and more sectors."""
     write_dataset(directory)
-    columns = ["feature_id", "field", "value", "as_of", "sources", "shown", "note"]
+    columns = FIGURE_COLUMNS
     edit_csv(
         directory / "figures.csv", lambda rows: rows + [dict(zip(columns, f, strict=True)) for f in FREE_LAND_FIGURES]
     )

@@ -6,7 +6,7 @@ import pandas as pd
 
 from geo.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE
 from geo.errors import InvalidQuery
-from webmap.feature_view import ATTRIBUTES, attribute_rows, feature_context
+from webmap.feature_view import ATTRIBUTES, feature_context
 from webmap.i18n import FIELD_LABELS, t
 from webmap.templating import format_distance, format_number
 
@@ -21,9 +21,9 @@ def parse_ids(text: str | None, lang: str) -> list[str]:
     return ids
 
 
-def comparison(rows: list[pd.Series], lang: str) -> dict:
-    """Return the template variables: the parks' headers and the table rows."""
-    contexts = [feature_context(row, lang) for row in rows]
+def comparison(rows: list[pd.Series], lang: str, zone_names: dict[str, str] | None = None) -> dict:
+    """Return the template variables: the parks' headers and the table rows (zones by name)."""
+    contexts = [feature_context(row, lang, zone_names) for row in rows]
     return {
         "parks": [
             {
@@ -82,6 +82,7 @@ def _shown_figure(context: dict, field: str) -> dict | None:
                 "value": row["value"],
                 "as_of": row["as_of"],
                 "sources": row["sources"],
+                "verified": row["verified"],
                 "conflict": row["conflict"],
             }
     return None
@@ -95,7 +96,7 @@ def _free_land(context: dict, lang: str) -> dict | None:
 
 
 def _attribute_rows(contexts: list[dict], lang: str) -> list[dict]:
-    per_park = [dict(attribute_rows(c["f"], lang)) for c in contexts]
+    per_park = [dict(c["attribute_rows"]) for c in contexts]
     labels = [t(key, lang) for key in ATTRIBUTES]
     return [{"label": label, "cells": [park[label] for park in per_park]} for label in labels]
 

@@ -23,6 +23,11 @@ _COUNT = {"type": "integer", "minimum": 0}
 _METRES_OR_NULL = {"type": "number", "minimum": 0, "nullable": True, "description": "metres; null when unknown"}
 _IDS = {"type": "array", "items": _STRING}
 _DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
+_DATE_OR_EMPTY = {
+    "type": "string",
+    "pattern": r"^(\d{4}(-\d{2}(-\d{2})?)?)?$",
+    "description": "YYYY, YYYY-MM or YYYY-MM-DD; empty when no source dates the value",
+}
 
 
 def _ref(kind: str, name: str) -> dict:
@@ -181,7 +186,11 @@ SCHEMAS = {
     },
     "QualityConflict": _record(**_PARK_NAMES, layer=_STRING, field=_STRING, values=_array_of("QualityFigureValue")),
     "QualityFigureValue": _record(
-        value={"type": "number", "nullable": True}, as_of=_DATE, sources=_IDS, shown={"type": "boolean"}
+        value={"type": "number", "nullable": True},
+        as_of=_DATE_OR_EMPTY,
+        sources=_IDS,
+        shown={"type": "boolean"},
+        verified={"type": "boolean", "description": "false: one of the sources states the value, not known which"},
     ),
     "QualityRoughGeometry": _record(
         **_PARK_NAMES,

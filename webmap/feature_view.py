@@ -27,8 +27,11 @@ ATTRIBUTES = ("developer", "old_district", "commune_2025", "zone_declared", "zon
               "sectors", "tenants", "aliases")  # fmt: skip
 
 
-def feature_context(row: pd.Series, lang: str) -> dict:
-    """Return the template variables of the page of feature ``row`` in ``lang``."""
+def feature_context(row: pd.Series, lang: str, zone_names: dict[str, str] | None = None) -> dict:
+    """Return the template variables of the page of feature ``row`` in ``lang``.
+
+    ``zone_names`` maps economic-zone ids to their names in ``lang``, so that a page names a zone, not its id.
+    """
     props = {key: json_value(value) for key, value in row.items() if key != "geometry"}
     name = props["name_vi"] if lang == "vi" else props["name_en"]
     return {
@@ -39,7 +42,7 @@ def feature_context(row: pd.Series, lang: str) -> dict:
         "status_label": STATUS_LABELS[props["status"]][lang],
         "quality_label": QUALITY_LABELS[props["geometry_quality"]][lang],
         "figure_rows": figure_rows(props, lang),
-        "attribute_rows": attribute_rows(props, lang),
+        "attribute_rows": attribute_rows(props, lang, zone_names or {}),
         "distance_rows": distance_rows(props, lang),
         "source_rows": source_rows(props, lang),
     }
@@ -63,6 +66,8 @@ def figure_rows(props: dict, lang: str) -> list[dict]:
                     "value": _with_unit(figure["value"], field, lang),
                     "as_of": figure["as_of"],
                     "sources": [_source_link(source_id, props) for source_id in figure["sources"]],
+                    # Several candidates, not known which states the value: the page says so.
+                    "verified": figure.get("verified", True),
                     "note": figure["note"],
                     "shown": figure["shown"],
                     "conflict": field in props["conflicts"],
@@ -78,22 +83,33 @@ def _with_unit(value: float, field: str, lang: str) -> str:
 
 
 def _source_link(source_id: str, props: dict) -> dict:
-    entry = next((s for s in props["sources"] if s["id"] == source_id), {"location": source_id})
-    location = entry["location"] or source_id
+    entry = next((s for s in props["sources"] if s["id"] == source_id), {"location": ""})
+    return source_label(entry)
+
+
+def source_label(entry: dict) -> dict:
+    """Return how a page names a register entry: its title and publisher, linked when it is a web address.
+
+    Never its id, file name or path: an entry without a title is named after its web site, or "untitled".
+    """
+    location = entry.get("location") or ""
     url = location if location.startswith(("http://", "https://")) else None
-    label = url.split("/")[2].removeprefix("www.") if url else location
-    return {"label": label, "url": url}
+    site = url.split("/")[2].removeprefix("www.") if url else ""
+    title = (entry.get("title") or "").strip()
+    publisher = (entry.get("publisher") or "").strip() or site
+    return {"label": title or publisher or "untitled source", "publisher": publisher if title else "", "url": url,
+            "published": entry.get("published") or ""}  # fmt: skip
 
 
-def attribute_rows(props: dict, lang: str) -> list[tuple[str, str]]:
-    """The descriptive attributes, lists joined, codes turned into words."""
+def attribute_rows(props: dict, lang: str, zone_names: dict[str, str]) -> list[tuple[str, str]]:
+    """The descriptive attributes, lists joined, codes turned into words, zones by name."""
     share = props["zone_share_pct"]  # none for a point (a factory): it has no area to share
-    zone = props["zone_spatial"]
+    zone = zone_names.get(props["zone_spatial"], props["zone_spatial"])
     values = {
         "developer": props["developer"],
         "old_district": props["old_district"],
         "commune_2025": props["commune_2025"],
-        "zone_declared": props["zone_id"],
+        "zone_declared": zone_names.get(props["zone_id"], props["zone_id"]),
         "zone_spatial": zone and (zone if share is None else f"{zone} ({format_number(share, lang)} %)"),
         "former_province": t(f"province_{props['former_province']}", lang),
         "sectors": ", ".join(props["sectors"]),
@@ -174,16 +190,7 @@ def source_rows(props: dict, lang: str) -> list[dict]:
     """Each source once, with the dates it describes and what it backs at each date."""
     grouped: dict[str, dict] = {}
     for source in props["sources"]:
-        location = source["location"]
-        row = grouped.setdefault(
-            source["id"],
-            {
-                "location": location,
-                "url": location if location.startswith(("http://", "https://")) else None,
-                "title": source["title"],
-                "uses": [],
-            },
-        )
+        row = grouped.setdefault(source["id"], {**source_label(source), "uses": []})
         fields = [FIELD_LABELS[f][lang] if f in FIELD_LABELS else t("description", lang) for f in source["fields"]]
-        row["uses"].append(f"{source['as_of']}: {', '.join(fields)}")
+        row["uses"].append(f"{source['as_of'] or t('undated', lang)}: {', '.join(fields)}")
     return list(grouped.values())

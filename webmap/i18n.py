@@ -39,6 +39,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "details": {"vi": "Xem chi tiết", "en": "Details"},
     "no_data": {"vi": "không có dữ liệu", "en": "no data"},
+    "undated": {"vi": "không rõ thời điểm", "en": "undated"},
+    "one_of_these": {
+        "vi": "một trong các nguồn này; chưa kiểm chứng theo từng số liệu",
+        "en": "one of these; not verified per figure",
+    },
     "status": {"vi": "Tình trạng", "en": "Status"},
     "as_of": {"vi": "tại thời điểm", "en": "as of"},
     "source": {"vi": "Nguồn", "en": "Source"},
@@ -306,6 +311,12 @@ FIELD_LABELS = {
     "quay_length_m": {"vi": "Chiều dài cầu cảng", "en": "Quay length"},
     "runway_length_m": {"vi": "Chiều dài đường băng", "en": "Runway length"},
     "passengers_per_year": {"vi": "Hành khách/năm", "en": "Passengers per year"},
+    "vacant_ha": {"vi": "Đất trống cho thuê (theo nguồn)", "en": "Vacant leasable land (as stated)"},
+    "lease_usd_m2": {"vi": "Giá thuê đất", "en": "Land lease price"},
+    "power_mva": {"vi": "Công suất trạm điện", "en": "Power substation capacity"},
+    "water_m3_per_day": {"vi": "Công suất cấp nước", "en": "Water supply capacity"},
+    "wastewater_m3_per_day": {"vi": "Công suất xử lý nước thải", "en": "Wastewater treatment capacity"},
+    "tenant_investment_usd_m": {"vi": "Vốn đầu tư của một nhà đầu tư thứ cấp", "en": "A tenant's investment"},
 }
 UNIT_LABELS = {
     "ha": {"vi": "ha", "en": "ha"},
@@ -316,6 +327,9 @@ UNIT_LABELS = {
     "TEU/year": {"vi": "TEU/năm", "en": "TEU/year"},
     "m": {"vi": "m", "en": "m"},
     "passengers/year": {"vi": "lượt/năm", "en": "per year"},
+    "USD/m² for the remaining term": {"vi": "USD/m² cho thời hạn còn lại", "en": "USD/m² for the remaining term"},
+    "MVA": {"vi": "MVA", "en": "MVA"},
+    "m³/day": {"vi": "m³/ngày", "en": "m³/day"},
 }
 
 

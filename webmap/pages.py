@@ -97,6 +97,12 @@ def _site_finder_choices(lang: str) -> dict:
     }
 
 
+def zone_names(lang: str) -> dict[str, str]:
+    """Every economic zone's (and free-trade-zone site's) id with its name in ``lang``."""
+    zones = dataset().layer("economic-zones").gdf
+    return {zone_id: row["name_vi"] if lang == "vi" else row["name_en"] for zone_id, row in zones.iterrows()}
+
+
 @bp.get("/map/setup-<lang>.js")
 def map_script(lang: str):
     """The script Folium generated for the map in ``lang`` (served, not inlined, for the CSP)."""
@@ -114,7 +120,7 @@ def feature_page(feature_id: str):
     """Everything about one feature: figures with sources and dates, a small map, distances."""
     lang = language()
     layer, row = dataset().find_feature(feature_id)
-    context = feature_context(row, lang)
+    context = feature_context(row, lang, zone_names(lang))
     context["position"] = position_context(row, dataset().positions, dataset().sources, lang)
     online = not current_app.config["OFFLINE"]
     context["map_config"] = {
@@ -135,7 +141,7 @@ def compare_page():
     lang = language()
     ids = parse_ids(request.args.get("ids"), lang)
     found = [dataset().find_feature(feature_id) for feature_id in ids]
-    context = comparison([row for _, row in found], lang)
+    context = comparison([row for _, row in found], lang, zone_names(lang))
     online = not current_app.config["OFFLINE"]
     context["map_config"] = {
         "featureUrls": [f"/api/collections/{layer.spec.name}/items/{quote(row.name)}" for layer, row in found],

@@ -101,7 +101,7 @@ def main() -> None:
             bare = name.split(" ", 1)[1] if name.startswith(("Xã ", "Phường ")) else name.removeprefix("Đặc khu ")
             point = shapely.Point(float(row["lon"]), float(row["lat"]))
             fid = "place-" + row["new_ward_code"]
-            features.append(feature(fid, "place", name, f"{bare} {kind_en}", "pypi-vietnamadminunits@2025-07",
+            features.append(feature(fid, "place", name, f"{bare} {kind_en}", "vietnamadminunits-1-0-4@2025-07",
                                     f"Centre of the unit formed on 1 July 2025 ({row['new_area_km2']} km²).", point))
     document = {"type": "FeatureCollection", "name": "context", "features": features}
     args.out.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
