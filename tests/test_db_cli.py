@@ -82,7 +82,7 @@ def test_init_adds_the_position_and_context_tables_to_a_database_made_before_the
 def test_dump_of_the_loaded_shipped_data_is_byte_for_byte_the_files(database_url, tmp_path, capsys):
     assert db("load", str(DATA_DIR), url=database_url) == 0
     err = capsys.readouterr().err
-    assert "loaded 5 economic-zones, 53 industrial-parks, 11 industrial-clusters, 15 ports, 2 airports" in err
+    assert "loaded 6 economic-zones, 53 industrial-parks, 11 industrial-clusters, 15 ports, 2 airports" in err
     out = dumped(database_url, tmp_path / "out")
     assert sorted(path.name for path in out.iterdir()) == SHIPPED_FILES
     for name in SHIPPED_FILES:
