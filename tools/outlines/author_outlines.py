@@ -124,6 +124,23 @@ def bearing_of(anchor: Point, evidence: list[dict], water, roads=None) -> tuple[
     return 0.0, "orientation unknown (east–west drawn)"
 
 
+def agreeing_centre(records: list[dict]) -> Point:
+    """Return the centre of the records that agree with the best one (within both radii), weighted by precision.
+
+    Two sources a kilometre apart that both fit (a gate pin and a tenant's plot) bracket a park better than
+    either alone: the outline goes between them, still within reach of the best.
+    """
+    best = records[0]
+    agreeing = [
+        r for r in records
+        if r["point"].distance(best["point"]) <= float(best["radius_m"]) + float(r["radius_m"])
+    ]  # fmt: skip
+    weights = [1.0 / max(float(r["radius_m"]), 50.0) ** 2 for r in agreeing]
+    x = sum(w * r["point"].x for w, r in zip(weights, agreeing, strict=True)) / sum(weights)
+    y = sum(w * r["point"].y for w, r in zip(weights, agreeing, strict=True)) / sum(weights)
+    return Point(x, y)
+
+
 def draw_around(anchor: Point, area_m2: float, bearing: float, aspect: float, keep_out, province):
     """Return a rectangle of ``area_m2`` around ``anchor`` cut by ``keep_out``, grown back to its area."""
 
@@ -317,7 +334,7 @@ def main() -> None:
                 continue
             records = evidence[fid]
             best = records[0]
-            anchor = best["point"]
+            anchor = agreeing_centre(records)
             area_m2 = areas.get(fid, NOMINAL_HA.get(layer, 100.0)) * 10_000
             bearing, why = bearing_of(anchor, records, water, roads)
             near_water = why.startswith(("long side along the nearest river", "long side along the national"))
