@@ -56,7 +56,7 @@ def to_metric(geometry):
 
 def to_wgs84(geometry):
     out = gpd.GeoSeries([geometry], crs=METRIC).to_crs(4326).iloc[0]
-    return shapely.set_precision(out, 1e-6)
+    return shapely.set_precision(shapely.make_valid(out), 1e-6)
 
 
 def declared_areas() -> dict[str, float]:
@@ -162,7 +162,34 @@ def draw_around(anchor: Point, area_m2: float, bearing: float, aspect: float, ke
             low = mid
         else:
             high = mid
-    return candidate(high)
+    # The nearest piece can jump as the rectangle grows into a neighbour: keep the closer of the two ends.
+    return min((candidate(low), candidate(high)), key=lambda shape_: abs(shape_.area - area_m2))
+
+
+def draw_clear_of_holes(anchor: Point, area_m2: float, bearing: float, aspect: float, keep_out, province):
+    """Draw around ``anchor``; where the outline would ring a neighbour, move it off that neighbour and redraw.
+
+    Returns the outline and how far its anchor moved (metres), which the uncertainty must include.
+    """
+    start = anchor
+    if keep_out is not None and keep_out.contains(anchor):  # another outline holds this evidence already
+        edge = shapely.ops.nearest_points(keep_out.boundary, anchor)[0]
+        out_x, out_y = edge.x - anchor.x, edge.y - anchor.y
+        length = math.hypot(out_x, out_y) or 1.0
+        margin = math.sqrt(area_m2 / aspect) / 4
+        anchor = Point(edge.x + out_x / length * margin, edge.y + out_y / length * margin)
+    outline = draw_around(anchor, area_m2, bearing, aspect, keep_out, province)
+    for _ in range(4):
+        holes = [Polygon(ring) for part in getattr(outline, "geoms", [outline]) for ring in part.interiors]
+        if not holes:
+            break
+        ringed = shapely.union_all(holes)
+        away_x, away_y = anchor.x - ringed.centroid.x, anchor.y - ringed.centroid.y
+        length = math.hypot(away_x, away_y) or 1.0
+        step = math.sqrt(ringed.area) + math.sqrt(area_m2 / aspect) / 2
+        anchor = Point(anchor.x + away_x / length * step, anchor.y + away_y / length * step)
+        outline = draw_around(anchor, area_m2, bearing, aspect, keep_out, province)
+    return outline, anchor.distance(start)
 
 
 def _part_nearest(geometry, anchor: Point):
@@ -326,36 +353,40 @@ def main() -> None:
             properties["position_uncertainty_m"] = str(int(max(TRACED_UNCERTAINTY_M, radius)))
             if layer not in ("airports", "economic-zones"):  # parks may stand inside a free-trade-zone site
                 drawn_so_far.append(outline)
-    for layer in LAYERS:
-        for feature in documents[layer]["features"]:
-            properties = feature["properties"]
-            fid = properties["id"]
-            if not is_drawn(layer, properties):
-                continue
-            records = evidence[fid]
-            best = records[0]
-            anchor = agreeing_centre(records)
-            area_m2 = areas.get(fid, NOMINAL_HA.get(layer, 100.0)) * 10_000
-            bearing, why = bearing_of(anchor, records, water, roads)
-            near_water = why.startswith(("long side along the nearest river", "long side along the national"))
-            aspect = aspect_for(area_m2, records, near_water)
-            keep_out = shapely.union_all([water, *drawn_so_far, *([roads.buffer(15)] if roads is not None else [])])
-            outline = draw_around(anchor, area_m2, bearing, aspect, keep_out, province)
-            if layer != "economic-zones":  # zones and their sites contain parks by design
-                drawn_so_far.append(outline)
-                retraced[fid] = (layer, outline)  # a zone member like the traced ones
-            width = math.sqrt(area_m2 / aspect)
-            uncertainty = int(math.ceil((float(best["radius_m"]) + width / 2) / 100.0) * 100)
-            feature["geometry"] = mapping(to_wgs84(outline))
-            properties["position_uncertainty_m"] = str(uncertainty)
-            properties["geometry_quality"] = "approximate" if best["confidence"] == "high" else "indicative"
-            known = "declared area" if fid in areas else f"nominal {NOMINAL_HA.get(layer, 100):.0f} ha (area unknown)"
-            properties["geometry_note"] = (
-                f"Drawn around its best position evidence ({best['marks'].replace('_', ' ')}, record {best['id']}): "
-                f"a shape of the {known}, {why}, cut by the water and its neighbours. The true outline is not "
-                f"known; it may lie up to about {uncertainty:,} m from this one."
-            )
-            properties["geometry_sources"] = " ".join(dict.fromkeys(r["source"] for r in records))
+    # Larger outlines first: a small park anchored inside a larger one's rectangle is then pushed to its
+    # edge, rather than the larger one drawn around it with a hole.
+    to_draw = [
+        (layer, feature) for layer in LAYERS for feature in documents[layer]["features"]
+        if is_drawn(layer, feature["properties"])
+    ]  # fmt: skip
+    to_draw.sort(key=lambda item: -areas.get(item[1]["properties"]["id"], NOMINAL_HA.get(item[0], 100.0)))
+    for layer, feature in to_draw:
+        properties = feature["properties"]
+        fid = properties["id"]
+        records = evidence[fid]
+        best = records[0]
+        anchor = agreeing_centre(records)
+        area_m2 = areas.get(fid, NOMINAL_HA.get(layer, 100.0)) * 10_000
+        bearing, why = bearing_of(anchor, records, water, roads)
+        near_water = why.startswith(("long side along the nearest river", "long side along the national"))
+        aspect = aspect_for(area_m2, records, near_water)
+        keep_out = shapely.union_all([water, *drawn_so_far, *([roads.buffer(15)] if roads is not None else [])])
+        outline, shift = draw_clear_of_holes(anchor, area_m2, bearing, aspect, keep_out, province)
+        if layer != "economic-zones":  # zones and their sites contain parks by design
+            drawn_so_far.append(outline)
+            retraced[fid] = (layer, outline)  # a zone member like the traced ones
+        width = math.sqrt(area_m2 / aspect)
+        uncertainty = int(math.ceil((float(best["radius_m"]) + width / 2 + shift) / 100.0) * 100)
+        feature["geometry"] = mapping(to_wgs84(outline))
+        properties["position_uncertainty_m"] = str(uncertainty)
+        properties["geometry_quality"] = "approximate" if best["confidence"] == "high" else "indicative"
+        known = "declared area" if fid in areas else f"nominal {NOMINAL_HA.get(layer, 100):.0f} ha (area unknown)"
+        properties["geometry_note"] = (
+            f"Drawn around its position evidence (best: {best['marks'].replace('_', ' ')}, record {best['id']}): "
+            f"a shape of the {known}, {why}, cut by the water and its neighbours. The true outline is not "
+            f"known; it may lie up to about {uncertainty:,} m from this one."
+        )
+        properties["geometry_sources"] = " ".join(dict.fromkeys(r["source"] for r in records))
     south_part = retraced.pop("_south_of_nam_dinh_vu")[1]
     for feature in documents["economic-zones"]["features"]:
         properties = feature["properties"]
