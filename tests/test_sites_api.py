@@ -623,7 +623,8 @@ def test_both_endpoints_are_documented(document):
     assert names == [
         "status", "min_free_ha", "max_km_lach_huyen", "max_km_nam_do_son", "max_km_cat_bi",
         "max_km_tien_lang_airport", "max_km_city_centre", "sector", "in_zone", "former_province", "w_free_land",
-        "w_lach_huyen", "w_nam_do_son", "w_cat_bi", "w_tien_lang_airport", "w_city_centre", "limit", "unknowns", "f", "lang",
+        "w_lach_huyen", "w_nam_do_son", "w_cat_bi", "w_tien_lang_airport", "w_city_centre", "limit", "unknowns",
+        "f", "lang",
     ]  # fmt: skip
     assert set(paths["/api/sites"]["get"]["responses"]) >= {"200", "400"}
     evaluate_operation = paths["/api/evaluate"]["post"]

@@ -171,7 +171,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sites_unknowns": {"vi": "Khu thiếu số liệu", "en": "Parks lacking figures"},
     "sites_unknowns_apart": {"vi": "Liệt kê riêng", "en": "List them apart"},
     "sites_unknowns_include": {
-        "vi": "Xếp hạng theo số liệu đã biết (có đánh dấu)", "en": "Rank them on what is known (marked)"
+        "vi": "Xếp hạng theo số liệu đã biết (có đánh dấu)",
+        "en": "Rank them on what is known (marked)",
     },
     "sites_unknowns_exclude": {"vi": "Bỏ qua", "en": "Leave them out"},
     "sites_excluded": {"vi": "khu bị bỏ qua vì thiếu số liệu", "en": "parks left out for lacking figures"},
