@@ -48,6 +48,7 @@ def assert_same_data(left: Path, right: Path) -> None:
     assert_frame_equal(a.read_figures()[0], b.read_figures()[0])
     assert_frame_equal(a.read_sources()[0], b.read_sources()[0])
     assert_frame_equal(a.read_positions()[0], b.read_positions()[0])
+    assert_frame_equal(a.read_city_figures()[0], b.read_city_figures()[0])
     assert_geodataframe_equal(a.read_context()[0], b.read_context()[0])
 
 
@@ -60,7 +61,7 @@ def test_init_creates_postgis_and_the_schema_and_can_be_repeated(postgres_cluste
     assert db("init", url=url) == 0
     with pgstore.connect(url) as conn:
         assert conn.execute("SELECT extname FROM pg_extension WHERE extname = 'postgis'").fetchone() == ("postgis",)
-    expected = {"features", "collections", "figures", "sources", "positions", "context", "changes"}
+    expected = {"features", "collections", "figures", "sources", "positions", "city_figures", "context", "changes"}
     expected |= {f"{spec.name.replace('-', '_')}_{kind}" for spec in LAYERS for kind in ("geometry", "attributes")}
     assert tables(url) == expected
     assert "schema 'hpmap' ready" in capsys.readouterr().err
@@ -82,7 +83,7 @@ def test_init_adds_the_position_and_context_tables_to_a_database_made_before_the
 def test_dump_of_the_loaded_shipped_data_is_byte_for_byte_the_files(database_url, tmp_path, capsys):
     assert db("load", str(DATA_DIR), url=database_url) == 0
     err = capsys.readouterr().err
-    assert "loaded 5 economic-zones, 53 industrial-parks, 11 industrial-clusters, 15 ports, 2 airports" in err
+    assert "loaded 6 economic-zones, 53 industrial-parks, 11 industrial-clusters, 15 ports, 2 airports" in err
     out = dumped(database_url, tmp_path / "out")
     assert sorted(path.name for path in out.iterdir()) == SHIPPED_FILES
     for name in SHIPPED_FILES:
