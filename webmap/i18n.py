@@ -207,6 +207,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "of_proposal": {"vi": "của khu đề xuất", "en": "of the proposal"},
     "coverage": {"vi": "Độ phủ & chất lượng dữ liệu", "en": "Coverage & data quality"},
     "coverage_short": {"vi": "Độ phủ", "en": "Coverage"},
+    "glance": {"vi": "Hải Phòng trong nháy mắt", "en": "Hải Phòng at a glance"},
+    "glance_short": {"vi": "Tổng quan", "en": "At a glance"},
+    "glance_intro": {
+        "vi": "Số liệu về toàn thành phố, mỗi số kèm ngày và nguồn nêu nó; "
+        "các giá trị khác (cũ hơn, nguồn khác) ở dưới.",
+        "en": "Figures about the city as a whole, each with its date and the sources that state it; other values "
+        "(earlier, or from other sources) below.",
+    },
+    "glance_reference": {
+        "vi": "{parks} khu công nghiệp trên ~{area} ha theo thành phố ({as_of}) — "
+        "{data_parks} khu trong bộ dữ liệu này.",
+        "en": "{parks} industrial parks on ~{area} ha per the city ({as_of}) — {data_parks} in this data set.",
+    },
+    "glance_figure": {"vi": "Chỉ tiêu", "en": "Figure"},
+    "glance_value": {"vi": "Giá trị", "en": "Value"},
+    "glance_as_of": {"vi": "Thời điểm", "en": "As of"},
+    "glance_sources": {"vi": "Nguồn", "en": "Sources"},
+    "glance_note": {"vi": "Ghi chú", "en": "Note"},
+    "glance_others": {"vi": "Các giá trị khác", "en": "Other values"},
+    "glance_unverified": {
+        "vi": "(theo bảng tổng hợp; chưa đọc lại trang nguồn)", "en": "(per the fact sheet; page not re-read)"
+    },
     "coverage_intro": {
         "vi": "Các khu công nghiệp phủ bao nhiêu diện tích mỗi khu kinh tế, lấp đầy đến đâu, "
         "chồng lấn và thiếu sót dữ liệu ở đâu.",
