@@ -210,6 +210,7 @@ SOURCE_KINDS = {
     "listing": "a property or industrial-park listing site",
     "article": "an article kept as a file (the seed articles)",
     "dataset": "a data set or software package",
+    "osm": "an OpenStreetMap extract (hpmap import osm registers it)",
     "web": "a web page, not classified yet",
     "synthetic": "made up for a scale test (hpmap synth); never in real data",
 }
