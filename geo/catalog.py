@@ -115,6 +115,86 @@ FIGURE_FIELDS: dict[str, FigureField] = {
     # One tenant's investment in the feature; the note names the tenant (and says when a group's total).
     "tenant_investment_usd_m": FigureField("million USD"),
 }
+
+
+@dataclass(frozen=True)
+class CityField:
+    """A figure about the city as a whole (``city-figures.csv``): its unit and what it counts, in both languages."""
+
+    unit: str
+    en: str
+    vi: str
+    maximum: float | None = None
+
+
+CITY_FIELDS: dict[str, CityField] = {
+    "ip_count": CityField("parks", "Industrial parks (the merged city)", "Khu công nghiệp (thành phố sau sáp nhập)"),
+    "ip_area_ha": CityField("ha", "Area of the industrial parks", "Diện tích các khu công nghiệp"),
+    "ip_operating_count": CityField("parks", "Industrial parks operating", "Khu công nghiệp đang hoạt động"),
+    "ip_count_existing": CityField("parks", "Existing industrial parks (former Hải Phòng)",
+                                   "Khu công nghiệp hiện có (Hải Phòng cũ)"),
+    "ip_area_existing_ha": CityField("ha", "Area of the existing industrial parks (former Hải Phòng)",
+                                     "Diện tích khu công nghiệp hiện có (Hải Phòng cũ)"),
+    "ip_established_h1_2025": CityField("parks", "Industrial parks established in the first half of 2025",
+                                        "Khu công nghiệp thành lập 6 tháng đầu 2025"),
+    "ip_occupancy_pct": CityField("%", "Occupancy of the industrial parks (former Hải Phòng)",
+                                  "Tỷ lệ lấp đầy khu công nghiệp (Hải Phòng cũ)", 100),
+    "hd_ip_occupancy_pct": CityField("%", "Occupancy of the industrial parks (former Hải Dương)",
+                                     "Tỷ lệ lấp đầy khu công nghiệp (Hải Dương cũ)", 100),
+    "hd_ip_vacant_ha": CityField("ha", "Vacant leasable land in parks (former Hải Dương)",
+                                 "Đất trống cho thuê trong KCN (Hải Dương cũ)"),
+    "planned_new_ip_count": CityField("parks", "New industrial parks planned (2021–2025)",
+                                      "Khu công nghiệp mới theo quy hoạch (2021–2025)"),
+    "planned_new_ip_area_ha": CityField("ha", "Area of the new industrial parks planned",
+                                        "Diện tích khu công nghiệp mới theo quy hoạch"),
+    "planned_ip_area_ha": CityField("ha", "Planned area of the industrial parks (master plan)",
+                                    "Diện tích khu công nghiệp theo quy hoạch"),
+    "planned_ip_area_2050_ha": CityField("ha", "Planned area of the industrial parks by 2050",
+                                         "Diện tích khu công nghiệp quy hoạch đến 2050"),
+    "ccn_count": CityField("clusters", "Industrial clusters", "Cụm công nghiệp"),
+    "ccn_area_ha": CityField("ha", "Area of the industrial clusters", "Diện tích các cụm công nghiệp"),
+    "ccn_operating_count": CityField("clusters", "Industrial clusters operating", "Cụm công nghiệp đang hoạt động"),
+    "economic_zone_count": CityField("zones", "Economic zones", "Khu kinh tế"),
+    "economic_zone_area_ha": CityField("ha", "Area of the economic zones", "Diện tích các khu kinh tế"),
+    "southern_ez_area_ha": CityField("ha", "Area of the Southern Coastal Economic Zone",
+                                     "Diện tích Khu kinh tế ven biển phía Nam"),
+    "specialised_ez_area_ha": CityField("ha", "Area of the Hải Phòng Specialised Economic Zone",
+                                        "Diện tích Khu kinh tế chuyên biệt Hải Phòng"),
+    "ftz_area_ha": CityField("ha", "Area of the free trade zone", "Diện tích khu thương mại tự do"),
+    "zone_projects": CityField("projects", "Projects in the parks and economic zones",
+                               "Dự án trong các KCN và khu kinh tế"),
+    "zone_registered_capital_usd_bn": CityField("bn USD", "Capital registered in the parks and economic zones",
+                                                "Vốn đăng ký trong các KCN và khu kinh tế"),
+    "zone_investment_density_usd_m_per_ha": CityField("m USD/ha", "Investment per hectare of park land",
+                                                      "Suất đầu tư trên một hecta đất KCN"),
+    "zone_fdi_inflow_usd_bn": CityField("bn USD", "FDI attracted into the parks and zones in the year",
+                                        "FDI thu hút vào KCN và khu kinh tế trong năm"),
+    "zone_fdi_projects": CityField("projects", "FDI projects in the parks and zones",
+                                   "Dự án FDI trong KCN và khu kinh tế"),
+    "zone_fdi_capital_usd_bn": CityField("bn USD", "FDI capital in the parks and zones",
+                                         "Vốn FDI trong KCN và khu kinh tế"),
+    "zone_workers": CityField("workers", "Workers in the parks and zones", "Lao động trong KCN và khu kinh tế"),
+    "fdi_projects": CityField("projects", "FDI projects in the city", "Dự án FDI của thành phố"),
+    "fdi_projects_valid": CityField("projects", "Valid FDI projects in the city", "Dự án FDI còn hiệu lực"),
+    "fdi_capital_usd_bn": CityField("bn USD", "FDI capital in the city", "Vốn FDI của thành phố"),
+    "port_throughput_mt": CityField("Mt", "Cargo through the seaports in the year",
+                                    "Hàng hóa qua cảng biển trong năm"),
+    "market_lease_usd_m2": CityField("USD/m²", "Average land lease price (market report)",
+                                     "Giá thuê đất bình quân (báo cáo thị trường)"),
+    "market_lease_usd_m2_low": CityField("USD/m²", "Land lease price, low end (market report)",
+                                         "Giá thuê đất, mức thấp (báo cáo thị trường)"),
+    "market_lease_usd_m2_high": CityField("USD/m²", "Land lease price, high end (market report)",
+                                          "Giá thuê đất, mức cao (báo cáo thị trường)"),
+    "north_market_lease_usd_m2": CityField("USD/m²", "Average land lease price, northern Vietnam (market report)",
+                                           "Giá thuê đất bình quân miền Bắc (báo cáo thị trường)"),
+    "market_occupancy_pct": CityField("%", "Park occupancy (market report)", "Tỷ lệ lấp đầy (báo cáo thị trường)",
+                                      100),
+    "market_leasable_ha": CityField("ha", "Leasable park land (market report)",
+                                    "Đất KCN cho thuê được (báo cáo thị trường)"),
+}  # fmt: skip
+# The city figures the coverage page measures the data set against: parks and their area.
+CITY_REFERENCE_FIELDS = ("ip_count", "ip_area_ha", "ccn_count", "ccn_area_ha")
+
 VERIFIED = ("yes", "no")  # figures.csv ``verified``: no = one of the listed sources states it, not known which
 
 # The register's kinds of source (sources.csv ``kind``).

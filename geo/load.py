@@ -33,6 +33,8 @@ SOURCE_COLUMNS = ["id", "kind", "location", "title", "published", "publisher", "
 POSITION_COLUMNS = ["id", "feature_id", "marks", "lon", "lat", "radius_m", "confidence", "source", "as_of", "note"]
 CONTEXT_COLUMNS = ["id", "kind", "name_vi", "name_en", "sources", "note"]
 POSITIONS_FILE = "positions.csv"
+CITY_FIGURE_COLUMNS = ["field", "value", "unit", "as_of", "sources", "shown", "verified", "note"]
+CITY_FIGURES_FILE = "city-figures.csv"
 CONTEXT_FILE = "context.geojson"
 _WGS84_NAMES = {
     "urn:ogc:def:crs:OGC:1.3:CRS84",
@@ -168,6 +170,14 @@ def read_positions(data_dir: Path) -> tuple[pd.DataFrame, list[Issue]]:
     return read_table(data_dir / POSITIONS_FILE, POSITION_COLUMNS)
 
 
+def read_city_figures(data_dir: Path) -> tuple[pd.DataFrame, list[Issue]]:
+    """Read ``city-figures.csv``: sourced, dated figures about the city as a whole; empty where there is none."""
+    path = data_dir / CITY_FIGURES_FILE
+    if not path.exists():  # a directory made before the table: no city figures, not an error
+        return pd.DataFrame(columns=CITY_FIGURE_COLUMNS, dtype=str), []
+    return read_table(path, CITY_FIGURE_COLUMNS)
+
+
 def read_context(data_dir: Path) -> tuple[gpd.GeoDataFrame, list[Issue]]:
     """Read ``context.geojson``: the province boundary, sea, rivers and places features are checked against."""
     return read_geometry(data_dir / CONTEXT_FILE, CONTEXT_COLUMNS)
@@ -194,6 +204,9 @@ class DataSource(Protocol):
 
     def read_positions(self) -> tuple[pd.DataFrame, list[Issue]]:
         """Return the position evidence table."""
+
+    def read_city_figures(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Return the city-level figures."""
 
     def read_context(self) -> tuple[gpd.GeoDataFrame, list[Issue]]:
         """Return the context geography (``CONTEXT_COLUMNS`` and geometry)."""
@@ -228,6 +241,10 @@ class FileSource:
     def read_positions(self) -> tuple[pd.DataFrame, list[Issue]]:
         """Read ``positions.csv``."""
         return read_positions(Path(self.data_dir))
+
+    def read_city_figures(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read ``city-figures.csv``."""
+        return read_city_figures(Path(self.data_dir))
 
     def read_context(self) -> tuple[gpd.GeoDataFrame, list[Issue]]:
         """Read ``context.geojson``."""
@@ -273,6 +290,7 @@ class SourceSnapshot:
             "sources.csv": origin.read_sources(),
             "figures.csv": origin.read_figures(),
             POSITIONS_FILE: origin.read_positions(),
+            CITY_FIGURES_FILE: origin.read_city_figures(),
             CONTEXT_FILE: origin.read_context(),
         }
         for spec in specs:
@@ -299,6 +317,10 @@ class SourceSnapshot:
     def read_positions(self) -> tuple[pd.DataFrame, list[Issue]]:
         """Return the position evidence read from the origin."""
         return self._copy(POSITIONS_FILE)
+
+    def read_city_figures(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Return the city-level figures read from the origin."""
+        return self._copy(CITY_FIGURES_FILE)
 
     def read_context(self) -> tuple[gpd.GeoDataFrame, list[Issue]]:
         """Return the context geography read from the origin."""

@@ -89,6 +89,7 @@ class Dataset:
     sources: pd.DataFrame  # index = source id
     positions: pd.DataFrame = field(default_factory=pd.DataFrame)  # positions.csv: evidence of where features are
     context: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)  # context.geojson, EPSG:4326
+    city_figures: pd.DataFrame = field(default_factory=pd.DataFrame)  # city-figures.csv: the city as a whole
     issues: list[Issue] = field(default_factory=list)  # warnings left after a successful load
 
     def layer(self, name: str) -> Layer:

@@ -44,6 +44,8 @@ from geo.clusters import MAX_CELLS, Clusters, cell_size, clusters_from_rows, too
 from geo.errors import GeoDataError, InvalidData, InvalidQuery, StoreUnavailable, UnknownLayer
 from geo.export import feature_properties, property_columns
 from geo.load import (
+    CITY_FIGURE_COLUMNS,
+    CITY_FIGURES_FILE,
     CONTEXT_COLUMNS,
     CONTEXT_FILE,
     FIGURE_COLUMNS,
@@ -69,7 +71,12 @@ CONNECT_TIMEOUT_S = 10
 VERSION_TABLE = "data_version"  # one row: the transaction that last wrote the serving tables
 CHANGES_TABLE = "changes"  # the change log (geo.pgmaintenance), mirroring a data directory's changes.csv
 # The data directory's files that are not a layer's: each mirrored by the table of its own name.
-_TEXT_FILES = {"figures.csv": FIGURE_COLUMNS, "sources.csv": SOURCE_COLUMNS, POSITIONS_FILE: POSITION_COLUMNS}
+_TEXT_FILES = {
+    "figures.csv": FIGURE_COLUMNS,
+    "sources.csv": SOURCE_COLUMNS,
+    POSITIONS_FILE: POSITION_COLUMNS,
+    CITY_FIGURES_FILE: CITY_FIGURE_COLUMNS,
+}
 
 
 class DatabaseUnavailable(GeoDataError):
@@ -123,12 +130,12 @@ def table_of(file_name: str) -> str:
     --------
     >>> table_of("industrial-parks.csv"), table_of("industrial-parks.geojson"), table_of("figures.csv")
     ('industrial_parks_attributes', 'industrial_parks_geometry', 'figures')
-    >>> table_of("positions.csv"), table_of("context.geojson")
-    ('positions', 'context')
+    >>> table_of("positions.csv"), table_of("context.geojson"), table_of("city-figures.csv")
+    ('positions', 'context', 'city_figures')
     """
     stem, _, suffix = file_name.rpartition(".")
     if file_name in _TEXT_FILES or file_name == CONTEXT_FILE:
-        return stem
+        return stem.replace("-", "_")
     return f"{stem.replace('-', '_')}_{'geometry' if suffix == 'geojson' else 'attributes'}"
 
 
@@ -147,7 +154,7 @@ def init_schema(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS)
     for spec in specs:
         _create_geometry_table(conn, table_of(spec.geometry_file))
         _create_text_table(conn, table_of(spec.attributes_file), REQUIRED_COLUMNS)
-    # positions and context came after the first release: a database made before gets them here.
+    # positions, context and city figures came after the first release: a database made before gets them here.
     for file_name in _TEXT_FILES:
         _create_text_table(conn, table_of(file_name), _text_columns(file_name))
     _create_context_table(conn)
@@ -402,6 +409,10 @@ class PgSource:
     def read_positions(self) -> tuple[pd.DataFrame, list[Issue]]:
         """Read ``positions``."""
         return self.read_file(POSITIONS_FILE)
+
+    def read_city_figures(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read ``city_figures``."""
+        return self.read_file(CITY_FIGURES_FILE)
 
     def read_context(self) -> tuple[gpd.GeoDataFrame, list[Issue]]:
         """Read ``context``."""

@@ -76,6 +76,8 @@ def _inspect(source: DataSource, specs: tuple[LayerSpec, ...]) -> tuple[Dataset 
     issues += position_issues + context_issues
     issues += placement.validate_positions(positions, all_ids, source_ids)
     issues += placement.validate_context(context, source_ids)
+    city_figures, city_issues = source.read_city_figures()
+    issues += city_issues + validate.validate_city_figures(city_figures, source_ids)
     if any(issue.severity == "error" for issue in issues):
         return None, issues
 
@@ -89,6 +91,7 @@ def _inspect(source: DataSource, specs: tuple[LayerSpec, ...]) -> tuple[Dataset 
         sources=sources.set_index("id", drop=False),
         positions=positions,
         context=context,
+        city_figures=city_figures,
         issues=issues,
     )
     return dataset, issues

@@ -6,12 +6,19 @@ Each criterion turns one value of a park into points from 0 to 100:
 - a distance (``lach-huyen``, ``nam-do-son``, ``cat-bi``, ``tien-lang-airport``, ``city-centre``):
   ``100 × max(0, 1 − km / 60)``: 100 points on the spot, none from 60 km away.
 
-A park's score is the weighted mean of its points over the criteria whose weight is above 0,
-``Σ w·points / Σ w``. Each criterion's share, ``w·points / Σ w``, is rounded to 2 decimals, and the
-score is the sum of those rounded shares, so that the breakdown a user reads adds up to the score.
+A park's score is the weighted mean of its points over the criteria whose weight is above 0 and whose
+value is known, ``Σ w·points / Σ w``, rounded to 0.01. Each criterion's share, ``w·points / Σ w``, is
+rounded to 0.01 by the largest-remainder method (round every share down, then give the hundredths still
+missing to the shares that lost most), so the breakdown a user reads adds up exactly to the score.
+
+Scores within ``TIE_POINTS`` (0.5) of the best score of a group share its rank ("1, 1, 3"): the data's
+figures and distances are not precise enough to tell such parks apart.
 
 A park whose needed value is unknown (no free land figure while free land is filtered on or weighted, or a
-distance to a place missing from the data) is never silently dropped: it is listed apart, with the reasons.
+distance to a place missing from the data) is never zero and never silently dropped. ``unknowns`` says
+what happens to it: ``apart`` (the default) lists it apart with the reasons; ``include`` ranks it among
+the others on the criteria whose values are known, marked with the criteria it lacks (a park with no
+weighted value known comes last, unscored); ``exclude`` leaves it out and counts it.
 Distances are great-circle km between centroids (see ``geo.derive``), not road distances.
 """
 
@@ -70,6 +77,8 @@ POINTS_RULES = {
     **{c.key: "100 × max(0, 1 − km / 60): 100 points on the spot, 0 from 60 km away" for c in DISTANCES},
 }
 IN_ZONE_CHOICES = ("any", "yes", "no")  # or an economic zone's id
+UNKNOWNS_CHOICES = ("apart", "include", "exclude")  # what to do with a park whose needed values are unknown
+TIE_POINTS = 0.5  # scores this close to a group's best share its rank
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ class SiteQuery:
     former_province: str | None = None
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))  # criterion key → ≥ 0
     limit: int | None = None  # None: every ranked park
+    unknowns: str = "apart"  # one of UNKNOWNS_CHOICES
 
 
 @dataclass(frozen=True)
@@ -100,9 +110,10 @@ class UnknownSite:
 class SiteSearch:
     """The outcome of a ``SiteQuery``."""
 
-    results: gpd.GeoDataFrame  # ranked parks with rank, score and score_breakdown, at most ``limit``
-    unknown: tuple[UnknownSite, ...]  # by id
+    results: gpd.GeoDataFrame  # ranked parks with rank, tied, score, score_breakdown, unknown_criteria, reasons
+    unknown: tuple[UnknownSite, ...]  # by id; only with ``unknowns="apart"``
     matched: int  # parks ranked before ``limit`` was applied
+    excluded_unknown: int = 0  # parks left out because a needed value is unknown (``unknowns="exclude"``)
 
 
 def find_sites(parks: gpd.GeoDataFrame, query: SiteQuery) -> SiteSearch:
@@ -132,10 +143,16 @@ def find_sites(parks: gpd.GeoDataFrame, query: SiteQuery) -> SiteSearch:
     candidates = candidates[~_failing_known_limits(candidates, query)]
     needed = needed_criteria(query)
     unknown_mask = candidates[[c.column for c in needed]].isna().any(axis=1)
-    unknown = tuple(_unknown_site(row, needed) for _, row in candidates[unknown_mask].sort_index().iterrows())
-    ranked = rank_sites(score_sites(candidates[~unknown_mask], weights))
+    unknown: tuple[UnknownSite, ...] = ()
+    excluded = 0
+    if query.unknowns == "apart":
+        unknown = tuple(_unknown_site(row, needed) for _, row in candidates[unknown_mask].sort_index().iterrows())
+    if query.unknowns != "include":
+        excluded = int(unknown_mask.sum()) if query.unknowns == "exclude" else 0
+        candidates = candidates[~unknown_mask.to_numpy(dtype=bool)]
+    ranked = rank_sites(score_sites(candidates, weights, needed))
     limited = ranked if query.limit is None else ranked.iloc[: query.limit]
-    return SiteSearch(results=limited, unknown=unknown, matched=len(ranked))
+    return SiteSearch(results=limited, unknown=unknown, matched=len(ranked), excluded_unknown=excluded)
 
 
 def active_weights(weights: Mapping[str, float]) -> dict[str, float]:
@@ -168,6 +185,8 @@ def _check_limits(query: SiteQuery) -> None:
             raise InvalidQuery(f"max km to {key}: expected a finite number above 0, got {km}")
     if query.min_free_ha is not None and not (math.isfinite(query.min_free_ha) and query.min_free_ha >= 0):
         raise InvalidQuery(f"min free land: expected a finite number of at least 0, got {query.min_free_ha}")
+    if query.unknowns not in UNKNOWNS_CHOICES:
+        raise InvalidQuery(f"unknowns: expected one of {', '.join(UNKNOWNS_CHOICES)}, got '{query.unknowns}'")
     if query.limit is not None and (
         isinstance(query.limit, bool) or not isinstance(query.limit, int) or query.limit < 1
     ):
@@ -196,27 +215,41 @@ def criterion_points(criterion: Criterion, value: float) -> float:
 
 
 def score_breakdown(values: Mapping[str, float], weights: Mapping[str, float]) -> dict[str, float]:
-    """Return each weighted criterion's share of the score, ``w·points / Σ w``, rounded to 2 decimals.
+    """Return each weighted criterion's share of the score, ``w·points / Σ w``, in hundredths that add up.
 
-    ``weights`` holds only weights above 0; ``values`` the park's value for each of them.
+    ``weights`` holds only weights above 0; ``values`` the park's value for each of them. The shares are
+    rounded by the largest-remainder method: their sum is the exact score rounded to 0.01.
 
     Examples
     --------
     >>> score_breakdown({"free_land": 50.0, "cat-bi": 30.0}, {"free_land": 1, "cat-bi": 2})
     {'free_land': 16.67, 'cat-bi': 33.33}
+    >>> places = ["lach-huyen", "cat-bi", "city-centre"]
+    >>> score_breakdown(dict.fromkeys(places, 0.0), dict.fromkeys(places, 1))
+    {'lach-huyen': 33.34, 'cat-bi': 33.33, 'city-centre': 33.33}
     """
     # Divide by the largest weight first: huge weights (1e308) then cannot overflow the sum.
     largest = max(weights.values())
     relative = {key: weight / largest for key, weight in weights.items()}
     total = sum(relative.values())
     by_key = {c.key: c for c in CRITERIA}
-    return {
-        key: round(share * criterion_points(by_key[key], values[key]) / total, 2) for key, share in relative.items()
-    }
+    exact = {key: 100 * share * criterion_points(by_key[key], values[key]) / total for key, share in relative.items()}
+    return {key: hundredths / 100 for key, hundredths in _largest_remainder(exact).items()}
+
+
+def _largest_remainder(exact: Mapping[str, float]) -> dict[str, int]:
+    """Return whole numbers close to ``exact`` whose sum is the rounded sum of ``exact`` (ties: first key)."""
+    target = round(sum(exact.values()))
+    floors = {key: math.floor(value + 1e-9) for key, value in exact.items()}  # 1e-9: 1666.9999999 is 1667
+    missing = target - sum(floors.values())
+    by_remainder = sorted(exact, key=lambda key: -(exact[key] - floors[key]))  # stable: criteria order on ties
+    for key in by_remainder[: max(0, missing)]:
+        floors[key] += 1
+    return floors
 
 
 def score_of(breakdown: Mapping[str, float]) -> float:
-    """Return the score: the sum of the rounded breakdown, rounded to 2 decimals.
+    """Return the score: the sum of the breakdown, rounded to 2 decimals (it is a whole number of hundredths).
 
     Examples
     --------
@@ -226,27 +259,69 @@ def score_of(breakdown: Mapping[str, float]) -> float:
     return round(sum(breakdown.values()), 2)
 
 
-def score_sites(parks: gpd.GeoDataFrame, weights: Mapping[str, float]) -> gpd.GeoDataFrame:
-    """Return a copy of ``parks`` with ``score`` and ``score_breakdown``; every weighted value must be known."""
+def score_sites(
+    parks: gpd.GeoDataFrame, weights: Mapping[str, float], needed: tuple[Criterion, ...] = ()
+) -> gpd.GeoDataFrame:
+    """Return a copy of ``parks`` with ``score``, ``score_breakdown``, ``unknown_criteria`` and ``reasons``.
+
+    A park is scored on its weighted criteria whose values are known; ``unknown_criteria`` names the
+    ``needed`` criteria (filtered on or weighted) it lacks, with the ``reasons``. A park with no weighted
+    value known gets no score (NaN) and an empty breakdown, never zero.
+    """
     by_key = {c.key: c for c in CRITERIA}
-    breakdowns = [
-        score_breakdown({key: float(row[by_key[key].column]) for key in weights}, weights)
-        for _, row in parks.iterrows()
-    ]
+    breakdowns, lacking, reasons = [], [], []
+    for _, row in parks.iterrows():
+        known = {key: float(row[by_key[key].column]) for key in weights if pd.notna(row[by_key[key].column])}
+        breakdowns.append(score_breakdown(known, {key: weights[key] for key in known}) if known else {})
+        missing = tuple(c for c in needed if pd.isna(row[c.column]))
+        lacking.append([c.key for c in missing])
+        reasons.append([_reason(c, row) for c in missing])
     out = parks.copy()
     out["score_breakdown"] = pd.Series(breakdowns, index=parks.index, dtype=object)
-    out["score"] = pd.Series([score_of(b) for b in breakdowns], index=parks.index, dtype=float)
+    out["score"] = pd.Series([score_of(b) if b else math.nan for b in breakdowns], index=parks.index, dtype=float)
+    out["unknown_criteria"] = pd.Series(lacking, index=parks.index, dtype=object)
+    out["reasons"] = pd.Series(reasons, index=parks.index, dtype=object)
     return out
 
 
 def rank_sites(scored: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Return ``scored`` ordered by score (highest first), ties by id, with ``rank`` from 1."""
+    """Return ``scored`` ordered by score (highest first, unscored last), ties by id, with ``rank`` and ``tied``.
+
+    A park whose score is within ``TIE_POINTS`` of the best score of the group above shares that group's
+    rank; the next group's rank counts every park before it ("1, 1, 3"). Unscored parks have no rank.
+    """
     ordered = scored.assign(_id=scored.index.astype(str)).sort_values(
-        ["score", "_id"], ascending=[False, True], kind="stable"
+        ["score", "_id"], ascending=[False, True], kind="stable", na_position="last"
     )
     ordered = ordered.drop(columns="_id")
-    ordered.insert(0, "rank", range(1, len(ordered) + 1))
+    ranks = tie_ranks(ordered["score"].tolist())
+    ordered.insert(0, "rank", pd.array(ranks, dtype="Int64"))
+    shared = pd.Series(ranks).value_counts()
+    ordered["tied"] = [rank is not None and shared[rank] > 1 for rank in ranks]
     return ordered
+
+
+def tie_ranks(scores: list[float]) -> list[int | None]:
+    """Return the rank of each of ``scores`` (sorted highest first, NaN last): near ties share a rank.
+
+    Examples
+    --------
+    >>> tie_ranks([90.0, 89.5, 89.4, 70.0, 69.8, float("nan")])
+    [1, 1, 3, 4, 4, None]
+    """
+    ranks: list[int | None] = []
+    group_best: int | None = None  # in hundredths, so that 0.5 is exact
+    for position, score in enumerate(scores, start=1):
+        if math.isnan(score):
+            ranks.append(None)
+            continue
+        hundredths = round(score * 100)
+        if group_best is None or group_best - hundredths > round(TIE_POINTS * 100):
+            group_best = hundredths
+            ranks.append(position)
+        else:
+            ranks.append(ranks[-1])
+    return ranks
 
 
 def _matching_categories(parks: gpd.GeoDataFrame, query: SiteQuery) -> gpd.GeoDataFrame:

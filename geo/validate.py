@@ -17,6 +17,7 @@ from shapely.validation import explain_validity
 
 from geo import parse
 from geo.catalog import (
+    CITY_FIELDS,
     FIGURE_FIELDS,
     FORMER_PROVINCES,
     GEOMETRY_QUALITIES,
@@ -26,7 +27,9 @@ from geo.catalog import (
     STATUSES,
     VERIFIED,
     WEB_CRS,
+    FigureField,
 )
+from geo.load import CITY_FIGURES_FILE
 from geo.models import Issue, LayerSpec
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2}")  # ISO 639-1
@@ -235,6 +238,43 @@ def validate_figures(figures: pd.DataFrame, feature_ids: set[str], source_ids: s
                 "or no (one of them does, not known which)"
             )
     return issues + _check_one_shown(figures)
+
+
+def validate_city_figures(figures: pd.DataFrame, source_ids: set[str]) -> list[Issue]:
+    """Check every city figure: a known field in its unit, a number in range, a date, known sources, one shown."""
+    issues = []
+    for row in figures.itertuples(index=False):
+
+        def error(message: str, row=row) -> None:
+            issues.append(Issue("error", CITY_FIGURES_FILE, row.field or "(no field)", "value", message))
+
+        spec = CITY_FIELDS.get(row.field)
+        if spec is None:
+            error(f"unknown city field '{row.field}'; known fields: {', '.join(CITY_FIELDS)}")
+        else:
+            if row.unit != spec.unit:
+                error(f"unit '{row.unit}': {row.field} is counted in {spec.unit}")
+            _check_value(row.value, FigureField(spec.unit, 0, spec.maximum), error)
+        if not parse.is_date(row.as_of):
+            error(f"date '{row.as_of}' in as_of: write the date the figure describes (YYYY[-MM[-DD]])")
+        refs = row.sources.split()
+        if not refs:
+            error("a figure without a source: name at least one source id from sources.csv")
+        issues.extend(
+            Issue("error", CITY_FIGURES_FILE, row.field, "sources", f"unknown source '{ref}': add it to sources.csv")
+            for ref in refs
+            if ref not in source_ids
+        )
+        if row.shown not in ("yes", "no"):
+            error(f"shown is '{row.shown}'; write yes or no")
+        if row.verified not in VERIFIED:
+            error(f"verified is '{row.verified}'; write yes or no")
+    for field_name, group in figures.groupby("field", sort=True):
+        shown = int((group["shown"] == "yes").sum())
+        if shown != 1:
+            message = f"{shown} values marked shown=yes; mark exactly one of the {len(group)} values"
+            issues.append(Issue("error", CITY_FIGURES_FILE, field_name, "shown", message))
+    return issues
 
 
 def _check_value(text: str, spec, error) -> None:

@@ -133,3 +133,18 @@ def test_the_coverage_page_renders_its_charts(watched):
     assert w.errors() == [] and w.foreign_requests() == []
     page.set_viewport_size({"width": 1100, "height": 1400})
     page.screenshot(path=str(SCREENSHOTS / "coverage.png"))
+
+
+def test_unknowns_can_be_ranked_on_what_is_known_and_are_marked(watched):
+    w = watched()
+    page = w.open("/?lang=en&panel=sites")
+    page.fill('input[name="min_free_ha"]', "20")
+    page.fill('input[name="max_km_lach_huyen"]', "30")
+    page.select_option('select[name="unknowns"]', "include")
+    page.click('#hp-sites-form button[type="submit"]')
+    page.wait_for_selector("#hp-sites-results li.hp-result-lacking")
+    assert "Lacks figures: free land unknown" in page.inner_text("#hp-sites-results li.hp-result-lacking")
+    assert "0.5 points share a rank" in page.inner_text("#hp-sites-explained")
+    assert page.is_hidden("#hp-sites-unknown")
+    assert "unknowns%3Dinclude" in page.url and "unknowns=include" in page.get_attribute("#hp-sites-csv", "href")
+    assert w.errors() == []

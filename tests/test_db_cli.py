@@ -48,6 +48,7 @@ def assert_same_data(left: Path, right: Path) -> None:
     assert_frame_equal(a.read_figures()[0], b.read_figures()[0])
     assert_frame_equal(a.read_sources()[0], b.read_sources()[0])
     assert_frame_equal(a.read_positions()[0], b.read_positions()[0])
+    assert_frame_equal(a.read_city_figures()[0], b.read_city_figures()[0])
     assert_geodataframe_equal(a.read_context()[0], b.read_context()[0])
 
 
@@ -60,7 +61,7 @@ def test_init_creates_postgis_and_the_schema_and_can_be_repeated(postgres_cluste
     assert db("init", url=url) == 0
     with pgstore.connect(url) as conn:
         assert conn.execute("SELECT extname FROM pg_extension WHERE extname = 'postgis'").fetchone() == ("postgis",)
-    expected = {"features", "collections", "figures", "sources", "positions", "context", "changes"}
+    expected = {"features", "collections", "figures", "sources", "positions", "city_figures", "context", "changes"}
     expected |= {f"{spec.name.replace('-', '_')}_{kind}" for spec in LAYERS for kind in ("geometry", "attributes")}
     assert tables(url) == expected
     assert "schema 'hpmap' ready" in capsys.readouterr().err

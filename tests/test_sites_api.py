@@ -18,6 +18,7 @@ from openapi_schema_validator import OAS30Validator
 from shapely.geometry import box, mapping, shape
 
 from geo.catalog import STATUSES
+from geo.sites import tie_ranks
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
 from tests.test_sites import DEFAULT_ORDER, remove_feature, write_sites_dataset
@@ -28,9 +29,10 @@ JSON, GEOJSON = "application/json", "application/geo+json"
 CRITERIA = ["free_land", "lach-huyen", "nam-do-son", "cat-bi", "tien-lang-airport", "city-centre"]
 PLACES = CRITERIA[1:]
 RESULT_KEYS = [
-    "rank", "id", "name_vi", "name_en", "status", "kind", "zone_id", "former_province", "sectors", "area_ha",
-    "occupancy_pct", "free_ha", "free_ha_as_of", "geometry_quality", "score", "score_breakdown", "distances_km",
-    "distance_uncertainty_km",
+    "rank", "tied", "id", "name_vi", "name_en", "status", "kind", "zone_id", "former_province", "sectors", "developer",
+    "area_ha", "area_ha_as_of", "occupancy_pct", "free_ha", "free_ha_as_of", "lease_usd_m2", "lease_usd_m2_as_of",
+    "geometry_quality", "score", "score_breakdown", "unknown_criteria", "reasons", "distances_km",
+    "distance_uncertainty_km", "page_url",
 ]  # fmt: skip
 SQUARE = box(106.67, 20.77, 106.71, 20.80)  # three quarters in kkt-a, over kcn-straddle (see test_proposal.py)
 
@@ -80,15 +82,20 @@ def evaluate(client, payload, **kwargs):
 
 def test_the_json_shape_is_the_contract(client):
     body = sites(client)
-    assert list(body) == ["results", "unknown", "matched", "criteria", "distance_note", "query"]
+    assert list(body) == [
+        "results", "unknown", "matched", "excluded_unknown", "criteria", "score_explanation", "tie_points",
+        "distance_note", "query",
+    ]  # fmt: skip
     first = body["results"][0]
     assert list(first) == RESULT_KEYS
     assert first | {"score": None, "score_breakdown": None, "distances_km": None, "distance_uncertainty_km": None} == {
-        "rank": 1, "id": "kcn-straddle", "name_vi": "KCN Vắt Ngang", "name_en": "IP Vắt Ngang",
+        "rank": 1, "tied": False, "id": "kcn-straddle", "name_vi": "KCN Vắt Ngang", "name_en": "IP Vắt Ngang",
         "status": "under_construction", "kind": "industrial_park", "zone_id": "", "former_province": "hai-phong",
-        "sectors": ["logistics"], "area_ha": None, "occupancy_pct": None, "free_ha": None, "free_ha_as_of": None,
-        "geometry_quality": "indicative", "score": None, "score_breakdown": None, "distances_km": None,
-        "distance_uncertainty_km": None,
+        "sectors": ["logistics"], "developer": "", "area_ha": None, "area_ha_as_of": None, "occupancy_pct": None,
+        "free_ha": None, "free_ha_as_of": None, "lease_usd_m2": None, "lease_usd_m2_as_of": None,
+        "geometry_quality": "indicative", "score": None, "score_breakdown": None, "unknown_criteria": [],
+        "reasons": [], "distances_km": None, "distance_uncertainty_km": None,
+        "page_url": "http://localhost/features/kcn-straddle",
     }  # fmt: skip
     assert list(first["score_breakdown"]) == ["lach-huyen", "cat-bi", "city-centre"]
     assert list(first["distances_km"]) == PLACES
@@ -103,7 +110,8 @@ def test_the_json_shape_is_the_contract(client):
     }
     assert body["criteria"]["free_land"]["weight"] == 0
     assert body["distance_note"] == "great-circle km between feature centroids, not road distance"
-    assert (body["matched"], body["unknown"]) == (4, [])
+    assert (body["matched"], body["unknown"], body["excluded_unknown"], body["tie_points"]) == (4, [], 0, 0.5)
+    assert body["score_explanation"].startswith("Điểm = trung bình có trọng số")  # Vietnamese by default
 
 
 def test_free_land_figures_come_with_their_date(client):
@@ -120,7 +128,7 @@ def test_the_query_is_echoed_normalised(client):
         "max_km_cat_bi": 100.0, "max_km_tien_lang_airport": None, "max_km_city_centre": None,
         "sector": ["Logistics"], "in_zone": "any", "former_province": None, "w_free_land": 0.5, "w_lach_huyen": 2.0,
         "w_nam_do_son": 0.0, "w_cat_bi": 1.0, "w_tien_lang_airport": 0.0, "w_city_centre": 1.0, "limit": 7,
-        "f": "json", "lang": "en",
+        "unknowns": "apart", "f": "json", "lang": "en",
     }  # fmt: skip
     assert sites(client)["query"]["status"] == list(STATUSES)
 
@@ -163,7 +171,7 @@ def test_every_filter_is_honoured(client, query, results, unknown):
     body = sites(client, query)
     assert result_ids(body) == results
     assert [site["id"] for site in body["unknown"]] == unknown
-    assert [r["rank"] for r in body["results"]] == list(range(1, len(results) + 1))
+    assert [r["rank"] for r in body["results"]] == tie_ranks([r["score"] for r in body["results"]])
 
 
 def test_unknown_parks_come_with_reasons(client):
@@ -173,6 +181,7 @@ def test_unknown_parks_come_with_reasons(client):
         "name_vi": "KCN Vắt Ngang",
         "name_en": "IP Vắt Ngang",
         "reasons": ["free land unknown: occupancy not published (leasable area 80 ha)"],
+        "page_url": "http://localhost/features/kcn-straddle",
     }
 
 
@@ -232,29 +241,92 @@ def test_weights_change_the_order(client):
 # --- GET /api/sites: CSV and GeoJSON ------------------------------------------------------------
 
 
-def test_csv_has_one_row_per_result(client):
+def csv_rows(response) -> list[dict]:
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # the BOM: Excel then reads UTF-8 (the diacritics) right
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def test_csv_has_one_row_per_result_then_the_parks_apart(client):
     response = client.get("/api/sites?min_free_ha=0&w_free_land=1&f=csv")
     assert response.status_code == 200
     assert response.content_type == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == 'attachment; filename="sites.csv"'
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = csv_rows(response)
     assert list(rows[0]) == [
-        "rank", "id", "name_vi", "name_en", "status", "score", "score_free_land", "score_lach-huyen", "score_cat-bi",
-        "score_city-centre", "free_ha", *[f"distance_km_{place}" for place in PLACES],
-        *[f"distance_uncertainty_km_{place}" for place in PLACES],
+        "rank", "tied", "id", "name_vi", "name_en", "status", "score", "score_free_land", "score_lach-huyen",
+        "score_cat-bi", "score_city-centre", "developer", "area_ha", "area_ha_as_of", "free_ha", "free_ha_as_of",
+        "occupancy_pct", "lease_usd_m2", "lease_usd_m2_as_of", *[f"distance_km_{place}" for place in PLACES],
+        *[f"distance_uncertainty_km_{place}" for place in PLACES], "unknown_criteria", "reasons", "page_url",
     ]  # fmt: skip
     body = sites(client, "min_free_ha=0&w_free_land=1")
-    assert [row["id"] for row in rows] == result_ids(body)
-    for row, result in zip(rows, body["results"], strict=True):
+    assert [row["id"] for row in rows] == result_ids(body) + [site["id"] for site in body["unknown"]]
+    for row, result in zip(rows, body["results"], strict=False):
         assert float(row["score"]) == result["score"] and int(row["rank"]) == result["rank"]
+        assert row["tied"] == ("yes" if result["tied"] else "no")
         assert float(row["score_free_land"]) == result["score_breakdown"]["free_land"]
         assert float(row["distance_km_city-centre"]) == result["distances_km"]["city-centre"]
         assert float(row["distance_uncertainty_km_cat-bi"]) == result["distance_uncertainty_km"]["cat-bi"] > 0
+        assert float(row["free_ha"]) == result["free_ha"] and row["free_ha_as_of"] == result["free_ha_as_of"]
         assert row["name_vi"] == result["name_vi"]
+        assert row["page_url"] == f"http://localhost/features/{result['id']}"
+    apart = rows[-1]
+    assert (apart["id"], apart["rank"], apart["score"], apart["unknown_criteria"]) == (
+        "kcn-straddle",
+        "",
+        "",
+        "free_land",
+    )
+    assert apart["reasons"] == "free land unknown: occupancy not published (leasable area 80 ha)"
+    assert float(apart["distance_km_lach-huyen"]) == 21.94
+
+
+def test_csv_links_use_the_public_url_setting_and_the_language(tmp_path):
+    data_dir = write_sites_dataset(tmp_path / "data")
+    app = create_app({"DATA_DIR": str(data_dir), "OFFLINE": True, "TESTING": True,
+                      "PUBLIC_URL": "https://maps.example.org/hp"})  # fmt: skip
+    response = app.test_client().get("/api/sites?f=csv&lang=en", headers={"Host": "forged.example"})
+    rows = csv_rows(response)
+    assert rows[0]["page_url"] == "https://maps.example.org/hp/features/kcn-straddle?lang=en"
+
+
+def test_csv_area_and_developer_come_from_the_park(shipped_client):
+    rows = {row["id"]: row for row in csv_rows(shipped_client.get("/api/sites?f=csv&status=operating"))}
+    vsip = rows["kcn-vsip-hai-phong"]
+    assert vsip["developer"] and float(vsip["area_ha"]) > 0 and vsip["area_ha_as_of"]
+    assert vsip["lease_usd_m2"] == ""  # no lease price published for it: empty, never 0
+
+
+def test_unknowns_include_ranks_them_among_the_others_marked(client):
+    body = sites(client, "min_free_ha=0&w_free_land=1&w_lach_huyen=1&w_cat_bi=0&w_city_centre=0&unknowns=include")
+    assert body["unknown"] == [] and "kcn-straddle" in result_ids(body)
+    straddle = next(r for r in body["results"] if r["id"] == "kcn-straddle")
+    assert straddle["unknown_criteria"] == ["free_land"] and straddle["score"] > 0
+    assert list(straddle["score_breakdown"]) == ["lach-huyen"]
+    assert straddle["reasons"] == ["free land unknown: occupancy not published (leasable area 80 ha)"]
+    assert body["query"]["unknowns"] == "include"
+
+
+def test_unknowns_exclude_leaves_them_out_and_says_how_many(client):
+    body = sites(client, "min_free_ha=0&unknowns=exclude")
+    assert "kcn-straddle" not in result_ids(body) and body["unknown"] == []
+    assert body["excluded_unknown"] == 1
+
+
+def test_near_ties_share_a_rank(client):
+    body = sites(client, "w_free_land=1&w_lach_huyen=0&w_cat_bi=0&w_city_centre=0")
+    assert [(r["id"], r["rank"], r["tied"]) for r in body["results"]] == [
+        ("kcn-outside", 1, True), ("kcn-trang-due", 1, True), ("kcn-overlap", 3, False)
+    ]  # fmt: skip
+
+
+def test_the_score_is_explained_in_the_asked_language(client):
+    assert sites(client, "lang=en")["score_explanation"].startswith("Score = the weighted mean")
+    assert "0.5 points share a rank" in sites(client, "lang=en")["score_explanation"]
 
 
 def test_csv_leaves_unknown_values_empty_and_may_be_empty(client):
-    rows = list(csv.DictReader(io.StringIO(client.get("/api/sites?f=csv").get_data(as_text=True))))
+    rows = csv_rows(client.get("/api/sites?f=csv"))
     assert "score_free_land" not in rows[0] and rows[0]["free_ha"] == ""  # kcn-straddle: free land unknown
     assert client.get("/api/sites?f=csv&status=proposed").get_data(as_text=True).count("\n") == 1  # the header
 
@@ -338,7 +410,10 @@ SITES_REFUSED = [
     ("foo=1", "unknown query parameter 'foo'; the parameters of this endpoint are: status, min_free_ha, "
               "max_km_lach_huyen, max_km_nam_do_son, max_km_cat_bi, max_km_tien_lang_airport, max_km_city_centre, "
               "sector, in_zone, former_province, w_free_land, w_lach_huyen, w_nam_do_son, w_cat_bi, "
-              "w_tien_lang_airport, w_city_centre, limit, f, lang"),
+              "w_tien_lang_airport, w_city_centre, limit, unknowns, f, lang"),
+    ("unknowns=maybe", "unknowns: 'maybe' is not one of apart, include, exclude"),
+    ("unknowns=", "unknowns: give a value"),
+    ("unknowns=include&unknowns=exclude", "'unknowns' is given 2 times"),
     ("max_km_hanoi=5", "unknown query parameter 'max_km_hanoi'"),
     ("w_hanoi=1", "unknown query parameter 'w_hanoi'"),
     ("bbox=1,2,3,4", "unknown query parameter 'bbox'"),
@@ -548,7 +623,8 @@ def test_both_endpoints_are_documented(document):
     assert names == [
         "status", "min_free_ha", "max_km_lach_huyen", "max_km_nam_do_son", "max_km_cat_bi",
         "max_km_tien_lang_airport", "max_km_city_centre", "sector", "in_zone", "former_province", "w_free_land",
-        "w_lach_huyen", "w_nam_do_son", "w_cat_bi", "w_tien_lang_airport", "w_city_centre", "limit", "f", "lang",
+        "w_lach_huyen", "w_nam_do_son", "w_cat_bi", "w_tien_lang_airport", "w_city_centre", "limit", "unknowns",
+        "f", "lang",
     ]  # fmt: skip
     assert set(paths["/api/sites"]["get"]["responses"]) >= {"200", "400"}
     evaluate_operation = paths["/api/evaluate"]["post"]
@@ -564,7 +640,8 @@ def _documented_schema(document, path, method, status, media_type):
 @pytest.mark.parametrize(
     ("query", "media_type"),
     [("max_km_lach_huyen=25", JSON), ("min_free_ha=0&w_free_land=1", JSON), ("f=geojson&limit=3", GEOJSON),
-     ("status=proposed", JSON)],
+     ("status=proposed", JSON), ("min_free_ha=20&w_free_land=1&unknowns=include", JSON),
+     ("min_free_ha=20&unknowns=exclude&f=geojson", GEOJSON)],
 )  # fmt: skip
 def test_site_responses_match_their_schema(shipped_client, document, query, media_type):
     body = sites(shipped_client, query, media_type)
@@ -621,8 +698,9 @@ def test_kept_answers_are_bounded_least_recently_used_first():
 @pytest.mark.parametrize("number", ["1" * 400, "1" * 5000, "-" + "9" * 4400, "1e999"])
 def test_evaluate_refuses_huge_numbers_with_a_400(client, number):
     ring = f"[[{number},20.8],[106.8,20.8],[106.8,20.9],[{number},20.8]]"
-    response = client.post("/api/evaluate", data='{"type":"Polygon","coordinates":[' + ring + "]}",
-                           content_type="application/json")
+    response = client.post(
+        "/api/evaluate", data='{"type":"Polygon","coordinates":[' + ring + "]}", content_type="application/json"
+    )
     assert response.status_code == 400, response.get_data(as_text=True)[:300]
     assert "finite" in response.get_json()["description"]
 
@@ -662,3 +740,19 @@ def test_figures_years_apart_are_named_as_the_reason(shipped_client):
     body = sites(shipped_client, "status=operating&min_free_ha=10&former_province=hai-phong")
     reasons = {site["id"]: site["reasons"] for site in body["unknown"]}["kcn-vsip-hai-phong"]
     assert reasons[0] == "free land unknown: leasable area (2008) and occupancy (2021-07) describe years too far apart"
+
+
+def test_the_investors_first_question_in_each_way_of_treating_unknowns(shipped_client):
+    question = "status=operating&min_free_ha=20&max_km_lach_huyen=30"
+    apart = sites(shipped_client, question)
+    might_qualify = sorted(site["id"] for site in apart["unknown"])
+    assert might_qualify and not result_ids(apart)  # on the shipped data no operating park is known to qualify
+    included = sites(shipped_client, question + "&unknowns=include")
+    assert sorted(result_ids(included)) == might_qualify  # ranked on what is known, never dropped, never 0
+    for result in included["results"]:
+        assert result["unknown_criteria"] == ["free_land"] and result["score"] > 0 and result["free_ha"] is None
+        assert result["distances_km"]["lach-huyen"] <= 30
+    ranks = [r["rank"] for r in included["results"]]
+    assert ranks == tie_ranks([r["score"] for r in included["results"]]) and ranks[0] == 1
+    excluded = sites(shipped_client, question + "&unknowns=exclude")
+    assert (excluded["results"], excluded["unknown"], excluded["excluded_unknown"]) == ([], [], len(might_qualify))

@@ -492,3 +492,58 @@ def test_a_directory_with_an_interrupted_change_is_refused(tiny_dir):
 
     assert dataset is None
     assert any(i.file == JOURNAL and "hpmap history" in i.message for i in issues)
+
+
+# --- city-figures.csv ------------------------------------------------------------------------------
+
+CITY_HEADER = "field,value,unit,as_of,sources,shown,verified,note\n"
+CITY_ROWS = "ip_count,43,parks,2025-08,src-a,yes,yes,\nip_count,40,parks,2025-07,src-a,no,yes,earlier count\n"
+
+
+def test_a_data_directory_without_city_figures_is_still_valid(tiny_dir):
+    dataset, issues = inspect_dataset(tiny_dir)
+    assert dataset is not None and dataset.city_figures.empty
+
+
+def test_city_figures_are_loaded_as_written(tiny_dir):
+    (tiny_dir / "city-figures.csv").write_text(CITY_HEADER + CITY_ROWS, encoding="utf-8")
+    dataset = build_dataset(tiny_dir)
+    assert list(dataset.city_figures["value"]) == ["43", "40"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "pattern"),
+    [
+        ("ip_cuont,43,parks,2025-08,src-a,yes,yes,\n", "unknown city field 'ip_cuont'"),
+        ("ip_count,43,ha,2025-08,src-a,yes,yes,\n", "unit 'ha': ip_count is counted in parks"),
+        ("ip_count,many,parks,2025-08,src-a,yes,yes,\n", "value 'many' is not a number"),
+        ("ip_occupancy_pct,140,%,2025-08,src-a,yes,yes,\n", "outside 0–100"),
+        ("ip_count,43,parks,August,src-a,yes,yes,\n", "date 'August' in as_of"),
+        ("ip_count,43,parks,,src-a,yes,yes,\n", "date '' in as_of"),
+        ("ip_count,43,parks,2025-08,,yes,yes,\n", "a figure without a source"),
+        ("ip_count,43,parks,2025-08,src-nowhere,yes,yes,\n", "unknown source 'src-nowhere'"),
+        ("ip_count,43,parks,2025-08,src-a,maybe,yes,\n", "shown is 'maybe'"),
+        ("ip_count,43,parks,2025-08,src-a,yes,perhaps,\n", "verified is 'perhaps'"),
+        (CITY_ROWS.replace(",no,", ",yes,"), "2 values marked shown=yes; mark exactly one of the 2 values"),
+        (CITY_ROWS.replace(",yes,yes,", ",no,yes,"), "0 values marked shown=yes"),
+    ],
+)
+def test_a_bad_city_figure_is_refused_naming_file_and_field(tiny_dir, rows, pattern):
+    (tiny_dir / "city-figures.csv").write_text(CITY_HEADER + rows, encoding="utf-8")
+    dataset, issues = inspect_dataset(tiny_dir)
+    errors = [i for i in issues if i.severity == "error"]
+    assert dataset is None and errors
+    assert any(i.file == "city-figures.csv" and re.search(pattern, i.message) for i in errors), errors
+
+
+def test_the_shipped_city_figures_cite_registered_sources_and_show_one_value_per_field():
+    from geo.catalog import CITY_FIELDS
+    from tests.conftest import DATA_DIR
+
+    dataset = build_dataset(DATA_DIR)
+    figures = dataset.city_figures
+    assert len(figures) >= 70 and set(figures["field"]) <= set(CITY_FIELDS)
+    shown = figures[figures["shown"] == "yes"]
+    assert shown["field"].is_unique and set(shown["field"]) == set(figures["field"])
+    for _, row in figures.iterrows():
+        assert all(ref in dataset.sources.index for ref in row["sources"].split())

@@ -51,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hpmap.dataset"] = dataset  # pages, site finder, coverage, quality, collection metadata
     app.extensions["hpmap.store"] = store  # the API's items and item queries
 
-    from webmap import api, compression, coverage_api, errors, pages, security, sites_api, templating
+    from webmap import api, city_view, compression, coverage_api, errors, pages, security, sites_api, templating
 
     app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"])
     templating.register(app)
@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(sites_api.bp, url_prefix="/api")
     app.register_blueprint(coverage_api.bp, url_prefix="/api")
+    app.register_blueprint(city_view.bp)
     errors.register(app)
     security.register(app)
     compression.register(app)  # after the blueprints' own hooks (ETags, Cache-Control) have run

@@ -160,6 +160,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "khu chưa đánh giá được (thiếu số liệu)",
         "en": "parks could not be judged (missing figures)",
     },
+    "sites_score_explained": {
+        "vi": "Điểm = trung bình có trọng số của điểm 0–100 của các tiêu chí đã biết số liệu; mỗi phần là "
+        "trọng số × điểm ÷ tổng trọng số, làm tròn 0,01 sao cho cộng lại đúng bằng điểm; chênh nhau không quá "
+        "0,5 điểm thì đồng hạng.",
+        "en": "Score = the weighted mean of the 0–100 points of the criteria whose values are known; each part is "
+        "weight × points ÷ total weight, rounded to 0.01 so that the parts add up to the score; scores within "
+        "0.5 points share a rank.",
+    },
+    "sites_unknowns": {"vi": "Khu thiếu số liệu", "en": "Parks lacking figures"},
+    "sites_unknowns_apart": {"vi": "Liệt kê riêng", "en": "List them apart"},
+    "sites_unknowns_include": {
+        "vi": "Xếp hạng theo số liệu đã biết (có đánh dấu)",
+        "en": "Rank them on what is known (marked)",
+    },
+    "sites_unknowns_exclude": {"vi": "Bỏ qua", "en": "Leave them out"},
+    "sites_excluded": {"vi": "khu bị bỏ qua vì thiếu số liệu", "en": "parks left out for lacking figures"},
+    "sites_tied": {"vi": "đồng hạng", "en": "tied"},
+    "sites_lacks": {"vi": "Thiếu số liệu", "en": "Lacks figures"},
+    "sites_not_scored": {"vi": "chưa chấm điểm được", "en": "not scored"},
     "sites_compare": {"vi": "So sánh các khu đã chọn", "en": "Compare the selected parks"},
     "sites_compare_help": {"vi": "Chọn 2–4 khu để so sánh", "en": "Tick 2–4 parks to compare"},
     "sites_pick": {"vi": "Chọn để so sánh", "en": "Pick to compare"},
@@ -188,6 +207,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "of_proposal": {"vi": "của khu đề xuất", "en": "of the proposal"},
     "coverage": {"vi": "Độ phủ & chất lượng dữ liệu", "en": "Coverage & data quality"},
     "coverage_short": {"vi": "Độ phủ", "en": "Coverage"},
+    "glance": {"vi": "Hải Phòng trong nháy mắt", "en": "Hải Phòng at a glance"},
+    "glance_short": {"vi": "Tổng quan", "en": "At a glance"},
+    "glance_intro": {
+        "vi": "Số liệu về toàn thành phố, mỗi số kèm ngày và nguồn nêu nó; "
+        "các giá trị khác (cũ hơn, nguồn khác) ở dưới.",
+        "en": "Figures about the city as a whole, each with its date and the sources that state it; other values "
+        "(earlier, or from other sources) below.",
+    },
+    "glance_reference": {
+        "vi": "{parks} khu công nghiệp trên ~{area} ha theo thành phố ({as_of}) — "
+        "{data_parks} khu trong bộ dữ liệu này.",
+        "en": "{parks} industrial parks on ~{area} ha per the city ({as_of}) — {data_parks} in this data set.",
+    },
+    "glance_figure": {"vi": "Chỉ tiêu", "en": "Figure"},
+    "glance_value": {"vi": "Giá trị", "en": "Value"},
+    "glance_as_of": {"vi": "Thời điểm", "en": "As of"},
+    "glance_sources": {"vi": "Nguồn", "en": "Sources"},
+    "glance_note": {"vi": "Ghi chú", "en": "Note"},
+    "glance_others": {"vi": "Các giá trị khác", "en": "Other values"},
+    "glance_unverified": {
+        "vi": "(theo bảng tổng hợp; chưa đọc lại trang nguồn)", "en": "(per the fact sheet; page not re-read)"
+    },
     "coverage_intro": {
         "vi": "Các khu công nghiệp phủ bao nhiêu diện tích mỗi khu kinh tế, lấp đầy đến đâu, "
         "chồng lấn và thiếu sót dữ liệu ở đâu.",

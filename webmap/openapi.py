@@ -13,6 +13,7 @@ from geo.clusters import CELL_PX, MAX_CELLS
 from geo.models import Dataset, LayerSpec
 from geo.query import MAX_ZOOM, filter_vocabulary, queryables
 from webmap import coverage_openapi, sites_openapi
+from webmap.city_openapi import CITY_PATHS
 from webmap.params import CRS84, DEFAULT_LIMIT, FORMATS, LANGUAGES, MAX_LIMIT
 
 OPENAPI_VERSION = "3.0.3"
@@ -48,6 +49,7 @@ def build_document(data: Dataset, server_url: str) -> dict:
             **_api_paths(specs, api_url=f"{server_url}/api"),
             **sites_openapi.paths(),
             **coverage_openapi.paths(),
+            **CITY_PATHS,
         },
         "components": {
             "schemas": {**SCHEMAS, **sites_openapi.SCHEMAS, **coverage_openapi.SCHEMAS},
@@ -128,6 +130,10 @@ def _page_paths() -> dict:
         "/coverage": _get(
             "coveragePage", PAGES, "Planners' view: zone coverage, occupancy, overlaps and data quality, with charts",
             [lang], {"200": _ok("The coverage page", HTML, _HTML_PAGE)},
+        ),
+        "/glance": _get(
+            "glancePage", PAGES, "Hải Phòng at a glance: the city's figures, each dated and cited, other values below",
+            [lang], {"200": _ok("The page", HTML, _HTML_PAGE)},
         ),
         "/map/setup-{lang}.js": _get(
             "mapScript", PAGES, "The script that sets up the map in one language",

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from geo.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
+from geo.city import parks_reference
 from geo.export import feature_properties, property_columns, to_geojson
 from webmap.answer_cache import data_version
 from webmap.compare_view import comparison, parse_ids
@@ -181,6 +182,7 @@ def _render_coverage_page(lang: str) -> str:
         occupancy=occupancy,
         names=names,
         field_label=lambda field: field_label(field, lang),
+        reference=parks_reference(dataset()),
     )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -27,7 +27,7 @@ from geo.catalog import FORMER_PROVINCES, STATUSES
 from geo.derive import economic_zones
 from geo.errors import InvalidQuery
 from geo.export import csv_writer, flat_value, json_value
-from webmap import answer_cache, api, params
+from webmap import answer_cache, api, i18n, params
 from webmap.answer_cache import query_key
 from webmap.layers import dataset
 
@@ -41,7 +41,7 @@ WEIGHT_PARAMETERS = {f"w_{c.parameter}": c.key for c in sites.CRITERIA}
 DISTANCE_PARAMETERS = {f"max_km_{c.parameter}": c.key for c in sites.DISTANCES}
 SITES_PARAMETERS = (
     "status", "min_free_ha", *DISTANCE_PARAMETERS, "sector", "in_zone", "former_province",
-    *WEIGHT_PARAMETERS, "limit", *params.COMMON_PARAMETERS,
+    *WEIGHT_PARAMETERS, "limit", "unknowns", *params.COMMON_PARAMETERS,
 )  # fmt: skip
 REPEATABLE = ("status", "sector")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -59,7 +59,9 @@ def find_sites():
     app runs): a repeated search, the common case of a shared link, costs a lookup.
     """
     format_ = params.check_format(request.args, SITES_PARAMETERS, SITES_FORMATS, REPEATABLE)
-    key = (answer_cache.data_version(), format_, request.args.get("lang"), query_key(parse_site_query(request.args)))
+    query = parse_site_query(request.args)
+    # The host is part of the answer: it carries absolute links to the parks' pages.
+    key = (answer_cache.data_version(), format_, request.host_url, request.args.get("lang"), query_key(query))
     answers = current_app.extensions[_ANSWERS]
     text, content_type, headers = answers.get_or_compute(key, lambda: _sites_answer(format_, request.args))
     return Response(text, content_type=content_type, headers=headers)
@@ -67,9 +69,10 @@ def find_sites():
 
 def _sites_answer(format_: str, args: MultiDict) -> tuple[str, str, dict]:
     query = parse_site_query(args)
-    search = sites.find_sites(dataset().layer("industrial-parks").gdf, query)
+    parks = dataset().layer("industrial-parks").gdf
+    search = sites.find_sites(parks, query)
     if format_ == "csv":
-        return sites_csv(search, query), CSV, {"Content-Disposition": 'attachment; filename="sites.csv"'}
+        return sites_csv(search, query, parks), CSV, {"Content-Disposition": 'attachment; filename="sites.csv"'}
     body = sites_body(search, query, args)
     if format_ == "geojson":
         return _json_text(sites_feature_collection(search, body)), GEOJSON, {}
@@ -111,6 +114,7 @@ def parse_site_query(args: MultiDict) -> sites.SiteQuery:
         former_province=_choices(args, "former_province", FORMER_PROVINCES)[0] if "former_province" in args else None,
         weights=weights,
         limit=_limit(args.get("limit")),
+        unknowns=_choices(args, "unknowns", sites.UNKNOWNS_CHOICES)[0] if "unknowns" in args else "apart",
     )
 
 
@@ -168,20 +172,34 @@ def _bounded_body() -> bytes:
 
 
 RESULT_FIELDS = (
-    "id", "name_vi", "name_en", "status", "kind", "zone_id", "former_province", "sectors",
-    "area_ha", "occupancy_pct", "free_ha", "free_ha_as_of", "geometry_quality",
+    "id", "name_vi", "name_en", "status", "kind", "zone_id", "former_province", "sectors", "developer",
+    "area_ha", "area_ha_as_of", "occupancy_pct", "free_ha", "free_ha_as_of", "lease_usd_m2", "lease_usd_m2_as_of",
+    "geometry_quality",
 )  # fmt: skip
 
 
 def site_record(row: pd.Series) -> dict:
-    """Return one ranked park as a JSON-safe dict (NaN becomes None): rank, attributes, score, distances."""
-    record = {"rank": int(row["rank"]), "id": str(row.name)}
+    """Return one ranked park as a JSON-safe dict (NaN becomes None): rank, attributes, score, distances.
+
+    ``rank`` is null for a park included with no weighted value known (``unknowns=include``); ``tied``
+    says another park shares its rank; ``unknown_criteria`` and ``reasons`` say which needed values it lacks.
+    """
+    record = {"rank": None if pd.isna(row["rank"]) else int(row["rank"]), "tied": bool(row["tied"])}
+    record |= {"id": str(row.name)}
     record |= {name: json_value(row[name]) for name in RESULT_FIELDS[1:]}
     record["score"] = json_value(row["score"])
     record["score_breakdown"] = json_value(row["score_breakdown"])
+    record["unknown_criteria"] = list(row["unknown_criteria"])
+    record["reasons"] = list(row["reasons"])
     record["distances_km"] = {c.key: json_value(row[c.column]) for c in sites.DISTANCES}
     record["distance_uncertainty_km"] = {c.key: json_value(row.get(uncertainty_column(c))) for c in sites.DISTANCES}
+    record["page_url"] = park_page_url(record["id"])
     return record
+
+
+def park_page_url(feature_id: str) -> str:
+    """Return the absolute address of a park's page: the public URL setting's host, else the request's."""
+    return url_for("pages.feature_page", feature_id=feature_id, lang=request.args.get("lang"), _external=True)
 
 
 def uncertainty_column(criterion: sites.Criterion) -> str:
@@ -198,11 +216,17 @@ def criteria_record(weights: Mapping[str, float]) -> dict:
 
 def sites_body(search: sites.SiteSearch, query: sites.SiteQuery, args: MultiDict) -> dict:
     """Return the JSON body of ``GET /api/sites``."""
+    lang = args.get("lang") if args.get("lang") in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
     return {
         "results": [site_record(row) for _, row in search.results.iterrows()],
-        "unknown": [json_value(dataclasses.asdict(site)) for site in search.unknown],
+        "unknown": [
+            json_value(dataclasses.asdict(site)) | {"page_url": park_page_url(site.id)} for site in search.unknown
+        ],
         "matched": search.matched,
+        "excluded_unknown": search.excluded_unknown,
         "criteria": criteria_record(query.weights),
+        "score_explanation": i18n.t("sites_score_explained", lang),
+        "tie_points": sites.TIE_POINTS,
         "distance_note": sites.DISTANCE_NOTE,
         "query": _normalised_query(query, args),
     }
@@ -219,6 +243,7 @@ def _normalised_query(query: sites.SiteQuery, args: MultiDict) -> dict:
         "former_province": query.former_province,
         **{name: query.weights[key] for name, key in WEIGHT_PARAMETERS.items()},
         "limit": query.limit,
+        "unknowns": query.unknowns,
         "f": args.get("f", "json"),
         "lang": args.get("lang"),
     }
@@ -234,25 +259,54 @@ def sites_feature_collection(search: sites.SiteSearch, body: dict) -> dict:
     return {"type": "FeatureCollection", "features": features, **extra}
 
 
-CSV_LEADING_COLUMNS = ("rank", "id", "name_vi", "name_en", "status", "score")
+CSV_LEADING_COLUMNS = ("rank", "tied", "id", "name_vi", "name_en", "status", "score")
+CSV_PARK_COLUMNS = (
+    "developer", "area_ha", "area_ha_as_of", "free_ha", "free_ha_as_of", "occupancy_pct", "lease_usd_m2",
+    "lease_usd_m2_as_of",
+)  # fmt: skip
 
 
-def sites_csv(search: sites.SiteSearch, query: sites.SiteQuery) -> str:
-    """Return the ranked parks as CSV: rank, names, score, one column per weighted criterion, free land, km."""
+def sites_csv(search: sites.SiteSearch, query: sites.SiteQuery, parks: pd.DataFrame) -> str:
+    """Return the ranked parks as CSV for a spreadsheet: a UTF-8 BOM (Excel then reads the diacritics),
+    rank, names, score and one column per weighted criterion, the park's figures, km with their
+    uncertainty, the missing values and the park's page; then the parks listed apart (no rank, no score).
+    """
     weighted = list(sites.active_weights(query.weights))
-    columns = [*CSV_LEADING_COLUMNS, *(f"score_{key}" for key in weighted), "free_ha"]
+    columns = [*CSV_LEADING_COLUMNS, *(f"score_{key}" for key in weighted), *CSV_PARK_COLUMNS]
     columns += [f"distance_km_{c.key}" for c in sites.DISTANCES]
     columns += [f"distance_uncertainty_km_{c.key}" for c in sites.DISTANCES]
+    columns += ["unknown_criteria", "reasons", "page_url"]
     buffer = io.StringIO()
     writer = csv_writer(buffer)
     writer.writerow(columns)
     for _, row in search.results.iterrows():
         record = site_record(row)
         cells = [record[name] for name in CSV_LEADING_COLUMNS]
-        cells += [record["score_breakdown"][key] for key in weighted] + [record["free_ha"]]
-        cells += list(record["distances_km"].values()) + list(record["distance_uncertainty_km"].values())
-        writer.writerow(["" if cell is None else flat_value(cell) for cell in cells])
-    return buffer.getvalue()
+        cells[1] = "yes" if record["tied"] else "no"
+        cells += [record["score_breakdown"].get(key) for key in weighted]
+        writer.writerow(_csv_cells(cells + _park_cells(record)))
+    for site in search.unknown:
+        record = {name: json_value(parks.at[site.id, name]) for name in CSV_PARK_COLUMNS}
+        record["distances_km"] = {c.key: json_value(parks.at[site.id, c.column]) for c in sites.DISTANCES}
+        record["distance_uncertainty_km"] = {
+            c.key: json_value(parks.at[site.id, uncertainty_column(c)]) for c in sites.DISTANCES
+        }
+        needed = sites.needed_criteria(query)
+        record["unknown_criteria"] = [c.key for c in needed if pd.isna(parks.at[site.id, c.column])]
+        record |= {"reasons": list(site.reasons), "page_url": park_page_url(site.id)}
+        cells = [None, None, site.id, site.name_vi, site.name_en, json_value(parks.at[site.id, "status"]), None]
+        writer.writerow(_csv_cells(cells + [None] * len(weighted) + _park_cells(record)))
+    return "\ufeff" + buffer.getvalue()
+
+
+def _park_cells(record: dict) -> list:
+    cells = [record[name] for name in CSV_PARK_COLUMNS]
+    cells += list(record["distances_km"].values()) + list(record["distance_uncertainty_km"].values())
+    return cells + ["; ".join(record["unknown_criteria"]), "; ".join(record["reasons"]), record["page_url"]]
+
+
+def _csv_cells(cells: list) -> list[str]:
+    return ["" if cell is None else flat_value(cell) for cell in cells]
 
 
 def _json(body: dict, content_type: str = JSON) -> Response:

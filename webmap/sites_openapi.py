@@ -64,7 +64,14 @@ _ZONE_SHARE = _object(
     share_pct={**_NUMBER, "description": "% of the proposal's area inside the zone"},
 )
 _SITE_FIELDS = {
-    "rank": {"type": "integer", "minimum": 1},
+    "rank": {
+        "type": "integer",
+        "minimum": 1,
+        "nullable": True,
+        "description": f"Scores within {sites.TIE_POINTS} points of their group's best share a rank (1, 1, 3); "
+        "null for a park included with no weighted value known (unknowns=include)",
+    },
+    "tied": {"type": "boolean", "description": "Another park shares this rank"},
     "id": _STRING,
     "name_vi": _STRING,
     "name_en": _STRING,
@@ -73,17 +80,37 @@ _SITE_FIELDS = {
     "zone_id": {"type": "string", "description": "The declared economic zone, or an empty string"},
     "former_province": {"type": "string", "enum": list(FORMER_PROVINCES)},
     "sectors": {"type": "array", "items": _STRING},
+    "developer": {"type": "string", "description": "The developer or operator as published; empty if unknown"},
     "area_ha": {**_NULLABLE_NUMBER, "description": "Declared area (ha)"},
+    "area_ha_as_of": {**_NULLABLE_STRING, "description": "Date the area describes"},
     "occupancy_pct": _NULLABLE_NUMBER,
     "free_ha": {**_NULLABLE_NUMBER, "description": "Leasable area × (1 − occupancy), ha"},
     "free_ha_as_of": {**_NULLABLE_STRING, "description": "Date of the older of the two figures"},
+    "lease_usd_m2": {**_NULLABLE_NUMBER, "description": "Published land lease price, USD/m² for the remaining term"},
+    "lease_usd_m2_as_of": _NULLABLE_STRING,
     "geometry_quality": _STRING,
-    "score": {**_NUMBER, "minimum": 0, "maximum": 100, "description": "The sum of score_breakdown"},
+    "score": {
+        **_NUMBER,
+        "minimum": 0,
+        "maximum": 100,
+        "nullable": True,
+        "description": "The sum of score_breakdown; null when no weighted value is known (never 0 for unknowns)",
+    },
     "score_breakdown": _keyed(
-        CRITERION_KEYS, _NUMBER, "Each weighted criterion's share of the score: w·points / Σw, 2 decimals"
+        CRITERION_KEYS,
+        _NUMBER,
+        "Each known weighted criterion's share of the score, w·points / Σw over the known criteria, in hundredths "
+        "rounded by largest remainder so that they add up exactly to score",
     ),
+    "unknown_criteria": {
+        "type": "array",
+        "items": {"type": "string", "enum": CRITERION_KEYS},
+        "description": "Criteria filtered on or weighted whose value this park lacks (unknowns=include)",
+    },
+    "reasons": {"type": "array", "items": _STRING, "description": "Why each of unknown_criteria is unknown"},
     "distances_km": _DISTANCES,
     "distance_uncertainty_km": _DISTANCE_UNCERTAINTIES,
+    "page_url": {"type": "string", "format": "uri", "description": "The park's page (absolute)"},
 }
 
 SCHEMAS = {
@@ -95,6 +122,7 @@ SCHEMAS = {
         name_vi=_STRING,
         name_en=_STRING,
         reasons={"type": "array", "items": _STRING, "minItems": 1},
+        page_url={"type": "string", "format": "uri"},
     ),
     "SiteCriteria": _keyed(
         CRITERION_KEYS,
@@ -102,11 +130,28 @@ SCHEMAS = {
         "Every criterion with its weight and how its 0–100 points are computed",
     ),
     "SiteSearch": _object(
-        ("results", "unknown", "matched", "criteria", "distance_note", "query"),
+        (
+            "results",
+            "unknown",
+            "matched",
+            "excluded_unknown",
+            "criteria",
+            "score_explanation",
+            "tie_points",
+            "distance_note",
+            "query",
+        ),
         results={"type": "array", "items": _ref("SiteResult")},
         unknown={"type": "array", "items": _ref("SiteUnknown")},
         matched={"type": "integer", "minimum": 0, "description": "Parks ranked, before limit"},
+        excluded_unknown={
+            "type": "integer",
+            "minimum": 0,
+            "description": "Parks left out for an unknown value (unknowns=exclude)",
+        },
         criteria=_ref("SiteCriteria"),
+        score_explanation={**_STRING, "description": "How the score is made, in one line, in the asked language"},
+        tie_points={**_NUMBER, "description": "Scores this close to their group's best share its rank"},
         distance_note=_STRING,
         query={"type": "object", "description": "Every parameter with the value used (given or default)"},
     ),
@@ -126,7 +171,10 @@ SCHEMAS = {
         },
         unknown={"type": "array", "items": _ref("SiteUnknown")},
         matched={"type": "integer", "minimum": 0},
+        excluded_unknown={"type": "integer", "minimum": 0},
         criteria=_ref("SiteCriteria"),
+        score_explanation=_STRING,
+        tie_points=_NUMBER,
         distance_note=_STRING,
         query={"type": "object"},
     ),
@@ -216,6 +264,13 @@ def _site_parameters() -> list[dict]:
         _query("former_province", "Only parks of this former province", provinces),
         *weights,
         _query("limit", "At most this many ranked parks (default: all)", {"type": "integer", "minimum": 1}),
+        _query(
+            "unknowns",
+            "A park whose needed value is unknown: apart (default: listed under `unknown` with reasons), include "
+            "(ranked on its known criteria, marked with unknown_criteria) or exclude (left out, counted in "
+            "excluded_unknown)",
+            {"type": "string", "enum": list(sites.UNKNOWNS_CHOICES), "default": "apart"},
+        ),
         _query("f", "Response format", {"type": "string", "enum": ["json", "csv", "geojson"], "default": "json"}),
         {"$ref": "#/components/parameters/lang"},
     ]
@@ -223,9 +278,11 @@ def _site_parameters() -> list[dict]:
 
 _SITES_DESCRIPTION = (
     "Each criterion gives 0–100 points: free_land = 100 × min(free_ha, 100) / 100; a distance = "
-    "100 × max(0, 1 − km / 60). score = Σ w·points / Σ w over the criteria with w > 0; score_breakdown holds "
-    "each w·points / Σ w rounded to 2 decimals and score is their sum. Ranked by score, then id. A park whose "
-    "needed value is unknown is listed under `unknown` with reasons, never dropped. Distances are great-circle "
+    "100 × max(0, 1 − km / 60). score = Σ w·points / Σ w over the criteria with w > 0 whose value is known; "
+    "score_breakdown holds each w·points / Σ w in hundredths, rounded by largest remainder, and score is their "
+    "sum. Ranked by score, then id; scores within 0.5 points of their group's best share a rank. A park whose "
+    "needed value is unknown is never 0 and never dropped: by `unknowns` it is listed apart with reasons "
+    "(default), ranked on what is known and marked, or left out and counted. Distances are great-circle "
     "km between centroids, not road distances; distance_uncertainty_km says how far each may be off (the sum of "
     "both places' position uncertainties). All weights 0 is a 400."
 )
@@ -247,8 +304,10 @@ def paths() -> dict:
             CSV: {
                 "schema": {
                     **_STRING,
-                    "description": "One row per ranked park (attachment sites.csv): rank, names, status, score, "
-                    "score_<criterion>, free_ha, distance_km_<place>, distance_uncertainty_km_<place>",
+                    "description": "UTF-8 with a BOM (attachment sites.csv): one row per ranked park, then the parks "
+                    "listed apart (no rank or score): rank, tied, names, status, score, score_<criterion>, "
+                    "developer, area_ha, free_ha, occupancy_pct, lease_usd_m2 (each with its date), "
+                    "distance_km_<place>, distance_uncertainty_km_<place>, unknown_criteria, reasons, page_url",
                 }
             },
         },

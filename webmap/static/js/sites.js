@@ -37,6 +37,7 @@
       var input = form.elements[key];
       if (input && input.type === "range" && input.getAttribute("data-default") === value) return;
       if (key === "in_zone" && value === "any") return;
+      if (key === "unknowns" && value === "apart") return;
       params.append(key, value);
     });
     return params;
@@ -127,23 +128,34 @@
     var free = result.free_ha === null ? msg.no_data
       : H.numberFormat.format(result.free_ha) + " ha (" + result.free_ha_as_of + ")";
     var bar = breakdownBar(result.score_breakdown);
-    return el("li", { "data-feature-id": result.id }, [
+    var rank = result.rank === null ? "–" : (result.tied ? "=" : "") + result.rank;
+    var score = result.score === null ? msg.sites_not_scored : msg.score + " " + H.numberFormat.format(result.score);
+    var item = el("li", { "data-feature-id": result.id }, [
       el("div", { class: "hp-result-head" }, [
-        pick, el("span", { class: "hp-rank", text: String(result.rank) }), open,
-        el("span", { class: "hp-score", text: msg.score + " " + H.numberFormat.format(result.score) })
+        pick, el("span", { class: "hp-rank", text: rank, title: result.tied ? msg.sites_tied : "" }), open,
+        el("span", { class: "hp-score", text: score })
       ]),
       bar[0], bar[1],
-      el("p", { class: "hp-result-facts", text: msg.free_ha + ": " + free }),
-      el("p", { class: "hp-result-facts", text: distances.join(" · ") }),
-      el("a", { href: H.featureUrl(result.id), text: msg.details + " →" })
+      el("p", { class: "hp-result-facts", text: msg.free_ha + ": " + free })
     ]);
+    if (result.unknown_criteria.length) {
+      item.classList.add("hp-result-lacking");
+      item.appendChild(el("p", { class: "hp-result-lacks", text: msg.sites_lacks + ": " + result.reasons.join("; ") }));
+    }
+    [el("p", { class: "hp-result-facts", text: distances.join(" · ") }),
+      el("a", { href: H.featureUrl(result.id), text: msg.details + " →" })].forEach(function (node) {
+      item.appendChild(node);
+    });
+    return item;
   }
 
   function render(body, params) {
     list.textContent = "";
     body.results.forEach(function (result) { list.appendChild(resultItem(result)); });
-    document.getElementById("hp-sites-summary").textContent = body.results.length
-      ? body.results.length + " " + msg.sites_results : msg.sites_none;
+    var summary = body.results.length ? body.results.length + " " + msg.sites_results : msg.sites_none;
+    if (body.excluded_unknown) summary += " · " + body.excluded_unknown + " " + msg.sites_excluded;
+    document.getElementById("hp-sites-summary").textContent = summary;
+    document.getElementById("hp-sites-explained").textContent = body.score_explanation;
     var unknownList = unknown.querySelector("ul");
     unknownList.textContent = "";
     body.unknown.forEach(function (item) {
@@ -154,9 +166,9 @@
     });
     unknown.querySelector("summary").textContent = body.unknown.length + " " + msg.sites_unknown;
     unknown.hidden = !body.unknown.length;
-    var query = params.toString();
-    document.getElementById("hp-sites-csv").setAttribute("href", "/api/sites?" + query + (query ? "&" : "") + "f=csv");
-    document.getElementById("hp-sites-geojson").setAttribute("href", "/api/sites?" + query + (query ? "&" : "") + "f=geojson");
+    var query = params.toString() + (params.toString() ? "&" : "") + "lang=" + lang + "&f=";
+    document.getElementById("hp-sites-csv").setAttribute("href", "/api/sites?" + query + "csv");
+    document.getElementById("hp-sites-geojson").setAttribute("href", "/api/sites?" + query + "geojson");
     output.hidden = false;
     output.scrollIntoView({ block: "start" });
     updateCompare();
@@ -197,7 +209,7 @@
     rankMarkers.clearLayers();
     lastResults.forEach(function (result) {
       var entry = H.entries[result.id];
-      if (!entry || !H.map.hasLayer(entry.layer)) return;
+      if (!entry || !H.map.hasLayer(entry.layer) || result.rank === null) return;
       entry.layer.setStyle({ weight: 4, color: "#111", opacity: 1 });
       entry.layer.bringToFront();
       highlighted.push(entry);
