@@ -18,6 +18,46 @@ SHARED = REPO.parent / "shared"
 os.environ.pop("HPMAP_DATABASE_URL", None)  # each test chooses its store; never a developer's database
 
 
+# The fixtures that start or use the session's throwaway PostgreSQL (tests/postgis.py). A test that asks for
+# one, directly or through another fixture, or that runs against a "postgis" store parameter, is marked
+# ``postgis``, so that `pytest -m "not postgis"` runs without a database server.
+POSTGIS_FIXTURES = frozenset({"postgres_cluster", "database_url"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if needs_postgis(item):
+            item.add_marker(pytest.mark.postgis)
+
+
+def needs_postgis(item) -> bool:
+    params = getattr(item, "callspec", None)
+    store_params = params.params.values() if params else ()
+    return bool(POSTGIS_FIXTURES & set(item.fixturenames)) or any(
+        isinstance(value, str) and value == "postgis" for value in store_params
+    )
+
+
+class PostgisGuard:
+    """Refuse the database to a test not marked ``postgis`` (one that takes it by ``request.getfixturevalue``).
+
+    The fixtures are session-scoped, so this sees only the test that starts the cluster: in a run without
+    the postgis tests (`-m "not postgis"`) that is any test that needs it. Registered as a plugin of its own:
+    pytest asks a conftest's hooks only about its folder's nodes, and a session fixture belongs to the session.
+    """
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        test = getattr(request, "_pyfuncitem", None)
+        if fixturedef.argname in POSTGIS_FIXTURES and test is not None and test.get_closest_marker("postgis") is None:
+            pytest.fail(f"{test.nodeid} uses the {fixturedef.argname} fixture without the postgis marker: ask for "
+                        "it as an argument (of the test or of its fixture), or mark the test", pytrace=False)  # fmt: skip
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(PostgisGuard(), "hpmap-postgis-guard")
+
+
 def pytest_report_header(config):
     import geopandas
     import pyproj

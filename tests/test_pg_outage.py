@@ -34,6 +34,9 @@ FAST_S = 1.5  # a 503 while the database is known to be down comes at once; this
 BACK_WITHIN_S = 20  # the pool retries 1, 2 and 4 s apart, then at the next request
 
 
+pytestmark = pytest.mark.postgis  # a cluster of its own, not the session's: the fixture names do not say it
+
+
 @pytest.fixture(scope="module")
 def cluster():
     with throwaway_cluster() as cluster:
