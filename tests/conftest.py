@@ -78,10 +78,17 @@ def tiny_dir(tmp_path) -> Path:
     return write_dataset(tmp_path / "data")
 
 
-@pytest.fixture
-def tiny(tiny_dir):
-    """The hand-made data set, built."""
-    return build_dataset(tiny_dir)
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory):
+    """The hand-made data set, built once for the session: read it, never change it (a test that changes
+    data takes ``tiny_dir`` and builds its own)."""
+    from geopandas.testing import assert_geodataframe_equal
+
+    directory = write_dataset(tmp_path_factory.mktemp("tiny") / "data")
+    dataset = build_dataset(directory)
+    yield dataset
+    for name, layer in build_dataset(directory).layers.items():  # no test changed it
+        assert_geodataframe_equal(dataset.layers[name].gdf, layer.gdf)
 
 
 class LiveServer:
