@@ -130,6 +130,7 @@ SOURCE_KINDS = {
     "listing": "a property or industrial-park listing site",
     "article": "an article kept as a file (the seed articles)",
     "dataset": "a data set or software package",
+    "osm": "an OpenStreetMap extract, registered by hpmap import osm",
     "web": "a web page, not classified yet",
     "synthetic": "made up for a scale test (hpmap synth); never in real data",
 }
