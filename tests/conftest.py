@@ -50,8 +50,8 @@ class PostgisGuard:
     def pytest_fixture_setup(self, fixturedef, request):
         test = getattr(request, "_pyfuncitem", None)
         if fixturedef.argname in POSTGIS_FIXTURES and test is not None and test.get_closest_marker("postgis") is None:
-            pytest.fail(f"{test.nodeid} uses the {fixturedef.argname} fixture without the postgis marker: ask for "
-                        "it as an argument (of the test or of its fixture), or mark the test", pytrace=False)  # fmt: skip
+            reason = f"{test.nodeid} uses the {fixturedef.argname} fixture without the postgis marker"
+            pytest.fail(f"{reason}: ask for it as an argument of the test or of its fixture", pytrace=False)
 
 
 def pytest_configure(config):
