@@ -1,4 +1,4 @@
-# Two commands do all set-up on a fresh machine (Debian, Python 3.11):
+# These commands do all set-up on a fresh machine (Debian, Python 3.11):
 #   make run    serve the map on the embedded data at http://127.0.0.1:8000/
 #   make test   run the whole test suite
 #   make quick  the tests that need no database, no browser and little time
