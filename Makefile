@@ -1,7 +1,8 @@
-# Two commands do all set-up on a fresh machine (Debian, Python 3.11):
+# These commands do all set-up on a fresh machine (Debian, Python 3.11):
 #   make run    serve the map on the embedded data at http://127.0.0.1:8000/
 #   make test   run the whole test suite
-# Both create the environment in .venv/ first; `make test` also installs the Debian
+#   make quick  the tests that need no database, no browser and little time
+# Each creates the environment in .venv/ first; `make test` also installs the Debian
 # packages the tests drive (GDAL's command-line tools, Chromium) where they are missing.
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint screenshots system-packages clean bench
+.PHONY: run test quick lint screenshots system-packages clean bench
 
 run: $(STAMP)
 	$(BIN)/hpmap serve --host $(HOST) --port $(PORT)
@@ -19,6 +20,11 @@ run: $(STAMP)
 test: $(STAMP) system-packages
 	$(BIN)/ruff check geo webmap tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The tests that need neither PostgreSQL nor Chromium and take under about 5 s each (README: Tests).
+quick: $(STAMP)
+	$(BIN)/ruff check geo webmap tests bench
+	$(BIN)/python -m pytest -m "not postgis and not browser and not slow" $(PYTEST_ARGS)
 
 screenshots: $(STAMP) system-packages
 	HPMAP_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser -q

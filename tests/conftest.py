@@ -18,6 +18,46 @@ SHARED = REPO.parent / "shared"
 os.environ.pop("HPMAP_DATABASE_URL", None)  # each test chooses its store; never a developer's database
 
 
+# The fixtures that start or use the session's throwaway PostgreSQL (tests/postgis.py). A test that asks for
+# one, directly or through another fixture, or that runs against a "postgis" store parameter, is marked
+# ``postgis``, so that `pytest -m "not postgis"` runs without a database server.
+POSTGIS_FIXTURES = frozenset({"postgres_cluster", "database_url"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if needs_postgis(item):
+            item.add_marker(pytest.mark.postgis)
+
+
+def needs_postgis(item) -> bool:
+    params = getattr(item, "callspec", None)
+    store_params = params.params.values() if params else ()
+    return bool(POSTGIS_FIXTURES & set(item.fixturenames)) or any(
+        isinstance(value, str) and value == "postgis" for value in store_params
+    )
+
+
+class PostgisGuard:
+    """Refuse the database to a test not marked ``postgis`` (one that takes it by ``request.getfixturevalue``).
+
+    The fixtures are session-scoped, so this sees only the test that starts the cluster: in a run without
+    the postgis tests (`-m "not postgis"`) that is any test that needs it. Registered as a plugin of its own:
+    pytest asks a conftest's hooks only about its folder's nodes, and a session fixture belongs to the session.
+    """
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        test = getattr(request, "_pyfuncitem", None)
+        if fixturedef.argname in POSTGIS_FIXTURES and test is not None and test.get_closest_marker("postgis") is None:
+            reason = f"{test.nodeid} uses the {fixturedef.argname} fixture without the postgis marker"
+            pytest.fail(f"{reason}: ask for it as an argument of the test or of its fixture", pytrace=False)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(PostgisGuard(), "hpmap-postgis-guard")
+
+
 def pytest_report_header(config):
     import geopandas
     import pyproj
@@ -38,10 +78,17 @@ def tiny_dir(tmp_path) -> Path:
     return write_dataset(tmp_path / "data")
 
 
-@pytest.fixture
-def tiny(tiny_dir):
-    """The hand-made data set, built."""
-    return build_dataset(tiny_dir)
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory):
+    """The hand-made data set, built once for the session: read it, never change it (a test that changes
+    data takes ``tiny_dir`` and builds its own)."""
+    from geopandas.testing import assert_geodataframe_equal
+
+    directory = write_dataset(tmp_path_factory.mktemp("tiny") / "data")
+    dataset = build_dataset(directory)
+    yield dataset
+    for name, layer in build_dataset(directory).layers.items():  # no test changed it
+        assert_geodataframe_equal(dataset.layers[name].gdf, layer.gdf)
 
 
 class LiveServer:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 from urllib.parse import parse_qs, urlsplit
 from urllib.request import urlopen
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.browser import FIRST_LOAD_TYPES, gzip_size
 from geo.catalog import LAYERS
@@ -114,11 +114,10 @@ def test_the_locate_control_loads_its_plugin_on_first_use(watched):
     page.wait_for_selector("path.leaflet-control-locate-marker")  # the position, drawn as a circle marker
     assert page.locator(".leaflet-control-locate").count() == 1
     assert len(fetched(w, "/static/vendor/locate/")) == 1
-    for _ in range(50):  # the map flies there
-        centre = page.evaluate("[map_hpmap.getCenter().lat, map_hpmap.getCenter().lng]")
-        if centre == pytest.approx([20.86, 106.68], abs=0.01):
-            break
-        page.wait_for_timeout(100)
+    arrived = """([lat, lng]) => Math.abs(map_hpmap.getCenter().lat - lat) <= 0.01
+                               && Math.abs(map_hpmap.getCenter().lng - lng) <= 0.01"""
+    wait_until(page, arrived, [20.86, 106.68])  # the map flies there
+    centre = page.evaluate("[map_hpmap.getCenter().lat, map_hpmap.getCenter().lng]")
     assert centre == pytest.approx([20.86, 106.68], abs=0.01)
     assert w.errors() == [] and w.foreign_requests() == []  # no inline style refused by the CSP either
 
@@ -144,12 +143,9 @@ def test_a_large_layer_is_drawn_page_by_page(browser, synth_server):
             matched = json.load(r)["numberMatched"]
         wanted = min(matched, 1000)
         assert wanted > 100
-        for _ in range(100):  # every page drawn as it comes
-            drawn = page.locator('path[data-layer="industrial-parks"]').count()
-            if drawn == wanted:
-                break
-            time.sleep(0.1)
-        assert drawn == wanted
+        drawn_all = "wanted => document.querySelectorAll('path[data-layer=\"industrial-parks\"]').length === wanted"
+        wait_until(page, drawn_all, wanted)  # every page drawn as it comes
+        assert page.locator('path[data-layer="industrial-parks"]').count() == wanted
         pages = [parse_qs(urlsplit(url).query) for url in fetched(w, "/api/collections/industrial-parks/items")]
         offsets = sorted(int(p.get("offset", ["0"])[0]) for p in pages)
         assert offsets == list(range(0, 100, 100)) + list(range(100, wanted, 300))
@@ -184,6 +180,14 @@ def test_the_map_page_names_only_built_and_vendored_files(live_server):
     assert urls and all(url.startswith(("/static/dist/", "/static/vendor/", "/static/favicon")) for url in urls)
     setup = client.get("/map/setup-en.js").get_data(as_text=True)
     assert "/static/vendor/locate/L.Control.Locate.min.js?v=" in setup  # fetched by its button
+
+
+def wait_until(page, condition: str, arg=None, timeout_ms: float = 10_000) -> None:
+    """Wait until the page's ``condition`` (a JavaScript function of ``arg``) holds; the caller asserts after."""
+    try:
+        page.wait_for_function(condition, arg=arg, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        pass  # the assertion that follows says what the page shows instead
 
 
 def _sha256(path) -> str:

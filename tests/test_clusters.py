@@ -327,7 +327,8 @@ SYNTH_QUERIES = [
 ]  # fmt: skip
 
 
-def test_both_stores_give_the_same_clusters_of_synthetic_data(request, synth_dir):
+@pytest.mark.slow
+def test_both_stores_give_the_same_clusters_of_synthetic_data(request, synth_dir, postgres_cluster):
     files, postgis = _serve(request, "files", synth_dir), _serve(request, "postgis", synth_dir)
     compared = 0
     for name in ("factories", "industrial-parks"):

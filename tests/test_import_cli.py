@@ -199,6 +199,7 @@ def _on_the_moon(directory: Path) -> Path:
     return directory / "moon.gpkg"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(REFUSALS))
 def test_refused_imports_leave_every_file_as_it_was(tmp_path, tiny_dir, case):
     make_file, kind, extra, message = REFUSALS[case]
@@ -345,6 +346,7 @@ def test_nothing_to_change_is_said_and_nothing_is_logged(tmp_path, tiny_dir):
     assert not (tiny_dir / "changes.csv").exists()
 
 
+@pytest.mark.slow
 def test_progress_goes_to_stderr_unless_quiet(tmp_path, tiny_dir):
     incoming = write_text(tmp_path / "in.csv", "id,status\nkcn-trang-due,planned\n")
     loud = hpmap("import", "attributes", incoming, "--data-dir", tiny_dir, "--dry-run")
@@ -369,6 +371,7 @@ def _change_id(result: subprocess.CompletedProcess) -> str:
     return line.split()[1]
 
 
+@pytest.mark.slow
 def test_history_then_revert_gives_back_the_same_bytes(tmp_path, shipped_copy):
     original = snapshot(shipped_copy)
     sheet = write_xlsx(
@@ -414,6 +417,7 @@ def test_history_then_revert_gives_back_the_same_bytes(tmp_path, shipped_copy):
     assert again.returncode == 1 and "was reverted already" in again.stderr
 
 
+@pytest.mark.slow
 def test_a_revert_that_would_undo_a_later_change_is_refused(tmp_path, tiny_dir):
     first = hpmap("import", "attributes", write_text(tmp_path / "a.csv", "id,status\nkcn-trang-due,planned\n"),
                   "--data-dir", tiny_dir)  # fmt: skip
@@ -429,6 +433,7 @@ def test_a_revert_that_would_undo_a_later_change_is_refused(tmp_path, tiny_dir):
     assert snapshot(tiny_dir) == before
 
 
+@pytest.mark.slow
 def test_history_of_an_untouched_directory_and_an_unknown_change(tiny_dir):
     assert hpmap("history", "--data-dir", tiny_dir).stdout == "No change logged yet.\n"
     unknown = hpmap("revert", "20250101-000000-abcd", "--data-dir", tiny_dir)
@@ -466,6 +471,7 @@ def figures_update(tmp_path) -> Path:
     return write_text(tmp_path / "in.csv", "id,status,occupancy_pct\nkcn-trang-due,planned,81\n")
 
 
+@pytest.mark.slow
 def test_killed_between_two_renames_the_next_run_completes_the_change(tmp_path, tiny_dir, figures_update):
     reference = Path(shutil.copytree(tiny_dir, tmp_path / "reference"))
     assert hpmap("import", "attributes", figures_update, "--data-dir", reference, "--source", "src-a",

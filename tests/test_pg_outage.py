@@ -34,6 +34,9 @@ FAST_S = 1.5  # a 503 while the database is known to be down comes at once; this
 BACK_WITHIN_S = 20  # the pool retries 1, 2 and 4 s apart, then at the next request
 
 
+pytestmark = pytest.mark.postgis  # a cluster of its own, not the session's: the fixture names do not say it
+
+
 @pytest.fixture(scope="module")
 def cluster():
     with throwaway_cluster() as cluster:
@@ -52,12 +55,17 @@ def server(url):
     server.stop()
 
 
-def get(server: LiveServer, path: str) -> tuple[int, dict, bytes, float]:
-    """Return status, headers, body and seconds taken of one GET over a new HTTP connection."""
+def get(server: LiveServer, path: str, sent: threading.Semaphore | None = None) -> tuple[int, dict, bytes, float]:
+    """Return status, headers, body and seconds taken of one GET over a new HTTP connection.
+
+    ``sent``, if given, is released once the request is on its way (before its answer is read).
+    """
     start = time.monotonic()
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     try:
         connection.request("GET", path)
+        if sent is not None:
+            sent.release()
         response = connection.getresponse()
         body = response.read()
     finally:
@@ -99,14 +107,26 @@ class Load:
 
     def __init__(self, server: LiveServer, threads: int = 4):
         self.server, self.results, self._stop = server, [], threading.Event()
+        self._answered = threading.Condition()
         self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
 
     def _run(self, index: int) -> None:
         paths = (ITEMS, ITEM)
         while not self._stop.is_set():
             status, headers, body, seconds = get(self.server, paths[index % 2])
-            self.results.append((status, headers, body, seconds))
+            with self._answered:
+                self.results.append((status, headers, body, seconds))
+                self._answered.notify_all()
             index += 1
+
+    def wait_for(self, status: int, after: int = 0, timeout_s: float = BACK_WITHIN_S) -> int:
+        """Wait until a request answered after the first ``after`` results got ``status``; return the count so far."""
+        with self._answered:
+            answered = self._answered.wait_for(
+                lambda: any(s == status for s, *_ in self.results[after:]), timeout=timeout_s
+            )
+            assert answered, f"no {status} among {len(self.results) - after} answers within {timeout_s} s"
+            return len(self.results)
 
     def __enter__(self) -> Load:
         for thread in self.threads:
@@ -134,9 +154,9 @@ def test_connections_the_server_closed_are_replaced_without_an_error(server, url
 def test_a_stopped_database_gives_503_json_then_the_same_answers_when_it_is_back(server, cluster, url, mode):
     expected = answers(server)
     with Load(server) as load:
-        time.sleep(0.5)
+        load.wait_for(200)  # the load runs while the database answers
         cluster.stop(mode)
-        time.sleep(2)
+        load.wait_for(503)  # and has run into the outage: the store now knows the database is away
         during = list(load.results)
         for path in (ITEMS, ITEM):
             status, headers, body, seconds = get(server, path)
@@ -152,7 +172,7 @@ def test_a_stopped_database_gives_503_json_then_the_same_answers_when_it_is_back
             create_app({"DATABASE_URL": url, "OFFLINE": True})  # a start-up now fails, saying why
         cluster.start_server()
         wait_until_served(server, ITEMS)
-        time.sleep(0.5)
+        load.wait_for(200, after=len(load.results))  # the load is served again too
     statuses = {status for status, *_ in load.results}
     assert statuses <= {200, 503}, statuses  # never a 500
     assert {status for status, *_ in during} == {200, 503}  # the load did run into the outage
@@ -211,9 +231,11 @@ def test_a_hung_database_gives_503_in_seconds_and_holds_up_nothing_else(cluster,
         hung = _server_processes(cluster)  # the backends serving the workers' connections included
         for pid in hung:
             os.kill(pid, signal.SIGSTOP)
+        sent = threading.Semaphore(0)
         with ThreadPoolExecutor(max_workers=8) as pool:
-            api = [pool.submit(get, server, path) for path in (ITEMS, ITEM) * 4]
-            time.sleep(0.5)
+            api = [pool.submit(get, server, path, sent) for path in (ITEMS, ITEM) * 4]
+            for _ in api:  # every one of them is with the server, waiting on the hung database
+                assert sent.acquire(timeout=10), "a request to the API could not be sent"
             for path in ("/?lang=en", "/api/sites?limit=3", "/api/conformance"):
                 status, _, _, seconds = get(server, path)
                 assert status == 200 and seconds < 3, (path, status, seconds)

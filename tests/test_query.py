@@ -21,7 +21,7 @@ from geo.query import FeatureQuery, check_bbox, filter_vocabulary, matching, pag
 ALL_PARKS = ["kcn-trang-due", "kcn-overlap", "kcn-straddle", "kcn-outside"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def parks(tiny):
     return tiny.layer("industrial-parks").gdf
 

@@ -13,6 +13,8 @@ schemathesis = pytest.importorskip("schemathesis")
 
 from tests.conftest import DATA_DIR, LiveServer  # noqa: E402
 
+pytestmark = pytest.mark.slow  # examples by the hundred, over HTTP
+
 # Over real HTTP: the OGC paths sit under a path-level server (/api), which only a real URL honours.
 SERVER = LiveServer({"DATA_DIR": str(DATA_DIR), "OFFLINE": True})
 SCHEMA = schemathesis.openapi.from_url(f"{SERVER.url}/api/openapi.json")

@@ -22,6 +22,8 @@ from tests.conftest import DATA_DIR
 from webmap import create_app
 from webmap.cli import main
 
+pytestmark = pytest.mark.slow  # each test starts gunicorn and its workers
+
 START_TIMEOUT_S = 60
 PAGE = "/api/collections/industrial-parks/items?bbox=106.0,20.5,107.0,21.2&limit=7&offset=3"
 FEATURE = "/api/collections/industrial-parks/items/kcn-trang-due"

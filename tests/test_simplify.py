@@ -245,7 +245,7 @@ def test_at_the_map_zooms_the_shipped_features_are_the_same_or_equivalent(shippe
 
 
 @pytest.fixture(scope="module")
-def api_clients(request, complex_dir):
+def api_clients(request, complex_dir, postgres_cluster):
     apps = [create_app(app_config(request, store, complex_dir)) for store in ("files", "postgis")]
     yield [app.test_client() for app in apps]
     for app in apps:

@@ -16,6 +16,7 @@ def synth_dir(tmp_path_factory):
     return write_synthetic_dataset(DATA_DIR, tmp_path_factory.mktemp("synth") / "data", count=3000, seed=7)
 
 
+@pytest.mark.slow
 def test_the_synthetic_data_set_validates_and_says_it_is_synthetic(synth_dir):
     dataset, issues = inspect_dataset(synth_dir)
     assert dataset is not None and [i for i in issues if i.severity == "error"] == []

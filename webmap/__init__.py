@@ -16,6 +16,11 @@ from geo.store import FeatureStore, FileStore
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
+def default_data_dir() -> Path:
+    """Return ``$HPMAP_DATA_DIR`` or the embedded data directory."""
+    return Path(os.environ.get("HPMAP_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -31,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__)
     app.config.from_mapping(
-        DATA_DIR=os.environ.get("HPMAP_DATA_DIR") or str(DEFAULT_DATA_DIR),
+        DATA_DIR=str(default_data_dir()),
         DATABASE_URL=os.environ.get("HPMAP_DATABASE_URL") or None,
         OFFLINE=_env_flag("HPMAP_OFFLINE"),
         PUBLIC_URL=os.environ.get("HPMAP_PUBLIC_URL") or None,

@@ -18,13 +18,7 @@ from geo.catalog import LAYERS
 from geo.errors import GeoDataError
 from geo.export import FORMATS, to_csv_text, to_geojson, write_layer
 from geo.stats import layer_status_totals, position_evidence
-
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
-
-def default_data_dir() -> Path:
-    """Return ``$HPMAP_DATA_DIR`` or the embedded data directory."""
-    return Path(os.environ.get("HPMAP_DATA_DIR") or DEFAULT_DATA_DIR)
+from webmap import default_data_dir
 
 
 def main(argv: list[str] | None = None) -> int:

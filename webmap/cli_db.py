@@ -16,7 +16,7 @@ from geo import inspect_dataset, pgstore
 from geo.errors import InvalidData
 from geo.load import FileSource, SourceSnapshot, write_snapshot
 from geo.models import Issue
-from webmap.cli import default_data_dir
+from webmap import default_data_dir
 
 
 def register(commands) -> None:

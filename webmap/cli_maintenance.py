@@ -32,6 +32,7 @@ from geo.osm import read_extract
 from geo.osmimport import OSM_UNCERTAINTY_M, plan_osm_import, report_lines
 from geo.parse import is_date
 from geo.tables import DataFiles, MaintenanceError, read_change_log, read_data_files
+from webmap import default_data_dir
 
 PAUSE_HOOK = "HPMAP_TEST_PAUSE_AT"  # tests: sleep at this step ("replaced-1", "published") so they can kill us
 
@@ -341,8 +342,6 @@ def _database_url(args) -> str | None:
 
 
 def _data_dir(args) -> Path:
-    from webmap.cli import default_data_dir
-
     data_dir = args.data_dir or default_data_dir()
     if not data_dir.is_dir():
         raise MaintenanceError(f"{data_dir}: no such data directory")

@@ -18,13 +18,13 @@ from geo.export import json_value
 from webmap import params
 from webmap.answer_cache import AnswerCache, data_version
 from webmap.layers import dataset
+from webmap.responses import public_and_cacheable
 
 bp = Blueprint("coverage_api", __name__)
 
 JSON = "application/json"
 CSV = "text/csv; charset=utf-8"
 FORMATS = ("json", "csv")
-CACHE_CONTROL = "public, max-age=300"
 COVERAGE_PARAMETERS = ("f", "lang")
 QUALITY_PARAMETERS = ("as_of", "f", "lang")
 REPORTS_EXTENSION = "hpmap.reports"  # the computed reports and their renderings, by data version
@@ -42,14 +42,7 @@ def reports() -> AnswerCache:
     return current_app.extensions[REPORTS_EXTENSION]
 
 
-@bp.after_request
-def _cacheable(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"  # public open data, for web clients on any site
-    if request.method in ("GET", "HEAD") and response.status_code == 200:
-        response.add_etag(weak=True)  # from the body: the same report gives the same tag
-        response.headers["Cache-Control"] = CACHE_CONTROL
-        response.make_conditional(request)
-    return response
+bp.after_request(public_and_cacheable)  # tagged by the body: the same report gives the same tag
 
 
 @bp.get("/coverage")

@@ -14,13 +14,13 @@ from werkzeug.datastructures import MultiDict
 from geo.errors import InvalidQuery
 from geo.models import LayerSpec
 from geo.query import MAX_ZOOM, FeatureQuery, check_bbox, filter_vocabulary, queryables
+from webmap.i18n import LANGUAGES
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 MAX_OFFSET = 10**18  # far past any layer: a larger offset gives the same empty page
 FORMATS = ("json", "geojson")
-LANGUAGES = ("vi", "en")
 COMMON_PARAMETERS = ("f", "lang")
 ITEMS_PARAMETERS = ("bbox", "bbox-crs", "limit", "offset", *COMMON_PARAMETERS)
 DISPLAY_PARAMETERS = ("zoom", "properties")  # items parameters that shape the features, not the selection
