@@ -31,7 +31,8 @@ FORMATS = ("geojson", "csv", "gpkg")
 
 def property_columns(gdf: gpd.GeoDataFrame) -> list[str]:
     """Return the property columns in export order: the key ones first, then the rest."""
-    rest = [c for c in gdf.columns if c not in LEADING_COLUMNS and c != gdf.geometry.name]
+    geometry = gdf.geometry.name  # once: each lookup builds a GeoSeries
+    rest = [c for c in gdf.columns if c not in LEADING_COLUMNS and c != geometry]
     extra = [f for f in FIGURE_FIELDS if f in rest] + [f"{f}_as_of" for f in FIGURE_FIELDS if f"{f}_as_of" in rest]
     distances = [
         column

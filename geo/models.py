@@ -80,6 +80,13 @@ class Layer:
 
         return feature_texts(self.gdf)
 
+    @cached_property
+    def property_names(self) -> tuple[str, ...]:
+        """Return the features' property names in export order (``geo.export.property_columns``), found once."""
+        from geo.export import property_columns
+
+        return tuple(property_columns(self.gdf))
+
 
 @dataclass(frozen=True)
 class Dataset:

@@ -42,7 +42,7 @@ import shapely
 from geo.catalog import LAYERS, REQUIRED_COLUMNS
 from geo.clusters import MAX_CELLS, Clusters, cell_size, clusters_from_rows, too_many_cells
 from geo.errors import GeoDataError, InvalidData, InvalidQuery, StoreUnavailable, UnknownLayer
-from geo.export import feature_properties, property_columns
+from geo.export import compact_json, feature_properties, property_columns
 from geo.load import (
     CITY_FIGURE_COLUMNS,
     CITY_FIGURES_FILE,
@@ -169,6 +169,9 @@ def init_schema(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS)
             "PRIMARY KEY (collection, id))"
         ).format(features, srid=sql.Literal(SRID))
     )
+    # Added later (a database made before gets them here): each property's value as JSON text, in the
+    # order of the collection's property_names, from which a page with some properties only is spliced.
+    conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS property_texts text[]").format(features))
     # Every items query asks for one collection's features in a box: one index answers both. With the
     # geometry alone indexed, the planner may AND it with the collection's every entry in the order
     # index below (20,000 read to find 100 parks among 60,000 factories). It replaces that older index.
@@ -185,6 +188,7 @@ def init_schema(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS)
             "CREATE TABLE IF NOT EXISTS {} (name text PRIMARY KEY, ord integer NOT NULL, property_kinds jsonb NOT NULL)"
         ).format(_table("collections"))
     )
+    conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS property_names text[]").format(_table("collections")))
 
 
 def create_change_log(conn: psycopg.Connection) -> None:
@@ -311,16 +315,16 @@ def write_features(conn: psycopg.Connection, dataset: Dataset) -> int:
     conn.execute(sql.SQL("INSERT INTO {} (version) VALUES (txid_current())").format(version_table))
     conn.execute(sql.SQL("DELETE FROM {}").format(_table("features")))
     conn.execute(sql.SQL("DELETE FROM {}").format(_table("collections")))
-    insert_collection = sql.SQL("INSERT INTO {} (name, ord, property_kinds) VALUES (%s, %s, %s)")
+    insert_collection = sql.SQL("INSERT INTO {} (name, ord, property_kinds, property_names) VALUES (%s, %s, %s, %s)")
     insert_feature = sql.SQL(
-        "INSERT INTO {} (collection, id, ord, geom, properties, properties_json) "
-        "VALUES (%s, %s, %s, ST_GeomFromWKB(%s, {srid}), %s::jsonb, %s::json)"
+        "INSERT INTO {} (collection, id, ord, geom, properties, properties_json, property_texts) "
+        "VALUES (%s, %s, %s, ST_GeomFromWKB(%s, {srid}), %s::jsonb, %s::json, %s)"
     ).format(_table("features"), srid=sql.Literal(SRID))
     count = 0
     for position, (name, layer) in enumerate(dataset.layers.items()):
         columns = property_columns(layer.gdf)
         kinds = {column: _kind(layer.gdf[column]) for column in columns}
-        conn.execute(insert_collection.format(_table("collections")), (name, position, Jsonb(kinds)))
+        conn.execute(insert_collection.format(_table("collections")), (name, position, Jsonb(kinds), columns))
         rows = list(_feature_rows(name, layer.gdf, columns))
         with conn.cursor() as cursor:
             cursor.executemany(insert_feature, rows)
@@ -340,8 +344,9 @@ def _kind(column: pd.Series) -> str:
 def _feature_rows(name: str, gdf: gpd.GeoDataFrame, columns: list[str]) -> Iterator[tuple]:
     # The same properties, in the same order, as geo.export.to_geojson gives the file store.
     for position, ((feature_id, row), geometry) in enumerate(zip(gdf.iterrows(), gdf.geometry, strict=True)):
-        text = json.dumps(feature_properties(row, columns), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        yield name, feature_id, position, _wkb(geometry), text, text
+        properties = feature_properties(row, columns)
+        text = compact_json(properties)
+        yield name, feature_id, position, _wkb(geometry), text, text, [compact_json(v) for v in properties.values()]
 
 
 def replace_rows(
@@ -540,8 +545,12 @@ def _cut(conn: psycopg.Connection) -> None:
 _DEADLINES = _Deadlines()
 
 
-def _feature(geometry: str) -> sql.Composed:
-    """Return the SQL of a row's GeoJSON Feature as compact text, its geometry given by the expression ``geometry``.
+_ALL_PROPERTIES = sql.SQL("properties_json::text")
+
+
+def _feature(geometry: str, properties: sql.Composable = _ALL_PROPERTIES) -> sql.Composed:
+    """Return the SQL of a row's GeoJSON Feature as compact text, its geometry given by the expression ``geometry``
+    and its properties' JSON text by ``properties`` (by default all of them, as stored).
 
     Concatenated rather than built with ``json_build_object``: the parts are JSON text already
     (``ST_AsGeoJSON``, the stored properties), so nothing is parsed again, and the result is text,
@@ -550,8 +559,26 @@ def _feature(geometry: str) -> sql.Composed:
     return sql.SQL(
         """'{{"type":"Feature","id":' || to_json(id)::text """
         """|| ',"geometry":' || coalesce(ST_AsGeoJSON({geometry}, {decimals}), 'null') """
-        """|| ',"properties":' || properties_json::text || '}}'"""
-    ).format(geometry=sql.SQL(geometry), decimals=sql.Literal(GEOJSON_DECIMALS))
+        """|| ',"properties":' || {properties} || '}}'"""
+    ).format(geometry=sql.SQL(geometry), decimals=sql.Literal(GEOJSON_DECIMALS), properties=properties)
+
+
+def _some_properties(names: Sequence[str], stored: Sequence[str] | None) -> sql.Composed:
+    """Return the SQL of the JSON object of a row's properties ``names``, in that order.
+
+    Each value is spliced from ``property_texts``, the row's values as JSON text in the order
+    ``stored`` (the collection's ``property_names``); a database loaded before that column existed
+    (``stored`` None) has them taken out of ``properties_json`` (``->`` keeps a json value's text).
+    """
+    parts = []
+    for position, name in enumerate(names):
+        key = sql.Literal(("," if position else "{") + compact_json(name) + ":")
+        if stored is None:
+            value = sql.SQL("coalesce((properties_json -> {})::text, 'null')").format(sql.Literal(name))
+        else:
+            value = sql.SQL("property_texts[{}]").format(sql.Literal(stored.index(name) + 1))
+        parts.append(sql.SQL("{} || {}").format(key, value))
+    return sql.SQL("(") + sql.SQL(" || ").join(parts) + sql.SQL(" || '}')")
 
 
 # As geo.query.simplified: topology-preserving simplification to a tolerance (%s, degrees), keeping
@@ -567,13 +594,16 @@ _SIMPLIFIED = (
 # the planner), so their cost, simplification included, is bounded by the limit. An empty page has no row.
 _ITEMS = sql.SQL(
     "SELECT (SELECT count(*) FROM {features} WHERE {conditions}), feature.text "
-    "FROM (SELECT id, ord, geom, properties_json FROM {features} WHERE {conditions} ORDER BY ord LIMIT %s OFFSET %s) "
+    "FROM (SELECT * FROM {features} WHERE {conditions} ORDER BY ord LIMIT %s OFFSET %s) "
     "AS page CROSS JOIN LATERAL (SELECT {feature}) AS feature (text) ORDER BY page.ord"
 )
 _ITEM = sql.SQL("SELECT {feature} FROM {features} WHERE collection = %s AND id = %s").format(
     feature=_feature("geom"), features=_table("features")
 )
-_COLLECTIONS = sql.SQL("SELECT name, property_kinds FROM {} ORDER BY ord").format(_table("collections"))
+# property_names through to_jsonb: NULL, not an error, where a database made before has no such column.
+_COLLECTIONS = sql.SQL("SELECT name, property_kinds, to_jsonb(c) -> 'property_names' FROM {} AS c ORDER BY ord").format(
+    _table("collections")
+)
 # The box as ST_Envelope of its diagonal: a zero-width box stays a point or a line, which intersects what
 # it lies in (ST_MakeEnvelope would give a collapsed polygon, which intersects nothing), as shapely does.
 _ENVELOPE = (
@@ -585,17 +615,28 @@ _NUMBER_MATCH = (
 )
 
 
-def items_statement(collection: str, query: FeatureQuery, kinds: dict[str, str]) -> tuple[sql.Composed, list]:
+def items_statement(
+    collection: str, query: FeatureQuery, kinds: dict[str, str], names: Sequence[str] | None = None
+) -> tuple[sql.Composed, list]:
     """Return the SQL and parameters answering ``query`` on ``collection``, whose properties are ``kinds``.
 
     The statement gives one row per feature of the page, in layer order: the number of matching
     features, then the feature as GeoJSON text, its geometry simplified for ``query.zoom`` when it
-    is given. An empty page gives no row. Raises ``InvalidQuery`` as ``geo.query.run_query`` does.
+    is given, with ``query.properties`` only when they are given (``names``: the collection's
+    ``property_names``, if stored). An empty page gives no row. Raises ``InvalidQuery`` as
+    ``geo.query.run_query`` does, and for a property the collection does not have.
     """
     _check_paging(query)
     tolerance = None if query.zoom is None else simplify_tolerance(query.zoom)
     where, params = _selection(collection, query, kinds)
-    feature = _feature("geom" if tolerance is None else _SIMPLIFIED)
+    geometry = "geom" if tolerance is None else _SIMPLIFIED
+    if query.properties is None:
+        feature = _feature(geometry)
+    else:
+        unknown = [name for name in query.properties if name not in kinds]
+        if unknown:
+            raise InvalidQuery(f"properties: no property {', '.join(map(repr, unknown))} in collection '{collection}'")
+        feature = _feature(geometry, _some_properties(query.properties, names))
     statement = _ITEMS.format(features=_table("features"), conditions=where, feature=feature)
     params = [*params, *params, query.limit, query.offset]  # the count's conditions, then the page's
     return statement, params if tolerance is None else [*params, tolerance]  # the tolerance: last, in the LATERAL
@@ -678,6 +719,7 @@ class PostgisStore:
         self._shown_url = shown_url  # the URL without its password, for messages
         self._down = False  # the database failed to answer, and has not answered since
         self._kinds: dict[str, dict[str, str]] | None = None  # each collection's property kinds, read once
+        self._names: dict[str, list[str] | None] = {}  # each collection's property_names (None: not stored)
 
     @classmethod
     def open(cls, url: str, max_size: int = 10, wait: bool = True) -> PostgisStore:
@@ -716,7 +758,8 @@ class PostgisStore:
 
     def items(self, collection: str, query: FeatureQuery) -> FeaturePage:
         """Return the page of ``collection``'s features that ``query`` selects, counted and built in SQL."""
-        statement, params = items_statement(collection, query, self._property_kinds(collection))
+        kinds = self._property_kinds(collection)
+        statement, params = items_statement(collection, query, kinds, self._names.get(collection))
         rows = self._fetch(statement, params)
         if rows:
             number_matched = rows[0][0]
@@ -766,7 +809,9 @@ class PostgisStore:
     def _collections(self) -> dict[str, dict[str, str]]:
         """Return each collection's property kinds, read from the database the first time."""
         if self._kinds is None:
-            self._kinds = dict(self._fetch(_COLLECTIONS, ()))
+            rows = self._fetch(_COLLECTIONS, ())
+            self._names = {name: names for name, _, names in rows}
+            self._kinds = {name: kinds for name, kinds, _ in rows}
         return self._kinds
 
     def _property_kinds(self, collection: str) -> dict[str, str]:

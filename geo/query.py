@@ -37,6 +37,7 @@ class FeatureQuery:
     offset: int = 0  # features to skip, counted after filtering
     limit: int = 100  # most features to return
     zoom: int | None = None  # web map zoom level 0..MAX_ZOOM: simplify the page's geometries for it; None: as stored
+    properties: tuple[str, ...] | None = None  # the properties each feature carries, in layer order; None: all
 
 
 class Paging:
@@ -297,14 +298,19 @@ def simplified(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
     >>> [g.wkt for g in simplified(gpd.GeoDataFrame(geometry=[bumpy, MultiPolygon([bumpy])]), 0.01).geometry]
     ['POLYGON ((0 0, 2 0, 2 2, 0 2, 0 0))', 'MULTIPOLYGON (((0 0, 2 0, 2 2, 0 2, 0 0)))']
     """
-    stored = gdf.geometry.to_numpy()  # shapely geometries (or None)
+    out = gdf.copy()
+    simple = simplified_geometries(gdf.geometry.to_numpy(), tolerance)
+    out[gdf.geometry.name] = gpd.GeoSeries(simple, index=gdf.index, crs=gdf.crs)
+    return out
+
+
+def simplified_geometries(stored: np.ndarray, tolerance: float) -> np.ndarray:
+    """Return the shapely geometries (or None) of ``stored`` simplified as ``simplified`` does, in a new array."""
     simple = shapely.simplify(stored, tolerance, preserve_topology=True)
     broken = shapely.is_empty(simple) | ~shapely.is_valid(simple)  # None is not valid: it stays None
     unwrapped = (shapely.get_type_id(stored) == _MULTIPOLYGON) & (shapely.get_type_id(simple) == _POLYGON)
     simple[unwrapped] = np.array([MultiPolygon([polygon]) for polygon in simple[unwrapped]], dtype=object)
-    out = gdf.copy()
-    out[gdf.geometry.name] = gpd.GeoSeries(np.where(broken, stored, simple), index=gdf.index, crs=gdf.crs)
-    return out
+    return np.where(broken, stored, simple)
 
 
 def filter_vocabulary(spec: LayerSpec) -> dict[str, tuple[str, ...]]:

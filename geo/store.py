@@ -20,10 +20,21 @@ import json
 from dataclasses import dataclass
 from typing import Protocol
 
+from shapely.geometry import mapping
+
 from geo.clusters import Clusters, bin_points, cell_size, representative_points
-from geo.export import feature_texts
-from geo.models import Dataset
-from geo.query import FeatureQuery, Paging, page_positions, selected_positions, simplified, simplify_tolerance
+from geo.export import compact_json, json_value
+from geo.models import Dataset, Layer
+from geo.query import (
+    FeatureQuery,
+    Paging,
+    page_positions,
+    selected_positions,
+    simplified_geometries,
+    simplify_tolerance,
+)
+
+PROPERTIES_KEY = ',"properties":'  # where a feature's text turns to its properties (the last member)
 
 
 @dataclass(frozen=True)
@@ -58,9 +69,10 @@ class FeatureStore(Protocol):
         """Return the page of ``collection``'s features that ``query`` selects.
 
         With ``query.zoom``, the page's geometries are simplified for that zoom level
-        (``geo.query.simplify_tolerance``). Raises ``UnknownLayer`` for an unknown collection and
-        ``InvalidQuery`` for a filter on a property the collection does not have, a non-number for a
-        numeric property, or a zoom outside 0..22.
+        (``geo.query.simplify_tolerance``); with ``query.properties``, each feature carries those of
+        its properties only, in the order asked (names the caller checked). Raises ``UnknownLayer``
+        for an unknown collection and ``InvalidQuery`` for a filter on a property the collection does
+        not have, a non-number for a numeric property, or a zoom outside 0..22.
         """
 
     def item_text(self, collection: str, feature_id: str) -> str | None:
@@ -85,15 +97,78 @@ class FeatureStore(Protocol):
         """Release what the store holds (connections)."""
 
 
+class LayerTexts:
+    """One layer's features as GeoJSON text, and the parts a page is spliced from when it asks for less.
+
+    A feature's text is encoded once (``Layer.feature_texts``); a page with some properties only, or
+    with outlines simplified for a zoom, joins the parts it needs: the text before the properties (or
+    the simplified geometry's), and each asked property's value, encoded once per column on first
+    use (at most one copy of the layer's properties, however many selections are asked for).
+    Nothing is decoded and encoded again per request.
+    """
+
+    def __init__(self, layer: Layer):
+        self._layer = layer
+        self.full = layer.feature_texts
+        # The first match: before the properties come only the type, the id and the geometry (no such key).
+        self._cuts = [text.index(PROPERTIES_KEY) + len(PROPERTIES_KEY) for text in self.full]
+        self._values: dict[str, list[str]] = {}  # property name -> each feature's value as JSON text
+
+    def page(self, positions, properties: tuple[str, ...] | None, geometries: list[str] | None) -> list[str]:
+        """Return the features at ``positions`` as text: with only ``properties`` (None: all), with ``geometries``
+        (each GeoJSON text, in the same order; None: as stored)."""
+        full, cuts = self.full, self._cuts
+        if properties is None and geometries is None:
+            return [full[position] for position in positions]
+        if geometries is None:
+            heads = [full[position][: cuts[position]] for position in positions]
+        else:
+            ids = self._layer.gdf.index
+            heads = [
+                '{"type":"Feature","id":' + compact_json(ids[position]) + ',"geometry":' + geometry + PROPERTIES_KEY
+                for position, geometry in zip(positions, geometries, strict=True)
+            ]
+        if properties is None:
+            return [head + full[position][cuts[position] :] for head, position in zip(heads, positions, strict=True)]
+        columns = [(compact_json(name) + ":", self._column(name)) for name in properties]
+        return [
+            head + "{" + ",".join([key + values[position] for key, values in columns]) + "}}"
+            for head, position in zip(heads, positions, strict=True)
+        ]
+
+    def prepare(self, names) -> None:
+        """Encode the values of the properties ``names`` now (before a server forks), not on first use."""
+        for name in names:
+            self._column(name)
+
+    def _column(self, name: str) -> list[str]:
+        values = self._values.get(name)
+        if values is None:
+            # As geo.export.to_geojson encodes them; equal texts (nulls, statuses) kept once.
+            seen: dict[str, str] = {}
+            values = [
+                seen.setdefault(text, text)
+                for text in map(compact_json, map(json_value, self._layer.gdf[name].tolist()))
+            ]
+            self._values[name] = values
+        return values
+
+
+def geometry_texts(geometries) -> list[str]:
+    """Return each shapely geometry (or None) as GeoJSON text, as ``geo.export.to_geojson`` encodes it."""
+    return ["null" if geometry is None else compact_json(mapping(geometry)) for geometry in geometries]
+
+
 class FileStore:
     """The features of a data set held in memory (built from the data directory).
 
     Every feature is encoded as GeoJSON text once, here: a page is then a spatial-index lookup and
-    a list of ready texts. Only a page simplified for a zoom level is encoded again (its geometries
-    change), at a cost bounded by the limit.
+    a list of ready texts (``LayerTexts``). Only the outlines of a page simplified for a zoom level
+    are encoded again (they change), at a cost bounded by the limit.
     """
 
-    def __init__(self, dataset: Dataset):
+    def __init__(self, dataset: Dataset, properties: dict[str, tuple[str, ...]] | None = None):
+        """``properties``: per layer, the selection clients are expected to ask for: its values are encoded now."""
         self.dataset = dataset
         self._positions = {
             name: {feature_id: position for position, feature_id in enumerate(layer.gdf.index)}
@@ -101,19 +176,21 @@ class FileStore:
         }
         self._points = {name: representative_points(layer.gdf) for name, layer in dataset.layers.items()}
         self._ids = {name: layer.gdf.index.to_numpy(dtype=object) for name, layer in dataset.layers.items()}
-        for layer in dataset.layers.values():
-            layer.feature_texts  # noqa: B018 -- encoded now, not by the first request
-            layer.gdf.sindex  # noqa: B018 -- likewise built now
+        self._texts = {name: LayerTexts(layer) for name, layer in dataset.layers.items()}  # encodes every feature
+        for name, layer in dataset.layers.items():
+            layer.gdf.sindex  # noqa: B018 -- built now, not by the first request
+            self._texts[name].prepare([n for n in (properties or {}).get(name, ()) if n in layer.property_names])
 
     def items(self, collection: str, query: FeatureQuery) -> FeaturePage:
         """Return the page selected by ``query`` (as ``geo.query.run_query`` selects it)."""
         layer = self.dataset.layer(collection)
         page, number_matched = page_positions(layer.gdf, query)
-        if query.zoom is None:
-            page_texts = [layer.feature_texts[position] for position in page]
-        else:
-            page_texts = feature_texts(simplified(layer.gdf.iloc[page], simplify_tolerance(query.zoom)))
-        return FeaturePage(page_texts, number_matched, query.offset, query.limit)
+        geometries = None
+        if query.zoom is not None:
+            stored = layer.gdf.geometry.to_numpy()[page]
+            geometries = geometry_texts(simplified_geometries(stored, simplify_tolerance(query.zoom)))
+        texts = self._texts[collection].page(page.tolist(), query.properties, geometries)
+        return FeaturePage(texts, number_matched, query.offset, query.limit)
 
     def clusters(self, collection: str, query: FeatureQuery, zoom: int) -> Clusters:
         """Return the clusters at ``zoom`` of the features ``query`` selects: their precomputed points, binned."""
@@ -127,7 +204,7 @@ class FileStore:
         """Return the feature ``feature_id`` of ``collection`` as GeoJSON text, or None."""
         self.dataset.layer(collection)  # an unknown collection raises UnknownLayer
         position = self._positions[collection].get(feature_id)
-        return None if position is None else self.dataset.layers[collection].feature_texts[position]
+        return None if position is None else self._texts[collection].full[position]
 
     def item(self, collection: str, feature_id: str) -> dict | None:
         """Return the feature ``feature_id`` of ``collection``, or None."""

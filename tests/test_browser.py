@@ -56,6 +56,9 @@ def test_clicking_a_park_opens_its_popup_with_dated_sourced_figures(watched, shi
     assert page.inner_text(".hp-legend-uncertainty") == "± km: both positions' uncertainty"
     assert popup.query_selector('a.hp-details[href="/features/kcn-nam-dinh-vu?lang=en"]')
     assert "f=kcn-nam-dinh-vu" in page.url  # the open feature is in the URL
+    # The layer brought what the map draws; the figures, sources and distances came with the popup.
+    drawn = page.evaluate("Object.keys(HPMap.entries['kcn-nam-dinh-vu'].feature.properties)")
+    assert "status" in drawn and "name_en" in drawn and "sources" not in drawn and "area_ha" not in drawn
     assert w.errors() == []
 
 

@@ -156,6 +156,9 @@ QUERIES = [
     FeatureQuery(filters=(("zone_spatial", ("kkt-dinh-vu-cat-hai",)),), limit=3),
     FeatureQuery(filters=(("zone_spatial", ("",)),)),
     FeatureQuery(filters=(("parent_id", ("port-lach-huyen",)),), bbox=(106.0, 20.0, 107.5, 21.5)),
+    FeatureQuery(properties=("id", "name_vi", "status", "aliases", "centroid_lat", "sources")),
+    FeatureQuery(properties=("status",), bbox=(106.5, 20.8, 106.8, 21.0)),
+    FeatureQuery(properties=("name_en", "figures"), filters=(("status", ("operating",)),), limit=4, offset=2),
 ]
 
 
@@ -166,6 +169,21 @@ def test_postgis_pages_are_the_file_pages(shipped, pg_store, spec, query):
     page = pg_store.items(spec.name, query)
     assert (page.number_matched, page.offset, page.limit) == (expected.number_matched, query.offset, query.limit)
     assert json.dumps(page.features, ensure_ascii=False) == json.dumps(expected.features, ensure_ascii=False)
+
+
+def test_a_database_loaded_before_property_texts_still_answers_property_selections(shipped, database_url):
+    with pgstore.connect(database_url) as conn:
+        pgstore.init_schema(conn)
+        pgstore.write_features(conn, shipped)
+        conn.execute("ALTER TABLE hpmap.features DROP COLUMN property_texts")
+        conn.execute("ALTER TABLE hpmap.collections DROP COLUMN property_names")
+    store = pgstore.PostgisStore.open(database_url)
+    try:
+        query = FeatureQuery(limit=20, properties=("name_vi", "status", "aliases", "sources"))
+        expected = FileStore(shipped).items("industrial-parks", query)
+        assert store.items("industrial-parks", query).features == expected.features
+    finally:
+        store.close()
 
 
 def test_every_postgis_item_is_the_file_item(shipped, pg_store):

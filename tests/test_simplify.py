@@ -231,6 +231,16 @@ def test_both_stores_simplify_alike(both_stores, same_geos, zoom):
             assert_equivalent(*pages, stored, simplify_tolerance(zoom), same_geos)
 
 
+def test_a_page_of_some_properties_keeps_its_simplified_outlines(both_stores):
+    names = ("name_vi", "status", "geometry_quality", "aliases")
+    for store in both_stores:
+        for name in both_stores[0].dataset.layers:
+            whole = store.items(name, FeatureQuery(limit=1000, zoom=14)).features
+            some = store.items(name, FeatureQuery(limit=1000, zoom=14, properties=names)).features
+            assert [f["geometry"] for f in some] == [f["geometry"] for f in whole]
+            assert [f["properties"] for f in some] == [{k: f["properties"][k] for k in names} for f in whole]
+
+
 def test_at_the_map_zooms_the_shipped_features_are_the_same_or_equivalent(shipped, shipped_postgis, same_geos):
     # The viewport loader asks from zoom 12. The stores may differ by a ring's first vertex (see
     # assert_equivalent): with the same GEOS release never; with GEOS 3.14 (shapely) and 3.11 (PostGIS),

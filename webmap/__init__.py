@@ -101,7 +101,9 @@ def _open_data(config) -> tuple[Dataset, FeatureStore]:
     url = config.get("DATABASE_URL")
     if not url:
         dataset = build_dataset(config["DATA_DIR"])
-        return dataset, FileStore(dataset)
+        from webmap.pages import map_selections
+
+        return dataset, FileStore(dataset, map_selections(dataset))
     from geo import pgstore  # psycopg is only needed with a database
 
     with pgstore.connect(url) as conn:

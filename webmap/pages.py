@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from geo.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
 from geo.city import parks_reference
-from geo.export import feature_properties, property_columns, to_geojson
+from geo.export import feature_properties, to_geojson
 from webmap.answer_cache import data_version
 from webmap.compare_view import comparison, parse_ids
 from webmap.coverage_api import coverage_report, quality_report, reports
@@ -22,6 +22,20 @@ from webmap.maps import BASEMAPS, OSM_ATTRIBUTION, MapParts, osm_layers, render_
 bp = Blueprint("pages", __name__)
 SCRIPT_CACHE = "public, max-age=86400"
 VIEWPORT_THRESHOLD = 2_000  # features; above it a layer is fetched by bounding box as the map moves
+# What the map draws of each feature (hpmap.js: style, tooltip, quality badge, search); a popup
+# fetches its feature whole when it opens. A layer is asked for those of them it has.
+MAP_PROPERTIES = ("id", "name_vi", "name_en", "kind", "status", "geometry_quality", "centroid_lat", "centroid_lon",
+                  "aliases")  # fmt: skip
+
+
+def map_properties(layer) -> str:
+    """Return the ``properties`` parameter of the map's requests for ``layer``'s items."""
+    return ",".join(name for name in MAP_PROPERTIES if name in layer.property_names)
+
+
+def map_selections(data) -> dict[str, tuple[str, ...]]:
+    """Return, per layer, the properties the map asks for (``geo.store.FileStore`` encodes them at start)."""
+    return {name: tuple(map_properties(layer).split(",")) for name, layer in data.layers.items()}
 
 
 def render_maps(offline: bool) -> dict[str, tuple[MapParts, str]]:
@@ -53,7 +67,9 @@ def map_page():
             {
                 "id": spec.name,
                 "title": layer_title(spec.name, lang),
-                "url": f"/api/collections/{spec.name}/items?limit=1000",
+                "url": f"/api/collections/{spec.name}/items?limit=1000&properties="
+                + map_properties(dataset().layer(spec.name)),
+                "item": f"/api/collections/{spec.name}/items/",  # + id: one feature with every property
                 "groupVar": parts.layer_vars[spec.name],
                 "count": len(dataset().layer(spec.name).gdf),
                 # A large layer is loaded for the view only, and only from a zoom where that stays small.
@@ -126,7 +142,7 @@ def feature_page(feature_id: str):
     online = not current_app.config["OFFLINE"]
     context["map_config"] = {
         "featureUrl": f"/api/collections/{layer.spec.name}/items/{quote(feature_id)}",
-        "contextUrl": f"/api/collections/{layer.spec.name}/items?limit=1000",
+        "contextUrl": f"/api/collections/{layer.spec.name}/items?limit=1000&properties=id",  # outlines only
         "tiles": {"url": BASEMAPS[0][1], "attribution": BASEMAPS[0][2]} if online else None,
     }
     context["map_url"] = url_for("pages.map_page", lang=lang, f=feature_id)
@@ -146,7 +162,7 @@ def compare_page():
     online = not current_app.config["OFFLINE"]
     context["map_config"] = {
         "featureUrls": [f"/api/collections/{layer.spec.name}/items/{quote(row.name)}" for layer, row in found],
-        "contextUrl": f"/api/collections/{found[0][0].spec.name}/items?limit=1000",
+        "contextUrl": f"/api/collections/{found[0][0].spec.name}/items?limit=1000&properties=id",
         "tiles": {"url": BASEMAPS[0][1], "attribution": BASEMAPS[0][2]} if online else None,
     }
     return render_template("compare.html", lang=lang, **context)
@@ -190,7 +206,7 @@ def _render_coverage_page(lang: str) -> str:
 def feature_json(feature_id: str):
     """One feature's properties as JSON, with its layer."""
     layer, row = dataset().find_feature(feature_id)
-    properties = feature_properties(row, property_columns(layer.gdf))
+    properties = feature_properties(row, list(layer.property_names))
     return {"id": feature_id, "layer": layer.spec.name, "properties": properties}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 from werkzeug.datastructures import MultiDict
 
@@ -136,8 +137,9 @@ def parse_zoom(text: str | None) -> int | None:
     return int(text)
 
 
-def parse_properties(text: str | None, available: list[str]) -> tuple[str, ...] | None:
-    """Return the properties ``properties=a,b,c`` asks each feature to carry (None: all of them).
+def parse_properties(text: str | None, available: Sequence[str]) -> tuple[str, ...] | None:
+    """Return the properties ``properties=a,b,c`` asks each feature to carry, in the order of ``available``
+    (None: all of them).
 
     A client that draws a few of a layer's fields (the map: names, status, what its popups show)
     asks for those only; the answer shrinks by as much.
@@ -153,7 +155,8 @@ def parse_properties(text: str | None, available: list[str]) -> tuple[str, ...] 
             f"properties: no property {', '.join(repr(n) for n in unknown)} in this collection; "
             f"its properties are: {', '.join(available)}"
         )
-    return names
+    asked = set(names)
+    return tuple(name for name in available if name in asked)
 
 
 def _clamped_int(digits: str, ceiling: int) -> int:

@@ -57,6 +57,7 @@ def reload_data(app: Flask, version: str) -> None:
     """Read and check the data now configured, then serve them from the next request on."""
     from webmap import api, sites_api
     from webmap.coverage_api import REPORTS_EXTENSION
+    from webmap.pages import map_selections
 
     url = app.config.get("DATABASE_URL")
     if url:
@@ -68,7 +69,7 @@ def reload_data(app: Flask, version: str) -> None:
         store.forget_collections()
     else:
         dataset = build_dataset(app.config["DATA_DIR"])
-        store = FileStore(dataset)
+        store = FileStore(dataset, map_selections(dataset))
     fingerprint = api.data_fingerprint(dataset)
     extensions = app.extensions
     extensions["hpmap.dataset"], extensions["hpmap.store"] = dataset, store

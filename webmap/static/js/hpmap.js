@@ -38,7 +38,8 @@
   var numberFormat = new Intl.NumberFormat(lang === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 2 });
   var yearFormat = { format: function (value) { return String(Math.round(value)); } };
 
-  var features = {};      // layer id -> GeoJSON features
+  var features = {};      // layer id -> GeoJSON features, with the properties the map draws (config: url)
+  var whole = {};         // feature id -> the feature with every property, fetched when its popup first opens
   var entries = {};       // feature id -> {layer, feature, cfg}
   var state = readState();
   var searchable = [];    // [layer config, its features] of each layer loaded whole
@@ -223,6 +224,32 @@
     return el("div", {}, [el("p", { class: "hp-distances-title", text: msg.distances }), list]);
   }
 
+  // A layer's features carry what the map draws; a popup shows the feature whole, fetched on its first
+  // opening (a note meanwhile, then the popup is filled in where it stands).
+  function popupContent(cfg, feature, layer) {
+    var found = whole[feature.id];
+    if (found && found.properties) return popupNode(cfg, found);
+    var note = el("p", { class: "hp-popup-note", role: "status", text: msg.loading });
+    if (!found) {
+      whole[feature.id] = { pending: true };
+      fetch(cfg.item + encodeURIComponent(feature.id)).then(function (response) {
+        if (!response.ok) throw new Error(response.status + " " + cfg.item + feature.id);
+        return response.json();
+      }).then(function (full) {
+        whole[feature.id] = full;
+        if (layer.isPopupOpen()) layer.getPopup().update();
+      }).catch(function (error) {
+        delete whole[feature.id];  // the next opening asks again
+        note.textContent = msg.load_failed;
+        note.classList.add("hp-error");
+        throw error;
+      });
+    }
+    return el("div", { class: "hp-popup-loading", "data-feature-id": feature.id, "aria-busy": "true" }, [
+      el("h3", { text: nameOf(feature.properties) }), note
+    ]);
+  }
+
   function tooltipNode(feature) {
     var props = feature.properties;
     return el("span", {}, [nameOf(props), " · ", labels.status[props.status] || props.status]);
@@ -285,7 +312,7 @@
       pointToLayer: pointMarker,
       onEachFeature: function (feature, layer) {
         layer.bindTooltip(function () { return tooltipNode(feature); }, { sticky: true });
-        layer.bindPopup(function () { return popupNode(cfg, feature); }, {
+        layer.bindPopup(function () { return popupContent(cfg, feature, layer); }, {
           maxWidth: 300, maxHeight: Math.max(220, map.getSize().y - 110),
           autoPanPaddingTopLeft: [50, 16], autoPanPaddingBottomRight: [16, 16]
         });
