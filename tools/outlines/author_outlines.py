@@ -155,14 +155,21 @@ def draw_around(anchor: Point, area_m2: float, bearing: float, aspect: float, ke
             rect = rect.difference(keep_out)
         return _part_nearest(rect, anchor)
 
-    low, high = 1.0, 8.0
+    return grown_to_area(candidate, area_m2, 1.0, 8.0)
+
+
+def grown_to_area(candidate, area_m2: float, low: float, high: float):
+    """Return ``candidate(x)`` for the x in [low, high] whose area comes closest to ``area_m2`` (bisection).
+
+    ``candidate`` grows with x. The nearest piece of a cut shape can jump as it grows into a neighbour, so
+    of the two ends the search closes on, the one closer to the area is kept.
+    """
     for _ in range(40):
         mid = (low + high) / 2
         if candidate(mid).area < area_m2:
             low = mid
         else:
             high = mid
-    # The nearest piece can jump as the rectangle grows into a neighbour: keep the closer of the two ends.
     return min((candidate(low), candidate(high)), key=lambda shape_: abs(shape_.area - area_m2))
 
 
@@ -223,14 +230,7 @@ def regrow_zone(outline, area_m2: float, sea, province, members):
         grown = outline.buffer(distance) if distance else outline
         return shapely.union_all([grown.intersection(province).difference(sea), *members])
 
-    low, high = -3_000.0, 8_000.0
-    for _ in range(40):
-        mid = (low + high) / 2
-        if candidate(mid).area < area_m2:
-            low = mid
-        else:
-            high = mid
-    return candidate(high)
+    return grown_to_area(candidate, area_m2, -3_000.0, 8_000.0)
 
 
 def is_drawn(layer: str, properties: dict) -> bool:
@@ -262,14 +262,7 @@ def grow_south(core, area_m2: float, keep_out, cut_y: float):
         south = box(minx - 10_000, miny - 10_000, maxx + 10_000, cut_y)
         return _part_nearest(core.buffer(distance).intersection(south).difference(keep_out), core.centroid)
 
-    low, high = 0.0, 5_000.0
-    for _ in range(40):
-        mid = (low + high) / 2
-        if candidate(mid).area < area_m2:
-            low = mid
-        else:
-            high = mid
-    return candidate(high)
+    return grown_to_area(candidate, area_m2, 0.0, 5_000.0)
 
 
 # The free-trade zone's site 2 (QĐ 4068/QĐ-UBND, Oct 2025) lies south of Nam Đình Vũ's zones 1–2, between the
