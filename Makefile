@@ -18,12 +18,12 @@ run: $(STAMP)
 	$(BIN)/hpmap serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) system-packages
-	$(BIN)/ruff check geo webmap tests bench
+	$(BIN)/ruff check geo webmap tests bench tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The tests that need neither PostgreSQL nor Chromium and take under about 5 s each (README: Tests).
 quick: $(STAMP)
-	$(BIN)/ruff check geo webmap tests bench
+	$(BIN)/ruff check geo webmap tests bench tools
 	$(BIN)/python -m pytest -m "not postgis and not browser and not slow" $(PYTEST_ARGS)
 
 screenshots: $(STAMP) system-packages
@@ -35,7 +35,7 @@ bench: $(STAMP) system-packages
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check geo webmap tests bench
+	$(BIN)/ruff check geo webmap tests bench tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

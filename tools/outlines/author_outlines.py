@@ -23,12 +23,13 @@ import json
 import math
 from pathlib import Path
 
+from tracing import CLEARANCE_M, retrace
+
 import geopandas as gpd
 import shapely
 import shapely.ops
 from shapely import affinity
 from shapely.geometry import Point, Polygon, box, mapping, shape
-from tracing import CLEARANCE_M, retrace
 
 DATA = Path("data")
 METRIC = "EPSG:32648"
@@ -422,11 +423,12 @@ def main() -> None:
         properties = feature["properties"]
         if properties["id"] not in parents_of_sites:
             continue
-        sites = [f for f in documents["economic-zones"]["features"] if parents.get(f["properties"]["id"]) == properties["id"]]
+        zone_layer = documents["economic-zones"]["features"]
+        sites = [f for f in zone_layer if parents.get(f["properties"]["id"]) == properties["id"]]
         feature["geometry"] = mapping(to_wgs84(shapely.union_all([to_metric(shape(f["geometry"])) for f in sites])))
         properties["position_uncertainty_m"] = str(max(int(f["properties"]["position_uncertainty_m"]) for f in sites))
         properties["geometry_quality"] = "indicative"
-        properties["geometry_note"] = "The union of its three sites, each drawn where the decision puts it: see the sites."
+        properties["geometry_note"] = "The union of its sites, each drawn where the decision puts it: see the sites."
         properties["geometry_sources"] = " ".join(dict.fromkeys(r["source"] for r in evidence[properties["id"]]))
     clear = reference_clearance()
     for layer in LAYERS:

@@ -17,10 +17,11 @@ import csv
 import json
 from pathlib import Path
 
+from tracing import retrace
+
 import geopandas as gpd
 import shapely
 from shapely.geometry import box, mapping
-from tracing import retrace
 
 FRAME = box(106.0, 20.5, 107.2, 21.25)
 METRIC = "EPSG:32648"
