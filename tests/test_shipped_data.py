@@ -200,3 +200,20 @@ def test_no_more_than_a_tenth_of_park_and_cluster_outlines_share_one_shape(shipp
         signatures.update(_shape_signature(geometry) for geometry in outlines)
     total = sum(signatures.values())
     assert max(signatures.values()) <= total / 10, signatures.most_common(1)
+
+
+def test_no_park_or_cluster_outline_rings_another_feature(shipped):
+    from shapely.geometry import Polygon
+
+    outlines = {
+        feature_id: geometry
+        for layer in shipped.layers.values() if layer.spec.geometry == "polygon"
+        for feature_id, geometry in layer.gdf.geometry.items()
+    }  # fmt: skip
+    ringed = []
+    for name in ("industrial-parks", "industrial-clusters"):
+        for feature_id, geometry in shipped.layer(name).gdf.geometry.items():
+            holes = [Polygon(ring) for part in getattr(geometry, "geoms", [geometry]) for ring in part.interiors]
+            ringed += [(feature_id, other) for hole in holes for other, shape in outlines.items()
+                       if other != feature_id and hole.intersects(shape)]  # fmt: skip
+    assert ringed == []
