@@ -97,7 +97,7 @@ def _inspect(source: DataSource, specs: tuple[LayerSpec, ...]) -> tuple[Dataset 
     return dataset, issues
 
 
-_PLACEMENT_COLUMNS = ["position_uncertainty_m", "old_district", "commune_2025", "parent_id", "kind"]
+_PLACEMENT_COLUMNS = ["position_uncertainty_m", "commune_2025", "parent_id", "kind"]
 
 
 def _check_placement(layers: dict[str, Layer], positions, context) -> list[Issue]:

@@ -176,7 +176,7 @@ def check_outlines(
     """Check every outline against its evidence, the water, the province boundary and its neighbours.
 
     ``outlines`` (EPSG:4326) holds every polygon feature of every layer, indexed by id, with the
-    columns ``position_uncertainty_m``, ``old_district``, ``commune_2025``, ``parent_id``, ``kind``;
+    columns ``position_uncertainty_m``, ``commune_2025``, ``parent_id``, ``kind``;
     ``file_of`` maps a feature id to its geometry file, for the messages.
     """
     metric = outlines.to_crs(METRIC_CRS)
@@ -307,19 +307,19 @@ def _check_declared_places(metric, context_metric, file_of) -> list[Issue]:
     for name, point in zip(places["name_vi"], places.geometry, strict=True):
         centres.setdefault(_place_key(name), []).append(point)
     issues = []
-    for feature_id, row in metric.iterrows():
-        for field, limit in (("commune_2025", COMMUNE_DISTANCE_M),):  # the context has no old districts' centres
-            name = _first_place(row.get(field) or "")
-            points = centres.get(_place_key(name)) if name else None
-            if not points:
-                continue
-            distance = min(row.geometry.distance(point) for point in points)
-            if distance > limit:
-                issues.append(
-                    Issue("warning", file_of[feature_id], feature_id, field,
-                          f"outline lies {distance / 1000:,.1f} km from the centre of {name}, the {field} "
-                          "it declares: check the position or the place")
-                )  # fmt: skip
+    declared = zip(metric.index, metric["commune_2025"].fillna(""), metric.geometry, strict=True)
+    for feature_id, cell, outline in declared:
+        name = _first_place(cell)
+        points = centres.get(_place_key(name)) if name else None
+        if not points:
+            continue
+        distance = min(outline.distance(point) for point in points)
+        if distance > COMMUNE_DISTANCE_M:
+            issues.append(
+                Issue("warning", file_of[feature_id], feature_id, "commune_2025",
+                      f"outline lies {distance / 1000:,.1f} km from the centre of {name}, the commune_2025 "
+                      "it declares: check the position or the place")
+            )  # fmt: skip
     return issues
 
 
