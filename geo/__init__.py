@@ -1,9 +1,9 @@
 """The geo core: load, validate, join and derive Hải Phòng's industrial layers. No web code here."""
 
-from geo.catalog import LAYERS
-from geo.errors import GeoDataError, InvalidData, InvalidQuery, UnknownFeature, UnknownLayer
-from geo.models import Dataset, Issue, Layer, LayerSpec
-from geo.pipeline import build_dataset, inspect_dataset
+from geo.model.catalog import LAYERS
+from geo.model.dataset import Dataset, Issue, Layer, LayerSpec
+from geo.model.errors import GeoDataError, InvalidData, InvalidQuery, UnknownFeature, UnknownLayer
+from geo.pipeline.build import build_dataset, inspect_dataset
 
 __all__ = [
     "LAYERS", "Dataset", "GeoDataError", "InvalidData", "InvalidQuery", "Issue", "Layer",

@@ -8,8 +8,15 @@ from pathlib import Path
 
 from shapely.geometry import box, mapping
 
-from geo.catalog import LAYERS, REQUIRED_COLUMNS
-from geo.load import CONTEXT_COLUMNS, CONTEXT_FILE, FIGURE_COLUMNS, POSITION_COLUMNS, POSITIONS_FILE, SOURCE_COLUMNS
+from geo.model.catalog import LAYERS, REQUIRED_COLUMNS
+from geo.pipeline.read import (
+    CONTEXT_COLUMNS,
+    CONTEXT_FILE,
+    FIGURE_COLUMNS,
+    POSITION_COLUMNS,
+    POSITIONS_FILE,
+    SOURCE_COLUMNS,
+)
 
 # Economic zone kkt-a spans lon 106.60–106.70, lat 20.70–20.80 (about 10.4 km × 11.1 km).
 ZONE_A = box(106.60, 20.70, 106.70, 20.80)

@@ -13,7 +13,7 @@ from openapi_spec_validator import validate as validate_openapi
 import shapely
 from shapely.geometry import shape
 
-from geo.catalog import LAYERS, QUERYABLES
+from geo.model.catalog import LAYERS, QUERYABLES
 from tests.builders import write_dataset
 from tests.conftest import DATA_DIR
 from tests.postgis import STORES, app_config

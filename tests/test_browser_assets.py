@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.browser import FIRST_LOAD_TYPES, gzip_size
-from geo.catalog import LAYERS
-from geo.synth import write_synthetic_dataset
+from geo.formats.synthetic import write_synthetic_dataset
+from geo.model.catalog import LAYERS
 from tests.conftest import DATA_DIR, REPO, LiveServer, Watched
 from webmap.pages import VIEWPORT_THRESHOLD
 

@@ -14,8 +14,8 @@ import pytest
 import pyogrio
 
 from geo import build_dataset
-from geo.catalog import LAYERS
-from geo.stats import position_evidence
+from geo.analysis.stats import position_evidence
+from geo.model.catalog import LAYERS
 from tests.builders import edit_csv, set_row
 from tests.conftest import DATA_DIR
 from webmap.cli import evidence_table_text

@@ -1,4 +1,4 @@
-"""Server-side clustering: GET /api/collections/{id}/clusters, geo.clusters, and both stores agreeing."""
+"""Server-side clustering: GET /api/collections/{id}/clusters, geo.stores.clusters, and both stores agreeing."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from psycopg import sql
 import shapely
 from shapely.geometry import Point, shape
 
-from geo import clusters as clustering
-from geo import pgstore
-from geo.clusters import MAX_CELLS, bin_points, cell_size
-from geo.errors import InvalidQuery
-from geo.query import FeatureQuery
-from geo.synth import write_synthetic_dataset
+from geo.formats.synthetic import write_synthetic_dataset
+from geo.model.errors import InvalidQuery
+from geo.postgis import store as pgstore
+from geo.stores import clusters as clustering
+from geo.stores.clusters import MAX_CELLS, bin_points, cell_size
+from geo.stores.query import FeatureQuery
 from tests.builders import write_dataset
 from tests.conftest import DATA_DIR
 from tests.postgis import STORES, app_config

@@ -15,8 +15,8 @@ import pytest
 import geopandas as gpd
 from shapely.geometry import box
 
-from geo.catalog import METRIC_CRS, STATUSES, WEB_CRS
-from geo.coverage import area_by_status, coverage_report, place_name, zones_csv
+from geo.analysis.coverage import area_by_status, coverage_report, place_name, zones_csv
+from geo.model.catalog import METRIC_CRS, STATUSES, WEB_CRS
 
 X0, Y0 = 650_000, 2_300_000  # metres in UTM 48N, near Hải Phòng
 NAN = math.nan

@@ -481,7 +481,7 @@ def test_quality_reports_each_layers_distance_to_its_position_evidence(coverage_
 def test_the_reports_are_computed_once_per_data_version_and_shared(monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
 
-    from geo import coverage, quality
+    from geo.analysis import coverage, quality
 
     calls = {"coverage": 0, "quality": 0}
 

@@ -13,9 +13,9 @@ from pandas.testing import assert_frame_equal
 
 from geopandas.testing import assert_geodataframe_equal
 
-from geo import pgstore
-from geo.catalog import LAYERS
-from geo.load import FileSource, SourceSnapshot, write_snapshot
+from geo.model.catalog import LAYERS
+from geo.pipeline.read import FileSource, SourceSnapshot, write_snapshot
+from geo.postgis import store as pgstore
 from tests.builders import edit_csv, edit_geojson, read_csv, set_row, write_csv
 from tests.conftest import DATA_DIR
 from webmap.cli import main

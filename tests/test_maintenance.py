@@ -1,4 +1,4 @@
-"""The maintenance core (geo.tables, incoming, matching, edits, imports, journal) on real files and frames."""
+"""The maintenance core (geo.formats.tables, incoming, matching, edits, imports, journal) on real files and frames."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ import pytest
 import geopandas as gpd
 from shapely.geometry import box
 
-from geo.changelog import Change, figure_text
-from geo.edits import apply_changes
-from geo.imports import plan_attribute_import, plan_boundary_import
-from geo.incoming import IncomingTable, read_attribute_file, read_boundary_file
-from geo.journal import JOURNAL, commit_files, lock, recover
-from geo.load import CITY_FIGURES_FILE, CONTEXT_FILE
-from geo.maintenance import ImportOptions, plan_revert, propose, resolve_source
-from geo.matching import match_rows
-from geo.tables import CHANGES_FILE, MaintenanceError, read_data_files
+from geo.formats.incoming import IncomingTable, read_attribute_file, read_boundary_file
+from geo.formats.journal import JOURNAL, commit_files, lock, recover
+from geo.formats.tables import CHANGES_FILE, MaintenanceError, read_data_files
+from geo.maintenance.changelog import Change, figure_text
+from geo.maintenance.edits import apply_changes
+from geo.maintenance.imports import plan_attribute_import, plan_boundary_import
+from geo.maintenance.matching import match_rows
+from geo.maintenance.plan import ImportOptions, plan_revert, propose, resolve_source
+from geo.pipeline.read import CITY_FIGURES_FILE, CONTEXT_FILE
 from tests.builders import PARK_INSIDE
 from tests.conftest import DATA_DIR
 
@@ -367,7 +367,7 @@ def test_a_proposal_is_validated_without_touching_the_directory(tiny_dir):
         incoming([{"id": "kcn-trang-due", "occupancy_pct": "120"}]),
         ImportOptions(source_id="src-a", as_of="2025"),
     )
-    from geo.changelog import new_change_info
+    from geo.maintenance.changelog import new_change_info
 
     proposal = propose(tiny_dir, files, list(plan.changes), new_change_info("t", "import attributes", "in.csv"))
 
@@ -399,7 +399,7 @@ def test_boundaries_replace_the_outline_and_record_quality_and_source(tiny_dir):
 
 
 def test_a_revert_is_refused_twice(tiny_dir):
-    from geo.changelog import append_to_log, new_change_info
+    from geo.maintenance.changelog import append_to_log, new_change_info
 
     files = read_data_files(tiny_dir)
     change = Change("industrial-parks.csv", "industrial-parks", "kcn-trang-due", "status", "operating", "planned")
@@ -509,9 +509,9 @@ GATE = {
 
 
 def test_a_position_record_is_written_through_the_journal_logged_and_reverted(tiny_dir, capsys):
-    from geo.changelog import new_change_info
-    from geo.edits import position_change
-    from geo.pipeline import build_dataset
+    from geo.maintenance.changelog import new_change_info
+    from geo.maintenance.edits import position_change
+    from geo.pipeline.build import build_dataset
     from webmap.cli import main
 
     before = {path.name: path.read_bytes() for path in tiny_dir.iterdir()}
@@ -545,8 +545,8 @@ def test_a_position_record_is_written_through_the_journal_logged_and_reverted(ti
 
 
 def test_a_malformed_position_record_is_refused_naming_file_record_and_field(tiny_dir):
-    from geo.changelog import new_change_info
-    from geo.edits import position_change
+    from geo.maintenance.changelog import new_change_info
+    from geo.maintenance.edits import position_change
 
     before = {path.name: path.read_bytes() for path in tiny_dir.iterdir()}
     change = position_change("industrial-parks", dict(GATE, lon="20.74", lat="106.65"))  # swapped
@@ -560,7 +560,7 @@ def test_a_malformed_position_record_is_refused_naming_file_record_and_field(tin
 
 
 def test_adding_a_position_record_whose_id_is_taken_is_refused(tiny_dir):
-    from geo.edits import position_change
+    from geo.maintenance.edits import position_change
 
     taken = position_change("industrial-parks", dict(GATE, id="kcn-overlap-pin"))
     with pytest.raises(MaintenanceError, match="record id 'kcn-overlap-pin' is already used"):

@@ -12,8 +12,8 @@ import subprocess
 
 import pytest
 
-from geo.catalog import LAYERS
-from geo.query import within_bbox
+from geo.model.catalog import LAYERS
+from geo.stores.query import within_bbox
 
 TIMEOUT_S = 60  # for a whole ogrinfo run; each HTTP request has GDAL_HTTP_TIMEOUT
 GDAL_ENV = {

@@ -10,10 +10,10 @@ import pytest
 import geopandas as gpd
 from shapely.geometry import box, shape
 
-from geo.catalog import LAYERS, METRIC_CRS, REGION_BOUNDS
-from geo.osm import extract_date, read_extract
-from geo.osmimport import OSM_UNCERTAINTY_M, match_extract
-from geo.tables import read_data_files
+from geo.formats.osm import extract_date, read_extract
+from geo.formats.tables import read_data_files
+from geo.maintenance.osm_import import OSM_UNCERTAINTY_M, match_extract
+from geo.model.catalog import LAYERS, METRIC_CRS, REGION_BOUNDS
 from tests.builders import edit_csv, read_csv, set_row, write_dataset
 from tests.osm_extracts import Extract
 from tests.test_import_cli import hpmap, snapshot
@@ -204,7 +204,7 @@ def test_a_file_that_is_not_an_extract_is_refused(data_dir, tmp_path):
 
 
 def test_import_and_revert_on_postgis(data_dir, tmp_path, postgres_cluster):
-    from geo import pgstore
+    from geo.postgis import store as pgstore
     from tests.test_pg_maintenance import contents
 
     url = postgres_cluster.create_database()

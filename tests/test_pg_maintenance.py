@@ -14,8 +14,8 @@ import pytest
 import geopandas as gpd
 from shapely.geometry import box, shape
 
-from geo import pgstore
-from geo.catalog import LAYERS
+from geo.model.catalog import LAYERS
+from geo.postgis import store as pgstore
 from tests.conftest import DATA_DIR
 from tests.test_import_cli import command, write_text, write_xlsx, zipped_shapefile
 from webmap import create_app
@@ -336,9 +336,9 @@ def test_a_given_data_dir_wins_over_the_environment(tiny_dir, monkeypatch, capsy
 def test_a_position_record_is_added_logged_and_reverted_in_one_transaction_each(
     database_url, tiny_dir, tmp_path, capsys
 ):
-    from geo import pgmaintenance
-    from geo.changelog import new_change_info
-    from geo.edits import position_change
+    from geo.maintenance.changelog import new_change_info
+    from geo.maintenance.edits import position_change
+    from geo.postgis import maintenance as pgmaintenance
     from tests.test_maintenance import GATE
 
     url = database_url

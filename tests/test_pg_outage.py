@@ -19,9 +19,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from geo import pgstore
-from geo.errors import StoreUnavailable
-from geo.query import FeatureQuery
+from geo.model.errors import StoreUnavailable
+from geo.postgis import store as pgstore
+from geo.stores.query import FeatureQuery
 from tests.conftest import DATA_DIR, LiveServer
 from tests.postgis import throwaway_cluster
 from tests.test_serve import start_serve, stop

@@ -15,13 +15,14 @@ from psycopg import sql
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import box
 
-from geo import inspect_dataset, pgstore
-from geo.catalog import LAYERS
-from geo.errors import InvalidData, InvalidQuery, UnknownLayer
-from geo.export import to_geojson
-from geo.load import CONTEXT_COLUMNS, CONTEXT_FILE, POSITIONS_FILE, FileSource, SourceSnapshot
-from geo.query import FeatureQuery
-from geo.store import FileStore
+from geo import inspect_dataset
+from geo.formats.export import to_geojson
+from geo.model.catalog import LAYERS
+from geo.model.errors import InvalidData, InvalidQuery, UnknownLayer
+from geo.pipeline.read import CONTEXT_COLUMNS, CONTEXT_FILE, POSITIONS_FILE, FileSource, SourceSnapshot
+from geo.postgis import store as pgstore
+from geo.stores.memory import FileStore
+from geo.stores.query import FeatureQuery
 from tests.builders import CONTEXT, edit_csv, edit_geojson, empty_layer, set_row, write_dataset
 from tests.conftest import DATA_DIR, LiveServer
 from tests.test_ogr import counts, ogrinfo, run_ogrinfo, source  # noqa: F401  (ogrinfo is a fixture)

@@ -11,9 +11,9 @@ import geopandas as gpd
 from shapely.geometry import box
 
 from geo import build_dataset
-from geo.catalog import LAYERS, METRIC_CRS, WEB_CRS
-from geo.derive import add_zone_membership, great_circle_km
-from geo.load import read_geometry
+from geo.model.catalog import LAYERS, METRIC_CRS, WEB_CRS
+from geo.pipeline.derive import add_zone_membership, great_circle_km
+from geo.pipeline.read import read_geometry
 from tests.builders import PARK_INSIDE, PARK_STRADDLE, edit_csv, empty_layer, remove_features, set_row
 
 

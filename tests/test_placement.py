@@ -1,4 +1,4 @@
-"""The placement checks (geo.placement) through the pipeline, on the hand-made data: each fails when broken."""
+"""The placement checks (geo.pipeline.placement) through the pipeline, on the hand-made data: each fails when broken."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import geopandas as gpd
 from shapely.geometry import Point, box, mapping
 
 from geo import inspect_dataset
-from geo.catalog import METRIC_CRS, WEB_CRS
+from geo.model.catalog import METRIC_CRS, WEB_CRS
 from tests.builders import drop_positions, edit_csv, edit_geojson, set_row
 
 RIVER_BOX = box(106.50, 20.90, 106.52, 20.92)  # on the tiny data's river (lon 106.50–106.52)

@@ -115,7 +115,7 @@ def test_position_records_are_data_never_markup(data_dir):
 
 
 def test_every_kind_of_position_record_has_words_in_both_languages():
-    from geo.catalog import POSITION_MARKS
+    from geo.model.catalog import POSITION_MARKS
     from webmap.i18n import MARK_LABELS
 
     assert set(MARK_LABELS) == set(POSITION_MARKS)

@@ -15,10 +15,10 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
-from geo.catalog import METRIC_CRS
-from geo.derive import great_circle_km
-from geo.errors import InvalidQuery
-from geo.proposal import MAX_VERTICES, evaluate_proposal, polygon_from_geojson, read_proposal
+from geo.analysis.proposal import MAX_VERTICES, evaluate_proposal, polygon_from_geojson, read_proposal
+from geo.model.catalog import METRIC_CRS
+from geo.model.errors import InvalidQuery
+from geo.pipeline.derive import great_circle_km
 from tests.builders import PARK_INSIDE, PARK_OVERLAP, PARK_STRADDLE, ZONE_A
 
 TO_METRIC = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)

@@ -12,9 +12,7 @@ import pandas as pd
 import pytest
 
 from geo import build_dataset
-from geo.errors import InvalidQuery
-from geo.load import read_positions
-from geo.quality import (
+from geo.analysis.quality import (
     CSV_COLUMNS,
     end_of_period,
     findings_csv,
@@ -23,6 +21,8 @@ from geo.quality import (
     quality_report,
     stale_from,
 )
+from geo.model.errors import InvalidQuery
+from geo.pipeline.read import read_positions
 from tests.builders import edit_csv, edit_geojson, empty_layer, write_dataset
 
 REFERENCE = date(2025, 12, 31)

@@ -9,9 +9,18 @@ import geopandas as gpd
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import Point, Polygon, box
 
-from geo.catalog import LAYERS, QUERYABLES, REGION_BOUNDS
-from geo.errors import InvalidQuery
-from geo.query import FeatureQuery, check_bbox, filter_vocabulary, matching, page, queryables, run_query, within_bbox
+from geo.model.catalog import LAYERS, QUERYABLES, REGION_BOUNDS
+from geo.model.errors import InvalidQuery
+from geo.stores.query import (
+    FeatureQuery,
+    check_bbox,
+    filter_vocabulary,
+    matching,
+    page,
+    queryables,
+    run_query,
+    within_bbox,
+)
 
 # The tiny fixture's parks (tests/builders.py), in file order:
 #   kcn-trang-due  106.62–106.64 × 20.72–20.74  operating, zone kkt-a, sectors electronics, area 490 ha

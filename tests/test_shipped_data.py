@@ -11,9 +11,9 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from geo import inspect_dataset
-from geo.catalog import METRIC_CRS, STATUSES, WEB_CRS
-from geo.load import geometry_columns
-from geo.text import fold
+from geo.model.catalog import METRIC_CRS, STATUSES, WEB_CRS
+from geo.model.text import fold
+from geo.pipeline.read import geometry_columns
 from tests.conftest import DATA_DIR, SHARED
 
 REFERENCE_CSV = SHARED / "reference" / "facts_entities.csv"

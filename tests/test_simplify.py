@@ -12,11 +12,12 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping, shape
 
-from geo import build_dataset, pgstore
-from geo.errors import InvalidQuery
-from geo.pgstore import PostgisStore, items_statement
-from geo.query import MAX_ZOOM, FeatureQuery, simplified, simplify_tolerance
-from geo.store import FileStore
+from geo import build_dataset
+from geo.model.errors import InvalidQuery
+from geo.postgis import store as pgstore
+from geo.postgis.store import PostgisStore, items_statement
+from geo.stores.memory import FileStore
+from geo.stores.query import MAX_ZOOM, FeatureQuery, simplified, simplify_tolerance
 from tests.builders import edit_geojson, write_dataset
 from tests.conftest import DATA_DIR
 from tests.postgis import app_config

@@ -26,9 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from geo import build_dataset
-from geo.errors import InvalidQuery
-from geo.load import FIGURE_COLUMNS
-from geo.sites import (
+from geo.analysis.sites import (
     CRITERIA,
     DEFAULT_WEIGHTS,
     DISTANCES,
@@ -40,6 +38,8 @@ from geo.sites import (
     score_of,
     tie_ranks,
 )
+from geo.model.errors import InvalidQuery
+from geo.pipeline.read import FIGURE_COLUMNS
 from tests.builders import edit_csv, remove_features, set_row, write_dataset
 
 PARKS = ["kcn-outside", "kcn-overlap", "kcn-straddle", "kcn-trang-due"]

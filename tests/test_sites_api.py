@@ -17,8 +17,8 @@ from openapi_schema_validator import OAS30Validator
 
 from shapely.geometry import box, mapping, shape
 
-from geo.catalog import STATUSES
-from geo.sites import tie_ranks
+from geo.analysis.sites import tie_ranks
+from geo.model.catalog import STATUSES
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
 from tests.test_sites import DEFAULT_ORDER, remove_feature, write_sites_dataset

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from geo import inspect_dataset
-from geo.synth import synthetic_parks, write_synthetic_dataset
+from geo.formats.synthetic import synthetic_parks, write_synthetic_dataset
 from tests.conftest import DATA_DIR, LiveServer
 
 

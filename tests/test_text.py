@@ -1,6 +1,6 @@
 import pytest
 
-from geo.text import fold
+from geo.model.text import fold
 
 
 @pytest.mark.parametrize(

@@ -484,7 +484,7 @@ def test_valid_data_has_no_issue(tiny_dir):
 
 
 def test_a_directory_with_an_interrupted_change_is_refused(tiny_dir):
-    from geo.journal import JOURNAL
+    from geo.formats.journal import JOURNAL
 
     (tiny_dir / JOURNAL).write_text('{"files": []}', encoding="utf-8")
 
@@ -537,7 +537,7 @@ def test_a_bad_city_figure_is_refused_naming_file_and_field(tiny_dir, rows, patt
 
 
 def test_the_shipped_city_figures_cite_registered_sources_and_show_one_value_per_field():
-    from geo.catalog import CITY_FIELDS
+    from geo.model.catalog import CITY_FIELDS
     from tests.conftest import DATA_DIR
 
     dataset = build_dataset(DATA_DIR)

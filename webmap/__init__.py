@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from flask import Flask
 
 from geo import build_dataset
-from geo.models import Dataset
-from geo.store import FeatureStore, FileStore
+from geo.model.dataset import Dataset
+from geo.stores.memory import FeatureStore, FileStore
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -104,7 +104,7 @@ def _open_data(config) -> tuple[Dataset, FeatureStore]:
         from webmap.pages import map_selections
 
         return dataset, FileStore(dataset, map_selections(dataset))
-    from geo import pgstore  # psycopg is only needed with a database
+    from geo.postgis import store as pgstore  # psycopg is only needed with a database
 
     with pgstore.connect(url) as conn:
         dataset = pgstore.read_dataset(conn)

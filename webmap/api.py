@@ -1,9 +1,9 @@
 """OGC API – Features (Part 1: Core, GeoJSON) over the data set's layers, with its OpenAPI document.
 
 Every layer is a collection; metadata is ``application/json``, features ``application/geo+json``.
-Collection metadata comes from the data set; items come from the feature store (``geo.store``:
+Collection metadata comes from the data set; items come from the feature store (``geo.stores.memory``:
 the files in memory, or PostGIS), and so do their clusters for a web map's zoom level
-(``/collections/<id>/clusters``, ``geo.clusters``; not part of OGC API – Features). GET responses
+(``/collections/<id>/clusters``, ``geo.stores.clusters``; not part of OGC API – Features). GET responses
 carry a weak ETag (data set, code and URL) and may be cached for five minutes.
 """
 
@@ -17,12 +17,15 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from geo import clusters as clustering
-from geo import export, pgstore, query, store
-from geo.errors import UnknownFeature
-from geo.export import compact_json
-from geo.models import Dataset, Layer
-from geo.store import FeaturePage, FeatureStore
+from geo.formats import export
+from geo.formats.export import compact_json
+from geo.model.dataset import Dataset, Layer
+from geo.model.errors import UnknownFeature
+from geo.postgis import store as pgstore
+from geo.stores import clusters as clustering
+from geo.stores import memory as store
+from geo.stores import query
+from geo.stores.memory import FeaturePage, FeatureStore
 from webmap import openapi, params
 from webmap.layers import dataset
 
@@ -131,7 +134,7 @@ def items(collection_id: str):
         "numberReturned": result.number_returned,
         "links": _page_links(layer, result),
     }
-    # The features are JSON text already (geo.store), with the properties asked for: spliced in,
+    # The features are JSON text already (geo.stores.memory), with the properties asked for: spliced in,
     # never decoded and encoded again.
     text = compact_json(head)[:-1] + ',"features":[' + ",".join(result.feature_texts) + "]}"
     return Response(text, content_type=GEOJSON)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.catalog import CITY_FIELDS
+from geo.model.catalog import CITY_FIELDS
 
 _STRING = {"type": "string"}
 _SOURCE = {

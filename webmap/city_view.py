@@ -10,9 +10,9 @@ import io
 
 from flask import Blueprint, Response, render_template, request
 
-from geo.catalog import CITY_FIELDS
-from geo.city import city_figures, parks_reference
-from geo.export import csv_writer
+from geo.analysis.city import city_figures, parks_reference
+from geo.formats.export import csv_writer
+from geo.model.catalog import CITY_FIELDS
 from webmap import params
 from webmap.feature_view import source_label
 from webmap.i18n import language

@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from geo import inspect_dataset
-from geo.catalog import LAYERS
-from geo.errors import GeoDataError
-from geo.export import FORMATS, to_csv_text, to_geojson, write_layer
-from geo.stats import layer_status_totals, position_evidence
+from geo.analysis.stats import layer_status_totals, position_evidence
+from geo.formats.export import FORMATS, to_csv_text, to_geojson, write_layer
+from geo.model.catalog import LAYERS
+from geo.model.errors import GeoDataError
 from webmap import default_data_dir
 
 
@@ -134,7 +134,7 @@ def run_export(args) -> int:
     """Write one layer, joined and derived, to stdout or a file."""
     data_dir, dataset, issues = _load(args.data_dir)
     if dataset is None:
-        from geo.errors import InvalidData
+        from geo.model.errors import InvalidData
 
         raise InvalidData(issues)
     gdf = dataset.layer(args.layer).gdf
@@ -156,7 +156,7 @@ def run_stats(args) -> int:
     """Print counts and totals per layer and status."""
     data_dir, dataset, issues = _load(args.data_dir)
     if dataset is None:
-        from geo.errors import InvalidData
+        from geo.model.errors import InvalidData
 
         raise InvalidData(issues)
     table = layer_status_totals(dataset)
@@ -173,7 +173,7 @@ def run_stats(args) -> int:
 
 
 def evidence_table_text(evidence: list[dict]) -> str:
-    """Return ``geo.stats.position_evidence`` as a plain table: one line per layer, then the legend."""
+    """Return ``geo.analysis.stats.position_evidence`` as a plain table: one line per layer, then the legend."""
     rows = [
         {
             "layer": entry["layer"],
@@ -195,7 +195,7 @@ def evidence_table_text(evidence: list[dict]) -> str:
 
 def run_synth(args) -> int:
     """Write a synthetic data set: the real zones, clusters, ports, airports and ``--parks`` made-up parks."""
-    from geo.synth import write_synthetic_dataset
+    from geo.formats.synthetic import write_synthetic_dataset
 
     if args.parks < 1:
         print("hpmap: --parks must be at least 1", file=sys.stderr)

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import psycopg
 
-from geo import inspect_dataset, pgstore
-from geo.errors import InvalidData
-from geo.load import FileSource, SourceSnapshot, write_snapshot
-from geo.models import Issue
+from geo import inspect_dataset
+from geo.model.dataset import Issue
+from geo.model.errors import InvalidData
+from geo.pipeline.read import FileSource, SourceSnapshot, write_snapshot
+from geo.postgis import store as pgstore
 from webmap import default_data_dir
 
 

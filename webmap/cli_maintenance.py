@@ -3,8 +3,8 @@
 The data are a data directory or, with a database URL (``--database-url`` or ``$HPMAP_DATABASE_URL``;
 ``--data-dir`` chooses the files), a PostGIS database. Every command takes a lock, plans its edits with the
 same code for both, validates the whole changed data set, and only then changes everything at once: a
-directory's files through ``geo.journal`` (after finishing or undoing what a killed command left), a
-database's tables in one transaction (``geo.pgmaintenance``). Reports and diffs go to stdout; progress,
+directory's files through ``geo.formats.journal`` (after finishing or undoing what a killed command left), a
+database's tables in one transaction (``geo.postgis.maintenance``). Reports and diffs go to stdout; progress,
 refusals and errors to stderr.
 """
 
@@ -21,17 +21,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo import inspect_dataset, journal
-from geo.catalog import GEOMETRY_QUALITIES, LAYERS, REGION_BOUNDS
-from geo.changelog import Change, describe_edit, history, new_change_info
-from geo.imports import plan_attribute_import, plan_boundary_import
-from geo.incoming import read_attribute_file, read_boundary_file
-from geo.maintenance import ImportOptions, Plan, Proposal, new_issues, plan_revert, propose
-from geo.matching import NAME_FIELDS
-from geo.osm import read_extract
-from geo.osmimport import OSM_UNCERTAINTY_M, plan_osm_import, report_lines
-from geo.parse import is_date
-from geo.tables import DataFiles, MaintenanceError, read_change_log, read_data_files
+from geo import inspect_dataset
+from geo.formats import journal
+from geo.formats.incoming import read_attribute_file, read_boundary_file
+from geo.formats.osm import read_extract
+from geo.formats.tables import DataFiles, MaintenanceError, read_change_log, read_data_files
+from geo.maintenance.changelog import Change, describe_edit, history, new_change_info
+from geo.maintenance.imports import plan_attribute_import, plan_boundary_import
+from geo.maintenance.matching import NAME_FIELDS
+from geo.maintenance.osm_import import OSM_UNCERTAINTY_M, plan_osm_import, report_lines
+from geo.maintenance.plan import ImportOptions, Plan, Proposal, new_issues, plan_revert, propose
+from geo.model.catalog import GEOMETRY_QUALITIES, LAYERS, REGION_BOUNDS
+from geo.model.parse import is_date
 from webmap import default_data_dir
 
 PAUSE_HOOK = "HPMAP_TEST_PAUSE_AT"  # tests: sleep at this step ("replaced-1", "published") so they can kill us
@@ -249,7 +250,8 @@ def _open_target(args, progress: Progress) -> Iterator:
             _recover(data_dir, progress)
             yield _Directory(data_dir, read_data_files(data_dir), progress)
         return
-    from geo import pgmaintenance, pgstore  # psycopg is only needed with a database
+    from geo.postgis import maintenance as pgmaintenance
+    from geo.postgis import store as pgstore  # psycopg is only needed with a database
 
     progress.say(f"connecting to {pgstore.redact(url)}")
     with pgmaintenance.session(url, on_wait=_say_waiting(progress), on_step=_pause_hook(progress)) as session:
@@ -293,7 +295,7 @@ def run_history(args) -> int:
     """Print the change log, most recent change first."""
     url = _database_url(args)
     if url is not None:
-        from geo import pgmaintenance
+        from geo.postgis import maintenance as pgmaintenance
 
         log = pgmaintenance.change_log(url)
     else:

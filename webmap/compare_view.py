@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE
-from geo.errors import InvalidQuery
+from geo.model.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE
+from geo.model.errors import InvalidQuery
 from webmap.feature_view import ATTRIBUTES, feature_context
 from webmap.i18n import FIELD_LABELS, t
 from webmap.templating import format_distance, format_number

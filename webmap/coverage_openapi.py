@@ -7,9 +7,9 @@ responses) and at the schemas below.
 
 from __future__ import annotations
 
-from geo.catalog import GEOMETRY_QUALITIES, POSITION_MARKS, STATUSES
-from geo.coverage import KNOWN_WITHIN_M, MIN_OVERLAP_HA
-from geo.quality import COMPLETENESS_FIELDS, CSV_COLUMNS, STALE_AFTER_YEARS, TRACED
+from geo.analysis.coverage import KNOWN_WITHIN_M, MIN_OVERLAP_HA
+from geo.analysis.quality import COMPLETENESS_FIELDS, CSV_COLUMNS, STALE_AFTER_YEARS, TRACED
+from geo.model.catalog import GEOMETRY_QUALITIES, POSITION_MARKS, STATUSES
 from webmap.coverage_api import FORMATS, JSON
 from webmap.params import LANGUAGES
 

@@ -8,7 +8,7 @@ from functools import partial
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from geo.errors import InvalidQuery, StoreUnavailable, UnknownFeature, UnknownLayer
+from geo.model.errors import InvalidQuery, StoreUnavailable, UnknownFeature, UnknownLayer
 from webmap.i18n import LANGUAGES, preferred_language, t
 
 STATUS = {UnknownLayer: 404, UnknownFeature: 404, InvalidQuery: 400}

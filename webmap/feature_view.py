@@ -6,11 +6,11 @@ import pandas as pd
 
 import geopandas as gpd
 
-from geo import parse
-from geo.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE, WEB_CRS
-from geo.export import json_value
-from geo.load import POSITION_COLUMNS
-from geo.placement import best_evidence, in_evidence_order, outline_evidence_distances
+from geo.formats.export import json_value
+from geo.model import parse
+from geo.model.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE, WEB_CRS
+from geo.pipeline.placement import best_evidence, in_evidence_order, outline_evidence_distances
+from geo.pipeline.read import POSITION_COLUMNS
 from webmap.i18n import (
     CONFIDENCE_LABELS,
     FIELD_LABELS,
@@ -134,7 +134,7 @@ def distance_rows(props: dict, lang: str) -> list[tuple[str, str]]:
 def position_context(row: pd.Series, positions: pd.DataFrame, sources: pd.DataFrame, lang: str) -> dict:
     """Return the page's "Position" section: stated uncertainty, geometry quality and every evidence record.
 
-    Records come best first (the order ``geo.placement.best_evidence`` trusts them in); each names what
+    Records come best first (the order ``geo.pipeline.placement.best_evidence`` trusts them in); each names what
     it marks, its source (title and link from the register), date, confidence and radius.
     """
     records = _records_of(positions, row.name)

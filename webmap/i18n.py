@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import request
 
-from geo.catalog import FIGURE_FIELDS, LAYERS
-from geo.errors import InvalidQuery
+from geo.model.catalog import FIGURE_FIELDS, LAYERS
+from geo.model.errors import InvalidQuery
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"

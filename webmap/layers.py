@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from geo.models import Dataset
+from geo.model.dataset import Dataset
 
 
 def dataset() -> Dataset:

@@ -24,8 +24,8 @@ import folium
 from folium import plugins
 from folium.template import Template
 
-from geo.catalog import LAYERS
-from geo.osmimport import OSM_SOURCE_KIND
+from geo.maintenance.osm_import import OSM_SOURCE_KIND
+from geo.model.catalog import LAYERS
 from webmap.i18n import layer_title, t
 
 STATIC = Path(__file__).resolve().parent / "static"

@@ -8,10 +8,10 @@ it can be filtered on.
 
 from __future__ import annotations
 
-from geo.catalog import STATUSES
-from geo.clusters import CELL_PX, MAX_CELLS
-from geo.models import Dataset, LayerSpec
-from geo.query import MAX_ZOOM, filter_vocabulary, queryables
+from geo.model.catalog import STATUSES
+from geo.model.dataset import Dataset, LayerSpec
+from geo.stores.clusters import CELL_PX, MAX_CELLS
+from geo.stores.query import MAX_ZOOM, filter_vocabulary, queryables
 from webmap import coverage_openapi, sites_openapi
 from webmap.city_openapi import CITY_PATHS
 from webmap.params import CRS84, DEFAULT_LIMIT, FORMATS, LANGUAGES, MAX_LIMIT

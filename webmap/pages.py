@@ -8,9 +8,9 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from geo.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
-from geo.city import parks_reference
-from geo.export import feature_properties, to_geojson
+from geo.analysis.city import parks_reference
+from geo.formats.export import feature_properties, to_geojson
+from geo.model.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
 from webmap.answer_cache import data_version
 from webmap.compare_view import comparison, parse_ids
 from webmap.coverage_api import coverage_report, quality_report, reports
@@ -34,7 +34,7 @@ def map_properties(layer) -> str:
 
 
 def map_selections(data) -> dict[str, tuple[str, ...]]:
-    """Return, per layer, the properties the map asks for (``geo.store.FileStore`` encodes them at start)."""
+    """Return, per layer, the properties the map asks for (``geo.stores.memory.FileStore`` encodes them at start)."""
     return {name: tuple(map_properties(layer).split(",")) for name, layer in data.layers.items()}
 
 

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 from werkzeug.datastructures import MultiDict
 
-from geo.errors import InvalidQuery
-from geo.models import LayerSpec
-from geo.query import MAX_ZOOM, FeatureQuery, check_bbox, filter_vocabulary, queryables
+from geo.model.dataset import LayerSpec
+from geo.model.errors import InvalidQuery
+from geo.stores.query import MAX_ZOOM, FeatureQuery, check_bbox, filter_vocabulary, queryables
 from webmap.i18n import LANGUAGES
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"

@@ -4,10 +4,10 @@ Each worker process polls the version of its data once a second (``watch``):
 
 - the files: the names, sizes and modification times of the data directory's CSV and GeoJSON files,
   ``changes.csv`` included (``hpmap import`` and ``hpmap revert`` log each change there). While a
-  maintenance commit is under way (its journal, ``geo.journal``, is present) there is no version:
+  maintenance commit is under way (its journal, ``geo.formats.journal``, is present) there is no version:
   the files are not read half renamed;
 - PostGIS: ``hpmap.data_version``, which every load, import and revert sets in its own transaction
-  (``geo.pgstore.write_features``): one indexed row read a second.
+  (``geo.postgis.store.write_features``): one indexed row read a second.
 
 On a new version the data are read and checked aside, then put in place in one step: a request
 already running finishes with the data it started with, the next one gets the new. Caches are keyed
@@ -25,9 +25,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from geo import build_dataset, journal
-from geo.errors import GeoDataError, StoreUnavailable
-from geo.store import FileStore
+from geo import build_dataset
+from geo.formats import journal
+from geo.model.errors import GeoDataError, StoreUnavailable
+from geo.stores.memory import FileStore
 
 POLL_S = 0.5
 VERSION_EXTENSION = "hpmap.data_version"
@@ -61,7 +62,7 @@ def reload_data(app: Flask, version: str) -> None:
 
     url = app.config.get("DATABASE_URL")
     if url:
-        from geo import pgstore
+        from geo.postgis import store as pgstore
 
         with pgstore.connect(url) as conn:
             dataset = pgstore.read_dataset(conn)

@@ -160,7 +160,7 @@ def _start_worker(app: Flask) -> None:
 def _open_worker_store(app: Flask) -> None:
     url = app.config.get("DATABASE_URL")
     if url:
-        from geo import pgstore
+        from geo.postgis import store as pgstore
 
         # Without waiting: a worker restarted while the database is away serves 503s until it returns,
         # rather than failing to boot (which would stop the whole server).

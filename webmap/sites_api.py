@@ -1,6 +1,6 @@
 """The investor endpoints under /api: ``GET /api/sites`` (find and rank parks) and ``POST /api/evaluate``.
 
-The scoring and the proposal checks live in ``geo.sites`` and ``geo.proposal``; this module parses the
+The scoring and the proposal checks live in ``geo.analysis.sites`` and ``geo.analysis.proposal``; this module parses the
 request, calls them and writes JSON, CSV or GeoJSON. Every bad input raises ``InvalidQuery`` (a 400) or
 ``RequestEntityTooLarge`` (a 413), which ``webmap.errors`` turns into ``{"code", "description"}``.
 """
@@ -22,11 +22,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from shapely.geometry import mapping
 
-from geo import proposal, sites
-from geo.catalog import FORMER_PROVINCES, STATUSES
-from geo.derive import economic_zones
-from geo.errors import InvalidQuery
-from geo.export import csv_writer, flat_value, json_value
+from geo.analysis import proposal, sites
+from geo.formats.export import csv_writer, flat_value, json_value
+from geo.model.catalog import FORMER_PROVINCES, STATUSES
+from geo.model.errors import InvalidQuery
+from geo.pipeline.derive import economic_zones
 from webmap import answer_cache, api, i18n, params
 from webmap.answer_cache import query_key
 from webmap.layers import dataset
@@ -203,7 +203,7 @@ def park_page_url(feature_id: str) -> str:
 
 
 def uncertainty_column(criterion: sites.Criterion) -> str:
-    """Return the column saying how far a distance criterion's km may be off (see ``geo.derive.add_distances``)."""
+    """Return the column saying how far a distance criterion's km may be off (see ``geo.pipeline.derive.add_distances``)."""
     return criterion.column.replace("distance_km_", "distance_uncertainty_km_", 1)
 
 

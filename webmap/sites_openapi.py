@@ -6,8 +6,8 @@ its paths, keyed by the full path. ``$ref``s to ``Exception`` point at that docu
 
 from __future__ import annotations
 
-from geo import proposal, sites
-from geo.catalog import FORMER_PROVINCES, STATUSES
+from geo.analysis import proposal, sites
+from geo.model.catalog import FORMER_PROVINCES, STATUSES
 
 TAG = "Investors"
 JSON, GEOJSON, CSV = "application/json", "application/geo+json", "text/csv"
