@@ -1,8 +1,8 @@
 """The geo core: load, validate, join and derive Hải Phòng's industrial layers. No web code here."""
 
-from geo.model.catalog import LAYERS
-from geo.model.dataset import Dataset, Issue, Layer, LayerSpec
-from geo.model.errors import GeoDataError, InvalidData, InvalidQuery, UnknownFeature, UnknownLayer
+from geo.model.catalog import LAYERS, LayerSpec
+from geo.model.dataset import Dataset, Layer
+from geo.model.errors import GeoDataError, InvalidData, InvalidQuery, Issue, UnknownFeature, UnknownLayer
 from geo.pipeline.build import build_dataset, inspect_dataset
 
 __all__ = [

@@ -9,7 +9,7 @@ from pathlib import Path
 from shapely.geometry import box, mapping
 
 from geo.model.catalog import LAYERS, REQUIRED_COLUMNS
-from geo.pipeline.read import (
+from geo.model.files import (
     CONTEXT_COLUMNS,
     CONTEXT_FILE,
     FIGURE_COLUMNS,

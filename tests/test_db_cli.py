@@ -13,8 +13,9 @@ from pandas.testing import assert_frame_equal
 
 from geopandas.testing import assert_geodataframe_equal
 
+from geo.formats.tables import write_data_files
 from geo.model.catalog import LAYERS
-from geo.pipeline.read import FileSource, SourceSnapshot, write_snapshot
+from geo.pipeline.read import FileSource, SourceSnapshot
 from geo.postgis import store as pgstore
 from tests.builders import edit_csv, edit_geojson, read_csv, set_row, write_csv
 from tests.conftest import DATA_DIR
@@ -93,7 +94,7 @@ def test_dump_of_the_loaded_shipped_data_is_byte_for_byte_the_files(database_url
 def test_dump_of_a_load_is_byte_for_byte_the_files_laid_out_as_shipped(database_url, tiny_dir, tmp_path):
     # The tiny data rewritten in the shipped files' layout; a test of its own while data/ lacks some files.
     shipped_like = tmp_path / "shipped-like"
-    write_snapshot(SourceSnapshot.take(FileSource(tiny_dir)), shipped_like)
+    write_data_files(SourceSnapshot.take(FileSource(tiny_dir)).frames(), shipped_like)
     names = sorted(path.name for path in shipped_like.iterdir())
     assert {"positions.csv", "context.geojson"} <= set(names)
     assert db("load", str(shipped_like), url=database_url) == 0

@@ -16,8 +16,7 @@ from geo.analysis.coverage import coverage_report
 from geo.analysis.quality import completeness
 from geo.analysis.sites import SiteQuery, find_sites
 from geo.formats.synthetic import FACTORIES_PER_PARK, synthetic_factories, synthetic_parks, write_synthetic_dataset
-from geo.model.catalog import LAYERS
-from geo.model.dataset import LayerSpec
+from geo.model.catalog import LAYERS, LayerSpec
 from tests.builders import PARK_INSIDE, PARK_OUTSIDE, _attributes, edit_csv, edit_geojson, read_csv
 from tests.conftest import DATA_DIR
 from tests.postgis import STORES, app_config

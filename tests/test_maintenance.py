@@ -15,13 +15,14 @@ from shapely.geometry import box
 
 from geo.formats.incoming import IncomingTable, read_attribute_file, read_boundary_file
 from geo.formats.journal import JOURNAL, commit_files, lock, recover
-from geo.formats.tables import CHANGES_FILE, MaintenanceError, read_data_files
+from geo.formats.tables import read_data_files
 from geo.maintenance.changelog import Change, figure_text
 from geo.maintenance.edits import apply_changes
 from geo.maintenance.imports import plan_attribute_import, plan_boundary_import
 from geo.maintenance.matching import match_rows
 from geo.maintenance.plan import ImportOptions, plan_revert, propose, resolve_source
-from geo.pipeline.read import CITY_FIGURES_FILE, CONTEXT_FILE
+from geo.model.errors import MaintenanceError
+from geo.model.files import CHANGES_FILE, CITY_FIGURES_FILE, CONTEXT_FILE
 from tests.builders import PARK_INSIDE
 from tests.conftest import DATA_DIR
 

@@ -16,10 +16,11 @@ from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import box
 
 from geo import inspect_dataset
-from geo.formats.export import to_geojson
 from geo.model.catalog import LAYERS
 from geo.model.errors import InvalidData, InvalidQuery, UnknownLayer
-from geo.pipeline.read import CONTEXT_COLUMNS, CONTEXT_FILE, POSITIONS_FILE, FileSource, SourceSnapshot
+from geo.model.features import to_geojson
+from geo.model.files import CONTEXT_COLUMNS, CONTEXT_FILE, POSITIONS_FILE
+from geo.pipeline.read import FileSource, SourceSnapshot
 from geo.postgis import store as pgstore
 from geo.stores.memory import FileStore
 from geo.stores.query import FeatureQuery

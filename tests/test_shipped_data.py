@@ -12,8 +12,8 @@ from shapely.geometry import Point
 
 from geo import inspect_dataset
 from geo.model.catalog import METRIC_CRS, STATUSES, WEB_CRS
+from geo.model.files import geometry_columns
 from geo.model.text import fold
-from geo.pipeline.read import geometry_columns
 from tests.conftest import DATA_DIR, SHARED
 
 REFERENCE_CSV = SHARED / "reference" / "facts_entities.csv"

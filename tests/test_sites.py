@@ -39,7 +39,7 @@ from geo.analysis.sites import (
     tie_ranks,
 )
 from geo.model.errors import InvalidQuery
-from geo.pipeline.read import FIGURE_COLUMNS
+from geo.model.files import FIGURE_COLUMNS
 from tests.builders import edit_csv, remove_features, set_row, write_dataset
 
 PARKS = ["kcn-outside", "kcn-overlap", "kcn-straddle", "kcn-trang-due"]

@@ -18,9 +18,9 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, request, url_for
 
 from geo.formats import export
-from geo.formats.export import compact_json
 from geo.model.dataset import Dataset, Layer
 from geo.model.errors import UnknownFeature
+from geo.model.features import compact_json
 from geo.postgis import store as pgstore
 from geo.stores import clusters as clustering
 from geo.stores import memory as store

@@ -15,9 +15,10 @@ import pandas as pd
 
 from geo import inspect_dataset
 from geo.analysis.stats import layer_status_totals, position_evidence
-from geo.formats.export import FORMATS, to_csv_text, to_geojson, write_layer
+from geo.formats.export import FORMATS, to_csv_text, write_layer
 from geo.model.catalog import LAYERS
 from geo.model.errors import GeoDataError
+from geo.model.features import to_geojson
 from webmap import default_data_dir
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import psycopg
 
 from geo import inspect_dataset
-from geo.model.dataset import Issue
-from geo.model.errors import InvalidData
-from geo.pipeline.read import FileSource, SourceSnapshot, write_snapshot
+from geo.formats.tables import write_data_files
+from geo.model.errors import InvalidData, Issue
+from geo.pipeline.read import FileSource, SourceSnapshot
 from geo.postgis import store as pgstore
 from webmap import default_data_dir
 
@@ -112,7 +112,7 @@ def run_dump(args: argparse.Namespace) -> int:
     if problems:
         _report(problems)
         return 1
-    for path in write_snapshot(snapshot, directory):
+    for path in write_data_files(snapshot.frames(), directory):
         _progress(f"wrote {path}")
     return 0
 

@@ -14,7 +14,7 @@ from datetime import date
 from flask import Blueprint, Response, current_app, request
 
 from geo.analysis import coverage, quality
-from geo.formats.export import json_value
+from geo.model.features import json_value
 from webmap import params
 from webmap.answer_cache import AnswerCache, data_version
 from webmap.layers import dataset

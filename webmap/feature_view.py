@@ -6,11 +6,11 @@ import pandas as pd
 
 import geopandas as gpd
 
-from geo.formats.export import json_value
 from geo.model import parse
 from geo.model.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE, WEB_CRS
+from geo.model.features import json_value
+from geo.model.files import POSITION_COLUMNS
 from geo.pipeline.placement import best_evidence, in_evidence_order, outline_evidence_distances
-from geo.pipeline.read import POSITION_COLUMNS
 from webmap.i18n import (
     CONFIDENCE_LABELS,
     FIELD_LABELS,

@@ -8,8 +8,8 @@ it can be filtered on.
 
 from __future__ import annotations
 
-from geo.model.catalog import STATUSES
-from geo.model.dataset import Dataset, LayerSpec
+from geo.model.catalog import STATUSES, LayerSpec
+from geo.model.dataset import Dataset
 from geo.stores.clusters import CELL_PX, MAX_CELLS
 from geo.stores.query import MAX_ZOOM, filter_vocabulary, queryables
 from webmap import coverage_openapi, sites_openapi

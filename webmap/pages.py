@@ -9,8 +9,8 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from geo.analysis.city import parks_reference
-from geo.formats.export import feature_properties, to_geojson
 from geo.model.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
+from geo.model.features import feature_properties, to_geojson
 from webmap.answer_cache import data_version
 from webmap.compare_view import comparison, parse_ids
 from webmap.coverage_api import coverage_report, quality_report, reports

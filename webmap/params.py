@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from werkzeug.datastructures import MultiDict
 
-from geo.model.dataset import LayerSpec
+from geo.model.catalog import LayerSpec
 from geo.model.errors import InvalidQuery
 from geo.stores.query import MAX_ZOOM, FeatureQuery, check_bbox, filter_vocabulary, queryables
 from webmap.i18n import LANGUAGES

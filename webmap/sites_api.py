@@ -23,9 +23,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from shapely.geometry import mapping
 
 from geo.analysis import proposal, sites
-from geo.formats.export import csv_writer, flat_value, json_value
+from geo.formats.export import csv_writer, flat_value
 from geo.model.catalog import FORMER_PROVINCES, STATUSES
 from geo.model.errors import InvalidQuery
+from geo.model.features import json_value
 from geo.pipeline.derive import economic_zones
 from webmap import answer_cache, api, i18n, params
 from webmap.answer_cache import query_key

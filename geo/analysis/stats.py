@@ -6,8 +6,8 @@ import pandas as pd
 
 from geo.model.catalog import POSITION_MARKS, STATUSES
 from geo.model.dataset import Dataset
+from geo.model.files import POSITION_COLUMNS
 from geo.pipeline.placement import outline_evidence_distances
-from geo.pipeline.read import POSITION_COLUMNS
 
 
 def layer_status_totals(dataset: Dataset) -> pd.DataFrame:

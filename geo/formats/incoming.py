@@ -25,8 +25,8 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
 from pyproj.exceptions import CRSError, ProjError
 
-from geo.formats.tables import MaintenanceError
 from geo.model.catalog import WEB_CRS
+from geo.model.errors import MaintenanceError
 
 # Limits on what an import may unpack: a small archive can hold gigabytes (a "zip bomb"), and a file
 # any bigger than these is no hand-kept table of a city's industrial parks.

@@ -29,7 +29,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from geo.formats.tables import MaintenanceError
+from geo.model.errors import MaintenanceError
 
 JOURNAL = ".hpmap-journal.json"
 _STAGED_PREFIX = ".hpmap-new-"

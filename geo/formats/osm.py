@@ -31,7 +31,7 @@ import pandas as pd
 import geopandas as gpd
 import pyogrio
 
-from geo.formats.tables import MaintenanceError
+from geo.model.errors import MaintenanceError
 
 OSM_LAYER = "multipolygons"
 OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm")

@@ -17,7 +17,7 @@ from pathlib import Path
 from shapely.geometry import Point, box, mapping
 
 from geo.model.catalog import METRIC_CRS, REQUIRED_COLUMNS, STATUSES, WEB_CRS
-from geo.pipeline.read import CONTEXT_FILE, FIGURE_COLUMNS, POSITION_COLUMNS, POSITIONS_FILE, SOURCE_COLUMNS
+from geo.model.files import CONTEXT_FILE, FIGURE_COLUMNS, POSITION_COLUMNS, POSITIONS_FILE, SOURCE_COLUMNS
 
 SYNTH_SOURCE = "synthetic"
 PARKS = "industrial-parks"

@@ -15,21 +15,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.model.catalog import LAYERS
-from geo.model.dataset import LayerSpec
-from geo.model.errors import GeoDataError
-from geo.pipeline.read import CONTEXT_FILE, FIGURE_COLUMNS, POSITION_COLUMNS, POSITIONS_FILE, SOURCE_COLUMNS
+import geopandas as gpd
+from shapely.geometry import mapping
 
-CHANGES_FILE = "changes.csv"
-CHANGE_COLUMNS = [
-    "change_id", "when", "who", "action", "source", "layer", "feature", "file", "field", "op",
-    "old_value", "new_value",
-]  # fmt: skip
-GEOMETRY_PROPERTIES = ("geometry_quality", "geometry_note", "geometry_sources", "position_uncertainty_m")
-
-
-class MaintenanceError(GeoDataError):
-    """An import or a revert that cannot be done; the message says why and how to fix it."""
+from geo.formats.export import write_atomically
+from geo.model.catalog import LAYERS, LayerSpec
+from geo.model.errors import MaintenanceError
+from geo.model.files import (
+    CHANGE_COLUMNS,
+    CHANGES_FILE,
+    CONTEXT_FILE,
+    FIGURE_COLUMNS,
+    POSITION_COLUMNS,
+    POSITIONS_FILE,
+    SOURCE_COLUMNS,
+    geometry_columns,
+)
 
 
 @dataclass(frozen=True)
@@ -207,3 +208,36 @@ def _read_text(path: Path) -> str:
         raise MaintenanceError(f"{path.name}: file not found in {path.parent}; run hpmap validate") from None
     except UnicodeDecodeError as exc:
         raise MaintenanceError(f"{path.name}: not UTF-8 text ({exc}); run hpmap validate") from None
+
+
+def write_data_files(frames: Mapping[str, pd.DataFrame], directory: Path) -> list[Path]:
+    """Write each frame to ``directory`` as the data file it is named after, each file atomically.
+
+    The layout is the shipped files': CSV with minimal quoting and CRLF line ends, GeoJSON indented by one.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_name, frame in frames.items():
+        if file_name.endswith(".geojson"):
+            data = GeoJsonFile(geojson_document(frame, file_name)).render()
+        else:
+            data = CsvTable(frame).render()
+        path = directory / file_name
+        write_atomically(path, lambda tmp, data=data: tmp.write_bytes(data))
+        written.append(path)
+    return written
+
+
+def geojson_document(frame: gpd.GeoDataFrame, file_name: str) -> dict:
+    """Return a geometry frame read from ``file_name`` as the FeatureCollection that file holds."""
+    columns = geometry_columns(file_name)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {column: row[column] for column in columns},
+            "geometry": None if geometry is None else mapping(geometry),
+        }
+        for (_, row), geometry in zip(frame.iterrows(), frame.geometry, strict=True)
+    ]
+    return {"type": "FeatureCollection", "name": file_name.removesuffix(".geojson"), "features": features}

@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from geo.formats.tables import CHANGE_COLUMNS, CHANGES_FILE, CsvTable, MaintenanceError
+from geo.formats.tables import CsvTable
+from geo.model.errors import MaintenanceError
+from geo.model.files import CHANGE_COLUMNS, CHANGES_FILE
 
 OPS = {"set": "set", "add": "remove", "remove": "add"}  # each operation and its inverse
 _FIGURE = re.compile(r"^(?P<value>.*) \(as of (?P<as_of>[^;]*); (?P<sources>.*)\)$")

@@ -13,12 +13,11 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from geo.formats.tables import CsvTable, DataFiles, GeoJsonFile, MaintenanceError
+from geo.formats.tables import CsvTable, DataFiles, GeoJsonFile
 from geo.maintenance.changelog import Change, display_value, figure_text, parse_figure_text
-from geo.pipeline.read import POSITION_COLUMNS, POSITIONS_FILE
+from geo.model.errors import MaintenanceError
+from geo.model.files import FIGURES_FILE, POSITION_COLUMNS, POSITIONS_FILE, SOURCES_FILE
 
-FIGURES_FILE = "figures.csv"
-SOURCES_FILE = "sources.csv"
 SOURCE_FIELDS = ("kind", "location", "title", "published", "publisher", "language")
 
 

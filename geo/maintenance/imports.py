@@ -20,14 +20,15 @@ import shapely
 from shapely.geometry import mapping
 
 from geo.formats.incoming import IncomingTable
-from geo.formats.tables import GEOMETRY_PROPERTIES, DataFiles, MaintenanceError
+from geo.formats.tables import DataFiles
 from geo.maintenance.changelog import Change, figure_text
-from geo.maintenance.edits import FIGURES_FILE, SOURCES_FILE, compact_geometry, figure_identity
+from geo.maintenance.edits import compact_geometry, figure_identity
 from geo.maintenance.matching import match_rows
 from geo.maintenance.plan import ImportOptions, Plan, Progress, infer_layer, resolve_source
 from geo.model import parse
-from geo.model.catalog import FIGURE_FIELDS, GEOMETRY_QUALITIES, LIST_COLUMNS
-from geo.model.dataset import LayerSpec
+from geo.model.catalog import FIGURE_FIELDS, GEOMETRY_QUALITIES, LIST_COLUMNS, LayerSpec
+from geo.model.errors import MaintenanceError
+from geo.model.files import FIGURES_FILE, GEOMETRY_PROPERTIES, SOURCES_FILE
 
 COORDINATE_DECIMALS = 7  # 1e-7 degree is about 1 cm: enough for any survey, and small files
 

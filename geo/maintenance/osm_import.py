@@ -34,23 +34,16 @@ import shapely
 from shapely.geometry import shape
 
 from geo.formats.osm import Extract
-from geo.formats.tables import DataFiles, MaintenanceError
+from geo.formats.tables import DataFiles
 from geo.maintenance.changelog import Change
-from geo.maintenance.edits import (
-    FIGURES_FILE,
-    SOURCES_FILE,
-    compact_geometry,
-    position_change,
-    position_text,
-    source_text,
-)
+from geo.maintenance.edits import compact_geometry, position_change, position_text, source_text
 from geo.maintenance.imports import geometry_json
 from geo.model import parse
-from geo.model.catalog import METRIC_CRS, WEB_CRS
-from geo.model.dataset import LayerSpec
+from geo.model.catalog import METRIC_CRS, WEB_CRS, LayerSpec
+from geo.model.errors import MaintenanceError
+from geo.model.files import FIGURES_FILE, POSITION_COLUMNS, POSITIONS_FILE, SOURCES_FILE
 from geo.model.text import fold
 from geo.pipeline.placement import Evidence, best_evidence
-from geo.pipeline.read import POSITION_COLUMNS, POSITIONS_FILE
 
 # OSM industrial and port areas are traced from aerial imagery (offsets of 5–20 m), but their edges
 # follow a fence, a road or the mapper's judgement of where the park ends: 100 m covers both.

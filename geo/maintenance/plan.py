@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from geo.formats.tables import CHANGES_FILE, DataFiles, MaintenanceError
+from geo.formats.tables import DataFiles
 from geo.maintenance.changelog import Change, ChangeInfo, append_to_log, changes_of, reverted_by
-from geo.maintenance.edits import SOURCES_FILE, apply_changes, source_text
+from geo.maintenance.edits import apply_changes, source_text
 from geo.maintenance.matching import NAME_FIELDS, Matching
-from geo.model.dataset import Issue
+from geo.model.errors import Issue, MaintenanceError
+from geo.model.files import CHANGES_FILE, SOURCES_FILE
 from geo.model.text import fold
 from geo.pipeline.build import inspect_dataset
 

@@ -9,7 +9,43 @@ from dataclasses import dataclass
 
 from shapely.geometry import box
 
-from geo.model.dataset import LayerSpec
+# What a layer's features are drawn as: the geometry kind → the GeoJSON types it allows.
+GEOMETRY_KINDS: dict[str, tuple[str, ...]] = {
+    "polygon": ("Polygon", "MultiPolygon"),  # outlines: zones, parks, ports, ...
+    "point": ("Point", "MultiPoint"),  # positions: factories
+}
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """Where a layer's files are and what it holds."""
+
+    name: str  # stable layer id, also the OGC API collection id
+    title_en: str
+    title_vi: str
+    kinds: tuple[str, ...]  # allowed values of the ``kind`` attribute
+    geometry: str = "polygon"  # a key of ``GEOMETRY_KINDS``: outlines or point positions
+
+    def __post_init__(self) -> None:
+        if self.geometry not in GEOMETRY_KINDS:
+            known = ", ".join(GEOMETRY_KINDS)
+            raise ValueError(f"layer {self.name}: geometry '{self.geometry}' is not one of: {known}")
+
+    @property
+    def geometry_types(self) -> tuple[str, ...]:
+        """The GeoJSON geometry types the layer's features may have."""
+        return GEOMETRY_KINDS[self.geometry]
+
+    @property
+    def geometry_file(self) -> str:
+        """File name of the GeoJSON geometry layer (EPSG:4326)."""
+        return f"{self.name}.geojson"
+
+    @property
+    def attributes_file(self) -> str:
+        """File name of the attribute table joined to the geometry by ``id``."""
+        return f"{self.name}.csv"
+
 
 WEB_CRS = "EPSG:4326"  # storage and serving: GeoJSON longitude/latitude
 METRIC_CRS = "EPSG:32648"  # WGS 84 / UTM 48N: areas and buffers in metres

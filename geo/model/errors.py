@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from geo.model.dataset import Issue
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the data, located by file, feature and field."""
+
+    severity: str  # "error" stops the load; "warning" is reported only
+    file: str
+    feature: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.feature is not None:
+            where.append(f"feature '{self.feature}'")
+        if self.field is not None:
+            where.append(f"field '{self.field}'")
+        return f"{self.severity}: {', '.join(where)}: {self.message}"
 
 
 class GeoDataError(Exception):
@@ -22,6 +38,10 @@ class InvalidData(GeoDataError):
         if len(errors) > 20:
             lines.append(f"... and {len(errors) - 20} more errors")
         super().__init__(f"{len(errors)} error(s) in the data:\n" + "\n".join(lines))
+
+
+class MaintenanceError(GeoDataError):
+    """An import or a revert that cannot be done; the message says why and how to fix it."""
 
 
 class UnknownLayer(GeoDataError):

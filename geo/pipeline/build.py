@@ -9,9 +9,9 @@ import pandas as pd
 
 import geopandas as gpd
 
-from geo.model.catalog import ECONOMIC_ZONE_KIND, LAYERS
-from geo.model.dataset import Dataset, Issue, Layer, LayerSpec
-from geo.model.errors import InvalidData
+from geo.model.catalog import ECONOMIC_ZONE_KIND, LAYERS, LayerSpec
+from geo.model.dataset import Dataset, Layer
+from geo.model.errors import InvalidData, Issue
 from geo.pipeline import derive, join, placement, validate
 from geo.pipeline.read import DataSource, FileSource
 

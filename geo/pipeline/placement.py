@@ -27,9 +27,9 @@ from shapely.geometry import Point
 
 from geo.model import parse
 from geo.model.catalog import CONFIDENCES, CONTEXT_KINDS, METRIC_CRS, POSITION_MARKS, REGION, WEB_CRS
-from geo.model.dataset import Issue
+from geo.model.errors import Issue
+from geo.model.files import CONTEXT_FILE, POSITIONS_FILE
 from geo.model.text import fold
-from geo.pipeline.read import CONTEXT_FILE, POSITIONS_FILE
 
 WATER_KINDS = ("sea", "river")
 WATER_SHARE = 0.10  # an outline may overlap the (simplified) water this much before it is "on water"

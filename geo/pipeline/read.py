@@ -11,7 +11,6 @@ reads the database tables that mirror the files.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,21 +20,25 @@ import pandas as pd
 
 import geopandas as gpd
 from shapely.errors import GEOSException
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 
-from geo.formats.export import write_atomically
-from geo.model.catalog import LAYERS, REQUIRED_COLUMNS, WEB_CRS
-from geo.model.dataset import Issue, LayerSpec
+from geo.formats.tables import read_csv_table
+from geo.model.catalog import LAYERS, REQUIRED_COLUMNS, WEB_CRS, LayerSpec
+from geo.model.errors import Issue, MaintenanceError
+from geo.model.files import (
+    CITY_FIGURE_COLUMNS,
+    CITY_FIGURES_FILE,
+    CONTEXT_COLUMNS,
+    CONTEXT_FILE,
+    FIGURE_COLUMNS,
+    FIGURES_FILE,
+    GEOMETRY_COLUMNS,
+    POSITION_COLUMNS,
+    POSITIONS_FILE,
+    SOURCE_COLUMNS,
+    SOURCES_FILE,
+)
 
-GEOMETRY_COLUMNS = ["id", "geometry_quality", "geometry_note", "geometry_sources", "position_uncertainty_m"]
-FIGURE_COLUMNS = ["feature_id", "field", "value", "as_of", "sources", "shown", "verified", "note"]
-SOURCE_COLUMNS = ["id", "kind", "location", "title", "published", "publisher", "language"]
-POSITION_COLUMNS = ["id", "feature_id", "marks", "lon", "lat", "radius_m", "confidence", "source", "as_of", "note"]
-CONTEXT_COLUMNS = ["id", "kind", "name_vi", "name_en", "sources", "note"]
-POSITIONS_FILE = "positions.csv"
-CITY_FIGURE_COLUMNS = ["field", "value", "unit", "as_of", "sources", "shown", "verified", "note"]
-CITY_FIGURES_FILE = "city-figures.csv"
-CONTEXT_FILE = "context.geojson"
 _WGS84_NAMES = {
     "urn:ogc:def:crs:OGC:1.3:CRS84",
     "urn:ogc:def:crs:OGC::CRS84",
@@ -127,20 +130,16 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def geometry_columns(file_name: str) -> list[str]:
-    """Return the properties a geometry file keeps: ``CONTEXT_COLUMNS`` for the context file, else a layer's."""
-    return CONTEXT_COLUMNS if file_name == CONTEXT_FILE else GEOMETRY_COLUMNS
-
-
 def read_table(path: Path, columns: list[str] | tuple[str, ...]) -> tuple[pd.DataFrame, list[Issue]]:
     """Read a UTF-8 CSV table as text, checking that ``columns`` are present."""
     empty = pd.DataFrame(columns=list(columns), dtype="string")
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError:
+    if not path.is_file():
         return empty, [_error(path.name, None, None, "file not found")]
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
-        return empty, [_error(path.name, None, None, f"cannot be read as a UTF-8 CSV table ({exc})")]
+    try:
+        table = read_csv_table(path, required=()).frame.astype(str)
+    except (MaintenanceError, csv.Error) as exc:
+        reason = str(exc).removeprefix(f"{path.name}: ")
+        return empty, [_error(path.name, None, None, f"cannot be read as a UTF-8 CSV table ({reason})")]
     return checked_table(table, path.name, columns)
 
 
@@ -157,12 +156,12 @@ def checked_table(
 
 def read_figures(data_dir: Path) -> tuple[pd.DataFrame, list[Issue]]:
     """Read ``figures.csv``: one sourced, dated value per row."""
-    return read_table(data_dir / "figures.csv", FIGURE_COLUMNS)
+    return read_table(data_dir / FIGURES_FILE, FIGURE_COLUMNS)
 
 
 def read_sources(data_dir: Path) -> tuple[pd.DataFrame, list[Issue]]:
     """Read ``sources.csv``: the register of articles, web pages and map references."""
-    return read_table(data_dir / "sources.csv", SOURCE_COLUMNS)
+    return read_table(data_dir / SOURCES_FILE, SOURCE_COLUMNS)
 
 
 def read_positions(data_dir: Path) -> tuple[pd.DataFrame, list[Issue]]:
@@ -330,49 +329,13 @@ class SourceSnapshot:
         """Return the origin's name for ``file_name``."""
         return self.origin.locate(file_name)
 
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Return each table's frame by file name, as read."""
+        return {file_name: frame for file_name, (frame, _) in self.tables.items()}
+
     def _copy(self, file_name: str) -> tuple[pd.DataFrame, list[Issue]]:
         frame, issues = self.tables[file_name]
         return frame.copy(), list(issues)
-
-
-def write_snapshot(snapshot: SourceSnapshot, directory: Path) -> list[Path]:
-    """Write every table of ``snapshot`` to ``directory`` as the file it came from, each file atomically."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for file_name, (frame, _) in snapshot.tables.items():
-        if file_name.endswith(".geojson"):
-            text = geojson_text(frame, file_name.removesuffix(".geojson"), geometry_columns(file_name))
-        else:
-            text = csv_text(frame)
-        path = directory / file_name
-        data = text.encode("utf-8")
-        write_atomically(path, lambda tmp, data=data: tmp.write_bytes(data))
-        written.append(path)
-    return written
-
-
-def geojson_text(frame: gpd.GeoDataFrame, name: str, columns: list[str] = GEOMETRY_COLUMNS) -> str:
-    """Return a geometry frame as a FeatureCollection named ``name``, laid out as the shipped files are."""
-    features = [
-        {
-            "type": "Feature",
-            "properties": {column: row[column] for column in columns},
-            "geometry": None if geometry is None else mapping(geometry),
-        }
-        for (_, row), geometry in zip(frame.iterrows(), frame.geometry, strict=True)
-    ]
-    document = {"type": "FeatureCollection", "name": name, "features": features}
-    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
-
-
-def csv_text(frame: pd.DataFrame) -> str:
-    """Return a table as CSV text: header row, minimal quoting and CRLF line ends, as the shipped tables."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)  # the csv module's defaults: "\r\n" and QUOTE_MINIMAL
-    writer.writerow(frame.columns)
-    writer.writerows(frame.itertuples(index=False, name=None))
-    return buffer.getvalue()
 
 
 def _error(file: str, feature: str | None, field: str | None, message: str) -> Issue:

@@ -28,9 +28,10 @@ from geo.model.catalog import (
     VERIFIED,
     WEB_CRS,
     FigureField,
+    LayerSpec,
 )
-from geo.model.dataset import Issue, LayerSpec
-from geo.pipeline.read import CITY_FIGURES_FILE
+from geo.model.errors import Issue
+from geo.model.files import CITY_FIGURES_FILE
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2}")  # ISO 639-1
 AREA_TOLERANCE = 0.15  # outline area may differ from the declared area by this share

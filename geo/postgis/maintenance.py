@@ -28,14 +28,14 @@ from psycopg import sql
 import geopandas as gpd
 from shapely.geometry import mapping, shape
 
-from geo.formats.tables import CHANGE_COLUMNS, CHANGES_FILE, CsvTable, DataFiles, GeoJsonFile, MaintenanceError
+from geo.formats.tables import CsvTable, DataFiles, GeoJsonFile
 from geo.maintenance.changelog import Change, ChangeInfo, append_to_log
 from geo.maintenance.plan import edited
-from geo.model.catalog import LAYERS
-from geo.model.dataset import Issue, LayerSpec
-from geo.model.errors import InvalidData
+from geo.model.catalog import LAYERS, LayerSpec
+from geo.model.errors import InvalidData, Issue, MaintenanceError
+from geo.model.files import CHANGE_COLUMNS, CHANGES_FILE, GEOMETRY_COLUMNS, geometry_columns
 from geo.pipeline.build import inspect_dataset
-from geo.pipeline.read import GEOMETRY_COLUMNS, SourceSnapshot, geometry_columns, geometry_frame
+from geo.pipeline.read import SourceSnapshot, geometry_frame
 from geo.postgis import store as pgstore
 
 LOCK_KEY = 0x68706D6170  # "hpmap" in ASCII: the advisory lock of maintenance commands (per database)

@@ -39,13 +39,12 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 import geopandas as gpd
 import shapely
 
-from geo.formats.export import compact_json, feature_properties, property_columns
-from geo.formats.tables import CHANGE_COLUMNS
-from geo.model.catalog import LAYERS, REQUIRED_COLUMNS
-from geo.model.dataset import Dataset, Issue, LayerSpec
-from geo.model.errors import GeoDataError, InvalidData, InvalidQuery, StoreUnavailable, UnknownLayer
-from geo.pipeline.build import build_dataset
-from geo.pipeline.read import (
+from geo.model.catalog import LAYERS, REQUIRED_COLUMNS, LayerSpec
+from geo.model.dataset import Dataset
+from geo.model.errors import GeoDataError, InvalidData, InvalidQuery, Issue, StoreUnavailable, UnknownLayer
+from geo.model.features import compact_json, feature_properties, property_columns
+from geo.model.files import (
+    CHANGE_COLUMNS,
     CITY_FIGURE_COLUMNS,
     CITY_FIGURES_FILE,
     CONTEXT_COLUMNS,
@@ -54,11 +53,10 @@ from geo.pipeline.read import (
     POSITION_COLUMNS,
     POSITIONS_FILE,
     SOURCE_COLUMNS,
-    SourceSnapshot,
-    checked_table,
     geometry_columns,
-    geometry_frame,
 )
+from geo.pipeline.build import build_dataset
+from geo.pipeline.read import SourceSnapshot, checked_table, geometry_frame
 from geo.stores.clusters import MAX_CELLS, Clusters, cell_size, clusters_from_rows, too_many_cells
 from geo.stores.memory import FeaturePage
 from geo.stores.query import FeatureQuery, check_bbox, parse_number, simplify_tolerance
@@ -342,7 +340,7 @@ def _kind(column: pd.Series) -> str:
 
 
 def _feature_rows(name: str, gdf: gpd.GeoDataFrame, columns: list[str]) -> Iterator[tuple]:
-    # The same properties, in the same order, as geo.formats.export.to_geojson gives the file store.
+    # The same properties, in the same order, as geo.model.features.to_geojson gives the file store.
     for position, ((feature_id, row), geometry) in enumerate(zip(gdf.iterrows(), gdf.geometry, strict=True)):
         properties = feature_properties(row, columns)
         text = compact_json(properties)

@@ -2,7 +2,7 @@
 
 A ``FeatureStore`` answers the two feature queries of OGC API – Features: a page of a
 collection's items (``items``) and one item (``item``), as GeoJSON Feature dicts. Both stores
-give the same features, with the same properties in the same order, as ``geo.formats.export.to_geojson``,
+give the same features, with the same properties in the same order, as ``geo.model.features.to_geojson``,
 encoded as JSON text. It also counts the features an items query selects in the cells of a grid
 for a web map's zoom level (``clusters``, ``geo.stores.clusters``), identically in both stores.
 
@@ -22,8 +22,8 @@ from typing import Protocol
 
 from shapely.geometry import mapping
 
-from geo.formats.export import compact_json, json_value
 from geo.model.dataset import Dataset, Layer
+from geo.model.features import compact_json, json_value
 from geo.stores.clusters import Clusters, bin_points, cell_size, representative_points
 from geo.stores.query import (
     FeatureQuery,
@@ -144,7 +144,7 @@ class LayerTexts:
     def _column(self, name: str) -> list[str]:
         values = self._values.get(name)
         if values is None:
-            # As geo.formats.export.to_geojson encodes them; equal texts (nulls, statuses) kept once.
+            # As geo.model.features.to_geojson encodes them; equal texts (nulls, statuses) kept once.
             seen: dict[str, str] = {}
             values = [
                 seen.setdefault(text, text)
@@ -155,7 +155,7 @@ class LayerTexts:
 
 
 def geometry_texts(geometries) -> list[str]:
-    """Return each shapely geometry (or None) as GeoJSON text, as ``geo.formats.export.to_geojson`` encodes it."""
+    """Return each shapely geometry (or None) as GeoJSON text, as ``geo.model.features.to_geojson`` encodes it."""
     return ["null" if geometry is None else compact_json(mapping(geometry)) for geometry in geometries]
 
 

@@ -18,8 +18,7 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import MultiPolygon, box
 
-from geo.model.catalog import FORMER_PROVINCES, GEOMETRY_QUALITIES, QUERYABLES, STATUSES
-from geo.model.dataset import LayerSpec
+from geo.model.catalog import FORMER_PROVINCES, GEOMETRY_QUALITIES, QUERYABLES, STATUSES, LayerSpec
 from geo.model.errors import InvalidQuery
 
 Bbox = tuple[float, float, float, float]  # (min lon, min lat, max lon, max lat), CRS84 degrees
