@@ -15,9 +15,9 @@ from psycopg import sql
 import shapely
 from shapely.geometry import Point, shape
 
+from geo import postgis
 from geo.formats.synthetic import write_synthetic_dataset
 from geo.model.errors import InvalidQuery
-from geo.postgis import store as pgstore
 from geo.stores import clusters as clustering
 from geo.stores.clusters import MAX_CELLS, bin_points, cell_size
 from geo.stores.query import FeatureQuery
@@ -356,8 +356,8 @@ def test_both_stores_give_the_same_clusters_of_synthetic_data(request, synth_dir
 def test_both_stores_refuse_more_than_max_cells(request, database_url):
     # 10,001 points on one row of zoom-22 cells, one per cell: one cell too many.
     size = cell_size(22)
-    with pgstore.connect(database_url) as conn:
-        pgstore.init_schema(conn)
+    with postgis.connect(database_url) as conn:
+        postgis.init_schema(conn)
         conn.execute(
             "INSERT INTO hpmap.features (collection, id, ord, geom, properties, properties_json) "
             "SELECT 'synthetic', CASE WHEN n = 0 THEN %s ELSE 'f' || n END, n, "
@@ -366,7 +366,7 @@ def test_both_stores_refuse_more_than_max_cells(request, database_url):
             (HOSTILE, size, size, MAX_CELLS),
         )
         conn.execute("INSERT INTO hpmap.collections (name, ord, property_kinds) VALUES ('synthetic', 0, '{}')")
-    store = pgstore.PostgisStore.open(database_url)
+    store = postgis.PostgisStore.open(database_url)
     try:
         with pytest.raises(InvalidQuery, match="at zoom 22 the features selected fill more than 10,000 cells"):
             store.clusters("synthetic", FeatureQuery(), 22)
@@ -380,10 +380,10 @@ def test_both_stores_refuse_more_than_max_cells(request, database_url):
 
 
 def test_the_postgis_grouping_is_parameterised_and_uses_the_spatial_index(database_url):
-    statement, params = pgstore.clusters_statement("synthetic", FeatureQuery(bbox=(105, 2, 105.3, 2.3)), 12, {})
+    statement, params = postgis.clusters_statement("synthetic", FeatureQuery(bbox=(105, 2, 105.3, 2.3)), 12, {})
     assert params == [cell_size(12), cell_size(12), "synthetic", 105.0, 2.0, 105.3, 2.3, MAX_CELLS + 1]
-    with pgstore.connect(database_url) as conn:
-        pgstore.init_schema(conn)
+    with postgis.connect(database_url) as conn:
+        postgis.init_schema(conn)
         conn.execute(
             "INSERT INTO hpmap.features (collection, id, ord, geom, properties, properties_json) "
             "SELECT c, 'f' || n, n, ST_MakeEnvelope(100 + (n % 100) * 0.1, (n / 100) * 0.1, "

@@ -13,10 +13,10 @@ from pandas.testing import assert_frame_equal
 
 from geopandas.testing import assert_geodataframe_equal
 
+from geo import postgis
 from geo.formats.tables import write_data_files
 from geo.model.catalog import LAYERS
 from geo.pipeline.read import FileSource, SourceSnapshot
-from geo.postgis import store as pgstore
 from tests.builders import edit_csv, edit_geojson, read_csv, set_row, write_csv
 from tests.conftest import DATA_DIR
 from webmap.cli import main
@@ -30,7 +30,7 @@ def db(*args: str, url: str | None = None) -> int:
 
 
 def tables(url: str) -> set[str]:
-    with pgstore.connect(url) as conn:
+    with postgis.connect(url) as conn:
         rows = conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'hpmap'")
         return {row[0] for row in rows}
 
@@ -60,7 +60,7 @@ def test_init_creates_postgis_and_the_schema_and_can_be_repeated(postgres_cluste
     url = postgres_cluster.create_database(postgis=False)
     assert db("init", url=url) == 0
     assert db("init", url=url) == 0
-    with pgstore.connect(url) as conn:
+    with postgis.connect(url) as conn:
         assert conn.execute("SELECT extname FROM pg_extension WHERE extname = 'postgis'").fetchone() == ("postgis",)
     expected = {"features", "collections", "figures", "sources", "positions", "city_figures", "context", "changes"}
     expected |= {f"{spec.name.replace('-', '_')}_{kind}" for spec in LAYERS for kind in ("geometry", "attributes")}
@@ -70,7 +70,7 @@ def test_init_creates_postgis_and_the_schema_and_can_be_repeated(postgres_cluste
 
 def test_init_adds_the_position_and_context_tables_to_a_database_made_before_them(database_url, tiny_dir, tmp_path):
     assert db("init", url=database_url) == 0
-    with pgstore.connect(database_url) as conn:  # as a database initialised by an earlier release
+    with postgis.connect(database_url) as conn:  # as a database initialised by an earlier release
         conn.execute("DROP TABLE hpmap.positions, hpmap.context")
     assert db("init", url=database_url) == 0
     assert {"positions", "context"} <= tables(database_url)

@@ -204,19 +204,19 @@ def test_a_file_that_is_not_an_extract_is_refused(data_dir, tmp_path):
 
 
 def test_import_and_revert_on_postgis(data_dir, tmp_path, postgres_cluster):
-    from geo.postgis import store as pgstore
+    from geo import postgis
     from tests.test_pg_maintenance import contents
 
     url = postgres_cluster.create_database()
     assert hpmap("db", "load", data_dir, "--database-url", url).returncode == 0
-    with pgstore.connect(url) as conn:
+    with postgis.connect(url) as conn:
         if conn.execute("SELECT to_regclass('hpmap.positions')").fetchone()[0] is None:
             pytest.skip("this version's PostGIS store has no positions table yet: OSM outlines need it")
     before = contents(url)
     path = hai_phong_extract().write_pbf(tmp_path / "vietnam-latest.osm.pbf")
     result = hpmap("import", "osm", path, "--database-url", url, "-q")
     assert result.returncode == 0, result.stderr
-    with pgstore.connect(url) as conn:
+    with postgis.connect(url) as conn:
         records = conn.execute("SELECT id FROM hpmap.positions WHERE marks = 'osm_outline' ORDER BY id").fetchall()
         quality = conn.execute(
             "SELECT geometry_quality, position_uncertainty_m FROM hpmap.industrial_parks_geometry WHERE id = %s",

@@ -14,8 +14,8 @@ import pytest
 import geopandas as gpd
 from shapely.geometry import box, shape
 
+from geo import postgis
 from geo.model.catalog import LAYERS
-from geo.postgis import store as pgstore
 from tests.conftest import DATA_DIR
 from tests.test_import_cli import command, write_text, write_xlsx, zipped_shapefile
 from webmap import create_app
@@ -52,10 +52,10 @@ def contents(url: str) -> dict[str, list[str]]:
 
     The data version is left out: every write changes it, a revert included (running servers reload).
     """
-    with pgstore.connect(url) as conn:
+    with postgis.connect(url) as conn:
         names = [row[0] for row in conn.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'hpmap' "
-            "AND table_name <> %s ORDER BY table_name", (pgstore.VERSION_TABLE,)
+            "AND table_name <> %s ORDER BY table_name", (postgis.VERSION_TABLE,)
         )]  # fmt: skip
         return {
             name: conn.execute(f"SELECT row_to_json(t)::text FROM hpmap.{name} AS t ORDER BY 1").fetchall()
@@ -178,7 +178,7 @@ def kill(process: subprocess.Popen) -> None:
 
 
 def waiting_for_the_lock(url: str) -> bool:
-    with pgstore.connect(url) as conn:
+    with postgis.connect(url) as conn:
         row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'").fetchone()
     return row[0] == 1
 
@@ -216,7 +216,7 @@ def test_a_second_import_waits_and_plans_on_what_the_first_committed(shipped_db,
     assert "waiting for it to end" in second_err
     # The second import read the tables after the first committed: its old status is the first one's new.
     assert f"industrial-parks.csv  {PARK}  status: operating → planned" in second_out
-    with pgstore.connect(shipped_db) as conn:
+    with postgis.connect(shipped_db) as conn:
         log = conn.execute("SELECT change_id, field FROM hpmap.changes ORDER BY ord").fetchall()
     first_fields, second_fields = ["status", "status_as_of", "sources", "occupancy_pct"], ["status", "status_as_of"]
     assert [field for _, field in log] == first_fields + second_fields
@@ -236,8 +236,8 @@ def test_boundaries_in_vn2000_are_imported_into_the_database(shipped_db, tmp_pat
     assert code == 0, err
     assert re.search(f"industrial-parks.geojson  {PARK}  geometry: Polygon, \\d+ vertices → Polygon, 5 vertices", out)
     assert f"new warning: table hpmap.industrial_parks_geometry, feature '{PARK}', field 'geometry': outline " in out
-    with pgstore.connect(shipped_db) as conn:
-        frame, _ = pgstore.PgSource(conn).read_geometry(LAYERS[1])
+    with postgis.connect(shipped_db) as conn:
+        frame, _ = postgis.PgSource(conn).read_geometry(LAYERS[1])
     row = frame.set_index("id").loc[PARK]
     assert row.geometry.hausdorff_distance(NEW_OUTLINE) < 1e-7  # from EPSG:3405 back to EPSG:4326, to a centimetre
     assert (row["geometry_quality"], row["geometry_sources"]) == ("traced", "ref-ports-gis")
@@ -303,7 +303,7 @@ def test_a_revert_that_would_undo_a_later_change_is_refused(shipped_db, update, 
 def test_the_database_comes_from_the_environment_and_the_log_is_created_when_missing(
     shipped_db, update, monkeypatch, capsys
 ):
-    with pgstore.connect(shipped_db) as conn:
+    with postgis.connect(shipped_db) as conn:
         conn.execute("DROP TABLE hpmap.changes")  # as in a database initialised before the change log existed
     monkeypatch.setenv("HPMAP_DATABASE_URL", shipped_db)
 
@@ -351,12 +351,12 @@ def test_a_position_record_is_added_logged_and_reverted_in_one_transaction_each(
         assert outcome.errors == [] and outcome.tables == ("hpmap.positions", "hpmap.changes")
         session.commit(outcome)
 
-    with pgstore.connect(url) as conn:
-        positions = pgstore.PgSource(conn).read_positions()[0]
+    with postgis.connect(url) as conn:
+        positions = postgis.PgSource(conn).read_positions()[0]
         of_the_park = positions["id"][positions["feature_id"] == "kcn-overlap"]
         assert list(of_the_park) == ["kcn-overlap-shared", "kcn-overlap-pin", "kcn-overlap-gate"]
         assert positions[positions["id"] == "kcn-overlap-gate"].iloc[0].to_dict() == GATE
-        assert "kcn-overlap-gate" in set(pgstore.read_dataset(conn).positions["id"])
+        assert "kcn-overlap-gate" in set(postgis.read_dataset(conn).positions["id"])
         log = pgmaintenance.read_change_log(conn)
     assert log[["change_id", "feature", "file", "op"]].values.tolist() == [
         [info.change_id, "kcn-overlap", "positions.csv", "add"]

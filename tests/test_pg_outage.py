@@ -19,8 +19,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from geo import postgis
 from geo.model.errors import StoreUnavailable
-from geo.postgis import store as pgstore
 from geo.stores.query import FeatureQuery
 from tests.conftest import DATA_DIR, LiveServer
 from tests.postgis import throwaway_cluster
@@ -141,7 +141,7 @@ class Load:
 
 def test_connections_the_server_closed_are_replaced_without_an_error(server, url):
     expected = answers(server)
-    with pgstore.connect(url) as conn:  # what an idle-session timeout or a DBA's pg_terminate_backend does
+    with postgis.connect(url) as conn:  # what an idle-session timeout or a DBA's pg_terminate_backend does
         ended = conn.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
@@ -167,7 +167,7 @@ def test_a_stopped_database_gives_503_json_then_the_same_answers_when_it_is_back
             assert seconds < FAST_S, f"{path}: 503 after {seconds:.1f} s"
         assert get(server, "/?lang=en")[0] == 200  # what needs no database is still served
         with pytest.raises(
-            pgstore.DatabaseUnavailable, match=r"cannot connect to the database postgresql://postgres:\*\*\*@"
+            postgis.DatabaseUnavailable, match=r"cannot connect to the database postgresql://postgres:\*\*\*@"
         ):
             create_app({"DATABASE_URL": url, "OFFLINE": True})  # a start-up now fails, saying why
         cluster.start_server()
@@ -177,7 +177,7 @@ def test_a_stopped_database_gives_503_json_then_the_same_answers_when_it_is_back
     assert statuses <= {200, 503}, statuses  # never a 500
     assert {status for status, *_ in during} == {200, 503}  # the load did run into the outage
     slowest = max(seconds for *_, seconds in load.results)
-    assert slowest < pgstore.POOL_TIMEOUT_S + 2, f"a request took {slowest:.1f} s"
+    assert slowest < postgis.POOL_TIMEOUT_S + 2, f"a request took {slowest:.1f} s"
     assert answers(server) == expected
 
 
@@ -186,10 +186,10 @@ def test_a_store_opened_while_the_database_is_away_serves_once_it_is_back(server
     cluster.stop("fast")
     try:
         started = time.monotonic()
-        with pytest.raises(pgstore.DatabaseUnavailable, match=r"connect to the database postgresql://postgres:\*\*\*@"):
-            pgstore.PostgisStore.open(url)  # waiting for it: a start-up fails, saying why, at once
+        with pytest.raises(postgis.DatabaseUnavailable, match=r"connect to the database postgresql://postgres:\*\*\*@"):
+            postgis.PostgisStore.open(url)  # waiting for it: a start-up fails, saying why, at once
         assert time.monotonic() - started < FAST_S
-        store = pgstore.PostgisStore.open(url, wait=False)
+        store = postgis.PostgisStore.open(url, wait=False)
         with pytest.raises(StoreUnavailable, match=r"the database postgresql://postgres:\*\*\*@.* does not answer"):
             store.item_text("ports", "port-lach-huyen")
     finally:
@@ -206,7 +206,7 @@ def test_a_store_opened_while_the_database_is_away_serves_once_it_is_back(server
     wait_until_served(server, ITEMS)
 
 
-def _answer_or_none(store: pgstore.PostgisStore) -> str | None:
+def _answer_or_none(store: postgis.PostgisStore) -> str | None:
     try:
         return store.item_text("ports", "port-lach-huyen")
     except StoreUnavailable:
@@ -242,7 +242,7 @@ def test_a_hung_database_gives_503_in_seconds_and_holds_up_nothing_else(cluster,
             for future in api:
                 status, headers, body, seconds = future.result(timeout=60)
                 assert status == 503, (status, body[:300])
-                assert seconds < pgstore.QUERY_DEADLINE_S + pgstore.POOL_TIMEOUT_S + 2, seconds
+                assert seconds < postgis.QUERY_DEADLINE_S + postgis.POOL_TIMEOUT_S + 2, seconds
     finally:
         for pid in hung:
             os.kill(pid, signal.SIGCONT)

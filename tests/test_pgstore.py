@@ -15,13 +15,12 @@ from psycopg import sql
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import box
 
-from geo import inspect_dataset
+from geo import inspect_dataset, postgis
 from geo.model.catalog import LAYERS
 from geo.model.errors import InvalidData, InvalidQuery, UnknownLayer
 from geo.model.features import to_geojson
 from geo.model.files import CONTEXT_COLUMNS, CONTEXT_FILE, POSITIONS_FILE
 from geo.pipeline.read import FileSource, SourceSnapshot
-from geo.postgis import store as pgstore
 from geo.stores.memory import FileStore
 from geo.stores.query import FeatureQuery
 from tests.builders import CONTEXT, edit_csv, edit_geojson, empty_layer, set_row, write_dataset
@@ -37,7 +36,7 @@ def shipped_url(postgres_cluster) -> str:
 
 @pytest.fixture(scope="module")
 def pg_store(shipped_url):
-    store = pgstore.PostgisStore.open(shipped_url)
+    store = postgis.PostgisStore.open(shipped_url)
     yield store
     store.close()
 
@@ -47,8 +46,8 @@ def tiny_url(database_url, tmp_path) -> str:
     """A database of its own, loaded with the hand-made data set: a test may change it."""
     snapshot = SourceSnapshot.take(FileSource(write_dataset(tmp_path / "data")))
     dataset, _ = inspect_dataset(snapshot)
-    with pgstore.connect(database_url) as conn:
-        pgstore.load_snapshot(conn, snapshot, dataset)
+    with postgis.connect(database_url) as conn:
+        postgis.load_snapshot(conn, snapshot, dataset)
     return database_url
 
 
@@ -57,8 +56,8 @@ def tiny_url(database_url, tmp_path) -> str:
 
 def test_tables_read_back_as_the_files_read(shipped_url):
     files = FileSource(DATA_DIR)
-    with pgstore.connect(shipped_url) as conn:
-        database = pgstore.PgSource(conn)
+    with postgis.connect(shipped_url) as conn:
+        database = postgis.PgSource(conn)
         for spec in LAYERS:
             (from_file, no_issues), (from_table, none_either) = files.read_geometry(spec), database.read_geometry(spec)
             assert_geodataframe_equal(from_table, from_file, check_less_precise=False)
@@ -75,11 +74,11 @@ def test_positions_and_context_read_back_as_the_files_read(tiny_dir, database_ur
     edit_geojson(tiny_dir / CONTEXT_FILE, lambda d: d["features"][0]["properties"].pop("note"))  # absent: ""
     files = FileSource(tiny_dir)
     snapshot = SourceSnapshot.take(files)
-    with pgstore.connect(database_url) as conn:
-        pgstore.load_snapshot(conn, snapshot, inspect_dataset(snapshot)[0])
-        database = pgstore.PgSource(conn)
+    with postgis.connect(database_url) as conn:
+        postgis.load_snapshot(conn, snapshot, inspect_dataset(snapshot)[0])
+        database = postgis.PgSource(conn)
         (positions, no_issues), (context, none_either) = database.read_positions(), database.read_context()
-        dataset = pgstore.read_dataset(conn)
+        dataset = postgis.read_dataset(conn)
     assert no_issues == none_either == []
     assert_frame_equal(positions, files.read_positions()[0])
     assert_geodataframe_equal(context, files.read_context()[0], check_less_precise=False)
@@ -89,9 +88,9 @@ def test_positions_and_context_read_back_as_the_files_read(tiny_dir, database_ur
 
 
 def test_the_data_set_built_from_the_database_is_the_same(shipped_url, shipped):
-    with pgstore.connect(shipped_url) as conn:
-        dataset = pgstore.read_dataset(conn)
-        located = pgstore.PgSource(conn).locate  # the same issues, naming the tables instead of the files
+    with postgis.connect(shipped_url) as conn:
+        dataset = postgis.read_dataset(conn)
+        located = postgis.PgSource(conn).locate  # the same issues, naming the tables instead of the files
     assert list(dataset.layers) == list(shipped.layers)
     for name, layer in shipped.layers.items():
         assert to_geojson(dataset.layer(name).gdf) == to_geojson(layer.gdf)
@@ -102,10 +101,10 @@ def test_the_data_set_built_from_the_database_is_the_same(shipped_url, shipped):
 
 
 def test_errors_in_the_tables_name_table_feature_and_field(tiny_url):
-    with pgstore.connect(tiny_url) as conn:
+    with postgis.connect(tiny_url) as conn:
         conn.execute("UPDATE hpmap.industrial_parks_attributes SET status = 'closed' WHERE id = 'kcn-overlap'")
         conn.execute("DROP TABLE hpmap.figures")
-        dataset, issues = inspect_dataset(pgstore.PgSource(conn))
+        dataset, issues = inspect_dataset(postgis.PgSource(conn))
     assert dataset is None
     errors = [(i.file, i.feature, i.field) for i in issues if i.severity == "error"]
     assert ("table hpmap.industrial_parks_attributes", "kcn-overlap", "status") in errors
@@ -113,7 +112,7 @@ def test_errors_in_the_tables_name_table_feature_and_field(tiny_url):
 
 
 def test_the_app_refuses_to_start_on_bad_tables(tiny_url):
-    with pgstore.connect(tiny_url) as conn:
+    with postgis.connect(tiny_url) as conn:
         conn.execute("UPDATE hpmap.ports_geometry SET geometry_quality = 'exact'")
     with pytest.raises(InvalidData, match="table hpmap.ports_geometry, feature 'port-lach-huyen', field 'geometry_q"):
         create_app({"DATABASE_URL": tiny_url})
@@ -121,7 +120,7 @@ def test_the_app_refuses_to_start_on_bad_tables(tiny_url):
 
 def test_an_unreachable_database_is_named_without_its_password(postgres_cluster):
     url = f"postgresql://hpmap:s3cret-pw@127.0.0.1:{postgres_cluster.port}/nowhere"
-    with pytest.raises(pgstore.DatabaseUnavailable) as caught:
+    with pytest.raises(postgis.DatabaseUnavailable) as caught:
         create_app({"DATABASE_URL": url})
     message = str(caught.value)
     assert f"cannot connect to the database postgresql://hpmap:***@127.0.0.1:{postgres_cluster.port}/nowhere" in message
@@ -140,7 +139,7 @@ def test_an_unreachable_database_is_named_without_its_password(postgres_cluster)
     ],
 )  # fmt: skip
 def test_redact_hides_only_the_password(url, shown):
-    assert pgstore.redact(url) == shown
+    assert postgis.redact(url) == shown
 
 
 # --- the serving table answers like the files ----------------------------------------------------
@@ -174,12 +173,12 @@ def test_postgis_pages_are_the_file_pages(shipped, pg_store, spec, query):
 
 
 def test_a_database_loaded_before_property_texts_still_answers_property_selections(shipped, database_url):
-    with pgstore.connect(database_url) as conn:
-        pgstore.init_schema(conn)
-        pgstore.write_features(conn, shipped)
+    with postgis.connect(database_url) as conn:
+        postgis.init_schema(conn)
+        postgis.write_features(conn, shipped)
         conn.execute("ALTER TABLE hpmap.features DROP COLUMN property_texts")
         conn.execute("ALTER TABLE hpmap.collections DROP COLUMN property_names")
-    store = pgstore.PostgisStore.open(database_url)
+    store = postgis.PostgisStore.open(database_url)
     try:
         query = FeatureQuery(limit=20, properties=("name_vi", "status", "aliases", "sources"))
         expected = FileStore(shipped).items("industrial-parks", query)
@@ -229,13 +228,13 @@ def test_an_empty_layer_reads_and_answers_alike(database_url, tiny_dir):
     empty_layer(tiny_dir, "industrial-clusters")
     snapshot = SourceSnapshot.take(FileSource(tiny_dir))
     dataset, _ = inspect_dataset(snapshot)
-    with pgstore.connect(database_url) as conn:
-        pgstore.load_snapshot(conn, snapshot, dataset)
-        from_tables = pgstore.PgSource(conn).read_file("industrial-clusters.geojson")[0]
-        attributes = pgstore.PgSource(conn).read_file("industrial-clusters.csv")[0]
+    with postgis.connect(database_url) as conn:
+        postgis.load_snapshot(conn, snapshot, dataset)
+        from_tables = postgis.PgSource(conn).read_file("industrial-clusters.geojson")[0]
+        attributes = postgis.PgSource(conn).read_file("industrial-clusters.csv")[0]
     assert_geodataframe_equal(from_tables, FileSource(tiny_dir).read_geometry(LAYERS[2])[0])
     assert_frame_equal(attributes, FileSource(tiny_dir).read_attributes(LAYERS[2])[0])
-    store = pgstore.PostgisStore.open(database_url)
+    store = postgis.PostgisStore.open(database_url)
     try:
         for query in (FeatureQuery(), FeatureQuery(filters=(("year_established", ("1994",)), ("sectors", ("x",))))):
             page, expected = (
@@ -252,7 +251,7 @@ def test_an_empty_layer_reads_and_answers_alike(database_url, tiny_dir):
 def test_the_postgis_app_serves_from_the_database(request, shipped_url):
     app = create_app({"DATABASE_URL": shipped_url, "DATA_DIR": "/nonexistent", "TESTING": True})
     try:
-        assert isinstance(app.extensions["hpmap.store"], pgstore.PostgisStore)
+        assert isinstance(app.extensions["hpmap.store"], postgis.PostgisStore)
         body = app.test_client().get("/api/collections/airports/items?limit=1").get_json()
         assert (body["numberMatched"], body["numberReturned"]) == (2, 1)
     finally:
@@ -275,8 +274,8 @@ FROM generate_series(0, 4999) AS n
     [((105.02, 2.02, 105.33, 2.33), 16), ((109.92, 4.92, 100.03, 4.97), 2)],  # the second crosses the antimeridian
 )
 def test_bbox_queries_use_the_gist_index(database_url, bbox, matched):
-    with pgstore.connect(database_url) as conn:
-        pgstore.init_schema(conn)
+    with postgis.connect(database_url) as conn:
+        postgis.init_schema(conn)
         conn.execute(SYNTHETIC)
         for other in ("a", "b", "c"):  # other collections on the same ground, as factories lie within parks
             conn.execute(
@@ -285,7 +284,7 @@ def test_bbox_queries_use_the_gist_index(database_url, bbox, matched):
                 (other,),
             )
         conn.execute("ANALYZE hpmap.features")
-        statement, params = pgstore.items_statement("synthetic", FeatureQuery(bbox=bbox), {})
+        statement, params = postgis.items_statement("synthetic", FeatureQuery(bbox=bbox), {})
         plan = "\n".join(row[0] for row in conn.execute(sql.SQL("EXPLAIN ") + statement, params))
         rows = conn.execute(statement, params).fetchall()
     # Both scans (the count's and the page's) find the collection's features in the box in one index.
@@ -296,11 +295,11 @@ def test_bbox_queries_use_the_gist_index(database_url, bbox, matched):
 
 
 def test_a_page_without_bbox_is_read_in_layer_order_from_an_index(database_url):
-    with pgstore.connect(database_url) as conn:
-        pgstore.init_schema(conn)
+    with postgis.connect(database_url) as conn:
+        postgis.init_schema(conn)
         conn.execute(SYNTHETIC)
         conn.execute("ANALYZE hpmap.features")
-        statement, params = pgstore.items_statement("synthetic", FeatureQuery(offset=4990, limit=20), {})
+        statement, params = postgis.items_statement("synthetic", FeatureQuery(offset=4990, limit=20), {})
         plan = "\n".join(row[0] for row in conn.execute(sql.SQL("EXPLAIN ") + statement, params))
         rows = conn.execute(statement, params).fetchall()
     assert "Index Scan using features_order_idx" in plan and "Sort" not in plan, plan  # no sort of 5,000 rows
@@ -309,7 +308,7 @@ def test_a_page_without_bbox_is_read_in_layer_order_from_an_index(database_url):
 
 
 def test_a_load_leaves_the_table_analysed_and_vacuumed(tiny_url):
-    with pgstore.connect(tiny_url) as conn:
+    with postgis.connect(tiny_url) as conn:
         estimated, visible, pages = conn.execute(
             "SELECT reltuples, relallvisible, relpages FROM pg_class WHERE oid = 'hpmap.features'::regclass"
         ).fetchone()
@@ -336,9 +335,9 @@ def _counts(conn) -> tuple[int, int]:
 
 @pytest.mark.parametrize("attack", INJECTIONS)
 def test_injection_through_the_store_is_harmless(tiny_url, attack):
-    store = pgstore.PostgisStore.open(tiny_url)
+    store = postgis.PostgisStore.open(tiny_url)
     try:
-        with pgstore.connect(tiny_url) as conn:
+        with postgis.connect(tiny_url) as conn:
             before = _counts(conn)
         assert store.items("industrial-parks", FeatureQuery(filters=(("name_vi", (attack,)),))).number_matched == 0
         assert store.items("industrial-parks", FeatureQuery(filters=(("sectors", (attack, "x")),))).features == []
@@ -349,7 +348,7 @@ def test_injection_through_the_store_is_harmless(tiny_url, attack):
             store.items("industrial-parks", FeatureQuery(filters=(("year_established", (attack,)),)))
         with pytest.raises(UnknownLayer):
             store.items(attack, FeatureQuery())
-        with pgstore.connect(tiny_url) as conn:
+        with postgis.connect(tiny_url) as conn:
             assert _counts(conn) == before == (10, 4)
     finally:
         store.close()
@@ -373,13 +372,13 @@ def test_injection_through_the_api_is_harmless(tiny_url):
 
 
 def test_replaced_rows_are_validated_and_served_in_one_transaction(tiny_url):
-    with pgstore.connect(tiny_url) as conn:
-        parks, _ = pgstore.PgSource(conn).read_file("industrial-parks.csv")
+    with postgis.connect(tiny_url) as conn:
+        parks, _ = postgis.PgSource(conn).read_file("industrial-parks.csv")
         changed = parks[parks["id"] == "kcn-overlap"].assign(status="operating")
         with conn.transaction():
-            pgstore.replace_rows(conn, "industrial-parks.csv", changed)
-            pgstore.publish(conn)
-        after, _ = pgstore.PgSource(conn).read_file("industrial-parks.csv")
+            postgis.replace_rows(conn, "industrial-parks.csv", changed)
+            postgis.publish(conn)
+        after, _ = postgis.PgSource(conn).read_file("industrial-parks.csv")
         served = conn.execute("SELECT properties ->> 'status' FROM hpmap.features WHERE id = 'kcn-overlap'")
         served = served.fetchone()[0]
     assert list(after["id"]) == list(parks["id"])  # the row kept its place
@@ -388,27 +387,27 @@ def test_replaced_rows_are_validated_and_served_in_one_transaction(tiny_url):
 
 
 def test_an_invalid_change_rolls_back(tiny_url):
-    with pgstore.connect(tiny_url) as conn:
-        parks, _ = pgstore.PgSource(conn).read_file("industrial-parks.csv")
+    with postgis.connect(tiny_url) as conn:
+        parks, _ = postgis.PgSource(conn).read_file("industrial-parks.csv")
         before = _counts(conn)
         broken = pd.concat([parks[parks["id"] == "kcn-overlap"].assign(status="closed"), parks.iloc[:0]])
         with pytest.raises(InvalidData, match="table hpmap.industrial_parks_attributes, feature 'kcn-overlap'"):
             with conn.transaction():
-                pgstore.replace_rows(conn, "industrial-parks.csv", broken, removed=["kcn-outside"])
-                pgstore.publish(conn)
-        after, _ = pgstore.PgSource(conn).read_file("industrial-parks.csv")
+                postgis.replace_rows(conn, "industrial-parks.csv", broken, removed=["kcn-outside"])
+                postgis.publish(conn)
+        after, _ = postgis.PgSource(conn).read_file("industrial-parks.csv")
         assert_frame_equal(after, parks)
         assert _counts(conn) == before
 
 
 def test_a_replaced_outline_is_served_and_dumped(tiny_url):
-    with pgstore.connect(tiny_url) as conn:
-        outlines, _ = pgstore.PgSource(conn).read_file("industrial-parks.geojson")
+    with postgis.connect(tiny_url) as conn:
+        outlines, _ = postgis.PgSource(conn).read_file("industrial-parks.geojson")
         moved = outlines[outlines["id"] == "kcn-outside"].assign(geometry=[box(106.30, 20.90, 106.33, 20.93)])
         with conn.transaction():
-            pgstore.replace_rows(conn, "industrial-parks.geojson", moved)
-            dataset = pgstore.publish(conn)
-        after, _ = pgstore.PgSource(conn).read_file("industrial-parks.geojson")
+            postgis.replace_rows(conn, "industrial-parks.geojson", moved)
+            dataset = postgis.publish(conn)
+        after, _ = postgis.PgSource(conn).read_file("industrial-parks.geojson")
         served = conn.execute(
             "SELECT ST_Equals(geom, ST_MakeEnvelope(106.30, 20.90, 106.33, 20.93, 4326)) FROM hpmap.features "
             "WHERE id = 'kcn-outside'"
@@ -420,14 +419,14 @@ def test_a_replaced_outline_is_served_and_dumped(tiny_url):
 
 
 def test_removed_and_new_rows(tiny_url):
-    with pgstore.connect(tiny_url) as conn:
-        sources, _ = pgstore.PgSource(conn).read_file("sources.csv")
+    with postgis.connect(tiny_url) as conn:
+        sources, _ = postgis.PgSource(conn).read_file("sources.csv")
         new = pd.DataFrame(
             [["src-c", "web", "https://example.org/c", "C", "", "", ""]], columns=sources.columns, dtype=str
         )
         with conn.transaction():
-            pgstore.replace_rows(conn, "sources.csv", new)
-        after, _ = pgstore.PgSource(conn).read_file("sources.csv")
+            postgis.replace_rows(conn, "sources.csv", new)
+        after, _ = postgis.PgSource(conn).read_file("sources.csv")
     assert list(after["id"]) == ["src-a", "src-b", "src-c"]
 
 

@@ -12,9 +12,8 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping, shape
 
-from geo import build_dataset
+from geo import build_dataset, postgis
 from geo.model.errors import InvalidQuery
-from geo.postgis import store as pgstore
 from geo.postgis.store import PostgisStore, items_statement
 from geo.stores.memory import FileStore
 from geo.stores.query import MAX_ZOOM, FeatureQuery, simplified, simplify_tolerance
@@ -215,7 +214,7 @@ def both_stores(request, shipped, shipped_postgis, postgres_cluster, complex_dir
 @pytest.fixture(scope="module")
 def same_geos(postgres_cluster) -> bool:
     """Whether PostGIS links the GEOS release (major.minor) that shapely bundles: then the stores agree to the byte."""
-    with pgstore.connect(postgres_cluster.loaded(DATA_DIR)) as conn:
+    with postgis.connect(postgres_cluster.loaded(DATA_DIR)) as conn:
         version = conn.execute("SELECT postgis_geos_version()").fetchone()[0]  # e.g. 3.11.1-CAPI-1.17.1
     return tuple(int(part) for part in version.split(".")[:2]) == tuple(shapely.geos_version[:2])
 

@@ -104,8 +104,8 @@ def _open_data(config) -> tuple[Dataset, FeatureStore]:
         from webmap.pages import map_selections
 
         return dataset, FileStore(dataset, map_selections(dataset))
-    from geo.postgis import store as pgstore  # psycopg is only needed with a database
+    from geo import postgis  # psycopg is only needed with a database
 
-    with pgstore.connect(url) as conn:
-        dataset = pgstore.read_dataset(conn)
-    return dataset, pgstore.PostgisStore.open(url)
+    with postgis.connect(url) as conn:
+        dataset = postgis.read_dataset(conn)
+    return dataset, postgis.PostgisStore.open(url)

@@ -10,6 +10,7 @@ carry a weak ETag (data set, code and URL) and may be cached for five minutes.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import math
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -17,14 +18,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from geo.formats import export
 from geo.model.dataset import Dataset, Layer
 from geo.model.errors import UnknownFeature
 from geo.model.features import compact_json
-from geo.postgis import store as pgstore
-from geo.stores import clusters as clustering
-from geo.stores import memory as store
-from geo.stores import query
 from geo.stores.memory import FeaturePage, FeatureStore
 from webmap import openapi, params
 from webmap.layers import dataset
@@ -44,6 +40,11 @@ DESCRIPTION = (
     "with every figure's source and date (OGC API – Features, GeoJSON, CRS84 longitude/latitude)."
 )
 _FINGERPRINT = "hpmap.api.fingerprint"
+# The code that shapes the answers, found without importing it (the PostGIS modules need psycopg).
+_SHAPING_MODULES = (
+    "geo.model.features", "geo.formats.export", "geo.stores.query", "geo.stores.clusters", "geo.stores.memory",
+    "geo.postgis.statements", "geo.postgis.store", "webmap.params", "webmap.openapi",
+)
 
 
 @bp.record_once
@@ -59,8 +60,8 @@ def fingerprint() -> str:
 def data_fingerprint(data: Dataset) -> str:
     """Return a hash of every feature served and of the code that shapes the responses."""
     digest = hashlib.sha256()
-    for module in (export, query, clustering, store, pgstore, params, openapi):
-        digest.update(Path(module.__file__).read_bytes())
+    for module in _SHAPING_MODULES:
+        digest.update(Path(importlib.util.find_spec(module).origin).read_bytes())
     digest.update(Path(__file__).read_bytes())
     for name, layer in data.layers.items():
         digest.update(name.encode())

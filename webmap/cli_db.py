@@ -12,11 +12,10 @@ from pathlib import Path
 
 import psycopg
 
-from geo import inspect_dataset
+from geo import inspect_dataset, postgis
 from geo.formats.tables import write_data_files
 from geo.model.errors import InvalidData, Issue
 from geo.pipeline.read import FileSource, SourceSnapshot
-from geo.postgis import store as pgstore
 from webmap import default_data_dir
 
 
@@ -49,8 +48,8 @@ def _database_url(args: argparse.Namespace) -> str:
 
 def _connect(args: argparse.Namespace) -> psycopg.Connection:
     url = _database_url(args)
-    _progress(f"connecting to {pgstore.redact(url)}")
-    return pgstore.connect(url)
+    _progress(f"connecting to {postgis.redact(url)}")
+    return postgis.connect(url)
 
 
 def _progress(message: str) -> None:
@@ -75,8 +74,8 @@ def _database_errors(run):
 def run_init(args: argparse.Namespace) -> int:
     """Create the PostGIS extension where missing and the hpmap schema; idempotent."""
     with _connect(args) as conn, conn.transaction():
-        pgstore.init_schema(conn)
-    _progress(f"schema '{pgstore.SCHEMA}' ready")
+        postgis.init_schema(conn)
+    _progress(f"schema '{postgis.SCHEMA}' ready")
     return 0
 
 
@@ -93,12 +92,12 @@ def run_load(args: argparse.Namespace) -> int:
         return 1
     with _connect(args) as conn:
         try:
-            pgstore.load_snapshot(conn, snapshot, dataset)
+            postgis.load_snapshot(conn, snapshot, dataset)
         except InvalidData as exc:
             _report(exc.issues)
             return 1
     counts = ", ".join(f"{len(layer.gdf)} {name}" for name, layer in dataset.layers.items())
-    _progress(f"loaded {counts} into schema '{pgstore.SCHEMA}'")
+    _progress(f"loaded {counts} into schema '{postgis.SCHEMA}'")
     return 0
 
 
@@ -107,7 +106,7 @@ def run_dump(args: argparse.Namespace) -> int:
     """Write the source tables back as the data directory's GeoJSON and CSV files, each atomically."""
     directory = args.directory or default_data_dir()
     with _connect(args) as conn:
-        snapshot = pgstore.read_snapshot(conn)
+        snapshot = postgis.read_snapshot(conn)
     problems = [issue for _, issues in snapshot.tables.values() for issue in issues]
     if problems:
         _report(problems)

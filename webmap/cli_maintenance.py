@@ -251,10 +251,10 @@ def _open_target(args, progress: Progress) -> Iterator:
             _recover(data_dir, progress)
             yield _Directory(data_dir, read_data_files(data_dir), progress)
         return
+    from geo import postgis  # psycopg is only needed with a database
     from geo.postgis import maintenance as pgmaintenance
-    from geo.postgis import store as pgstore  # psycopg is only needed with a database
 
-    progress.say(f"connecting to {pgstore.redact(url)}")
+    progress.say(f"connecting to {postgis.redact(url)}")
     with pgmaintenance.session(url, on_wait=_say_waiting(progress), on_step=_pause_hook(progress)) as session:
         yield session
 

@@ -62,10 +62,10 @@ def reload_data(app: Flask, version: str) -> None:
 
     url = app.config.get("DATABASE_URL")
     if url:
-        from geo.postgis import store as pgstore
+        from geo import postgis
 
-        with pgstore.connect(url) as conn:
-            dataset = pgstore.read_dataset(conn)
+        with postgis.connect(url) as conn:
+            dataset = postgis.read_dataset(conn)
         store = app.extensions["hpmap.store"]
         store.forget_collections()
     else:

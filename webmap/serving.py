@@ -160,8 +160,8 @@ def _start_worker(app: Flask) -> None:
 def _open_worker_store(app: Flask) -> None:
     url = app.config.get("DATABASE_URL")
     if url:
-        from geo.postgis import store as pgstore
+        from geo import postgis
 
         # Without waiting: a worker restarted while the database is away serves 503s until it returns,
         # rather than failing to boot (which would stop the whole server).
-        app.extensions["hpmap.store"] = pgstore.PostgisStore.open(url, wait=False)
+        app.extensions["hpmap.store"] = postgis.PostgisStore.open(url, wait=False)

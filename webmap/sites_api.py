@@ -204,7 +204,7 @@ def park_page_url(feature_id: str) -> str:
 
 
 def uncertainty_column(criterion: sites.Criterion) -> str:
-    """Return the column saying how far a distance criterion's km may be off (see ``geo.pipeline.derive.add_distances``)."""
+    """Return the column saying how far a distance criterion's km may be off (``derive.add_distances``)."""
     return criterion.column.replace("distance_km_", "distance_uncertainty_km_", 1)
 
 

@@ -8,8 +8,8 @@ from and where the edited ones go differ. One command is one transaction:
 2. ``read_files`` then reads every source table and the change log as ``DataFiles``. The transaction is
    READ COMMITTED, so each read sees what the previous command committed while we waited for the lock;
 3. ``Session.propose`` makes the edits in memory (``geo.maintenance.plan.edited``), rewrites the changed
-   tables (``pgstore.write_table``), appends one row per edit to ``hpmap.changes`` and calls
-   ``pgstore.publish``, which validates the data as the transaction sees them and rebuilds the serving
+   tables (``load.write_table``), appends one row per edit to ``hpmap.changes`` and calls
+   ``load.publish``, which validates the data as the transaction sees them and rebuilds the serving
    tables;
 4. ``Session.commit`` commits. Anything else — a refusal, a dry run, an error, a killed process —
    ends the transaction without a commit: every table is as it was.
@@ -36,7 +36,10 @@ from geo.model.errors import InvalidData, Issue, MaintenanceError
 from geo.model.files import CHANGE_COLUMNS, CHANGES_FILE, GEOMETRY_COLUMNS, geometry_columns
 from geo.pipeline.build import inspect_dataset
 from geo.pipeline.read import SourceSnapshot, geometry_frame
-from geo.postgis import store as pgstore
+from geo.postgis.connection import CHANGES_TABLE, SCHEMA, connect, table_of
+from geo.postgis.load import publish, write_table
+from geo.postgis.schema import create_change_log
+from geo.postgis.source import PgSource
 
 LOCK_KEY = 0x68706D6170  # "hpmap" in ASCII: the advisory lock of maintenance commands (per database)
 Step = Callable[[str], None]  # told "written-1", "written-2", …, "logged", "published" (tests pause there)
@@ -78,14 +81,14 @@ class Session:
         """
         after = edited(self.files, changes, info)
         names = sorted({change.file for change in changes})
-        tables = (*(_qualified(pgstore.table_of(name)) for name in names), _qualified(pgstore.CHANGES_TABLE))
+        tables = (*(_qualified(table_of(name)) for name in names), _qualified(CHANGES_TABLE))
         try:
             for number, name in enumerate(names, start=1):
-                pgstore.write_table(self.conn, name, table_frame(after, name))
+                write_table(self.conn, name, table_frame(after, name))
                 self.on_step(f"written-{number}")
             append_log(self.conn, info, changes)
             self.on_step("logged")
-            issues = pgstore.publish(self.conn, self.files.specs).issues
+            issues = publish(self.conn, self.files.specs).issues
         except InvalidData as exc:
             issues = exc.issues
         self.refused = any(issue.severity == "error" for issue in issues)
@@ -132,7 +135,7 @@ def session(
     MaintenanceError
         For any error the database reports; the transaction is then rolled back.
     """
-    conn = pgstore.connect(url)
+    conn = connect(url)
     try:
         conn.autocommit = False  # the whole command is one transaction
         # Whatever the server's default: a snapshot taken when the lock is asked for would hide what the
@@ -166,7 +169,7 @@ def read_files(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS) 
     InvalidData
         When a table cannot be read; the issues name it.
     """
-    snapshot = SourceSnapshot.take(pgstore.PgSource(conn), specs)
+    snapshot = SourceSnapshot.take(PgSource(conn), specs)
     problems = [issue for _, issues in snapshot.tables.values() for issue in issues if issue.severity == "error"]
     if problems:
         raise InvalidData(problems)
@@ -203,7 +206,7 @@ def feature_collection(frame: gpd.GeoDataFrame, columns: list[str] = GEOMETRY_CO
 
 
 def table_frame(files: DataFiles, name: str) -> pd.DataFrame:
-    """Return the frame ``pgstore.write_table`` takes for the file ``name`` of ``files``."""
+    """Return the frame ``load.write_table`` takes for the file ``name`` of ``files``."""
     if name not in files.collections:
         return files.table(name)
     features = files.collections[name].document["features"]
@@ -215,10 +218,10 @@ def table_frame(files: DataFiles, name: str) -> pd.DataFrame:
 
 def append_log(conn: psycopg.Connection, info: ChangeInfo, changes: list[Change]) -> None:
     """Append one row per edit of ``changes`` to ``hpmap.changes``, after the rows already there."""
-    pgstore.create_change_log(conn)  # a database initialised before the log existed gets it now
+    create_change_log(conn)  # a database initialised before the log existed gets it now
     empty = CsvTable(pd.DataFrame(columns=CHANGE_COLUMNS, dtype=object))
     rows = append_to_log(empty, info, changes).frame
-    table = sql.Identifier(pgstore.SCHEMA, pgstore.CHANGES_TABLE)
+    table = sql.Identifier(SCHEMA, CHANGES_TABLE)
     start = conn.execute(sql.SQL("SELECT coalesce(max(ord) + 1, 0) FROM {}").format(table)).fetchone()[0]
     columns = sql.SQL(", ").join(sql.Identifier(column) for column in ["ord", *CHANGE_COLUMNS])
     with conn.cursor() as cursor, cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(table, columns)) as copy:
@@ -228,21 +231,21 @@ def append_log(conn: psycopg.Connection, info: ChangeInfo, changes: list[Change]
 
 def read_change_log(conn: psycopg.Connection) -> pd.DataFrame:
     """Return ``hpmap.changes`` as ``changes.csv`` reads, oldest row first; empty when no change was logged."""
-    exists = conn.execute("SELECT to_regclass(%s)", (f"{pgstore.SCHEMA}.{pgstore.CHANGES_TABLE}",)).fetchone()[0]
+    exists = conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.{CHANGES_TABLE}",)).fetchone()[0]
     if exists is None:
         return pd.DataFrame(columns=CHANGE_COLUMNS, dtype=object)
     statement = sql.SQL("SELECT {} FROM {} ORDER BY ord").format(
         sql.SQL(", ").join(sql.Identifier(column) for column in CHANGE_COLUMNS),
-        sql.Identifier(pgstore.SCHEMA, pgstore.CHANGES_TABLE),
+        sql.Identifier(SCHEMA, CHANGES_TABLE),
     )
     return pd.DataFrame(conn.execute(statement).fetchall(), columns=CHANGE_COLUMNS, dtype=object)
 
 
 def change_log(url: str) -> pd.DataFrame:
     """Return the change log of the database at ``url`` (for ``hpmap history``)."""
-    with pgstore.connect(url) as conn:
+    with connect(url) as conn:
         return read_change_log(conn)
 
 
 def _qualified(table: str) -> str:
-    return f"{pgstore.SCHEMA}.{table}"
+    return f"{SCHEMA}.{table}"
