@@ -12,7 +12,7 @@ from shapely.geometry import box, shape
 
 from geo.formats.osm import extract_date, read_extract
 from geo.formats.tables import read_data_files
-from geo.maintenance.osm_import import OSM_UNCERTAINTY_M, match_extract
+from geo.maintenance.osm_match import OSM_UNCERTAINTY_M, match_extract
 from geo.model.catalog import LAYERS, METRIC_CRS, REGION_BOUNDS
 from tests.builders import edit_csv, read_csv, set_row, write_dataset
 from tests.osm_extracts import Extract

@@ -29,7 +29,8 @@ from geo.formats.tables import DataFiles, read_change_log, read_data_files
 from geo.maintenance.changelog import Change, describe_edit, history, new_change_info
 from geo.maintenance.imports import plan_attribute_import, plan_boundary_import
 from geo.maintenance.matching import NAME_FIELDS
-from geo.maintenance.osm_import import OSM_UNCERTAINTY_M, plan_osm_import, report_lines
+from geo.maintenance.osm_import import plan_osm_import
+from geo.maintenance.osm_match import OSM_UNCERTAINTY_M, report_lines
 from geo.maintenance.plan import ImportOptions, Plan, Proposal, new_issues, plan_revert, propose
 from geo.model.catalog import GEOMETRY_QUALITIES, LAYERS, REGION_BOUNDS
 from geo.model.errors import MaintenanceError

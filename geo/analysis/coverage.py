@@ -23,7 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.formats.export import csv_writer
 from geo.model.catalog import ECONOMIC_ZONE_KIND, METRIC_CRS, STATUSES
 from geo.model.text import fold
-from geo.pipeline.validate import AREA_TOLERANCE
+from geo.pipeline.derived_checks import AREA_TOLERANCE
 
 M2_PER_HA = 10_000
 MIN_OVERLAP_HA = 0.01  # park-to-park overlaps below this are drawing slivers, not findings

@@ -12,7 +12,7 @@ import geopandas as gpd
 from geo.model.catalog import ECONOMIC_ZONE_KIND, LAYERS, LayerSpec
 from geo.model.dataset import Dataset, Layer
 from geo.model.errors import InvalidData, Issue
-from geo.pipeline import derive, join, placement, validate
+from geo.pipeline import derive, derived_checks, join, placement, validate
 from geo.pipeline.read import DataSource, FileSource
 
 
@@ -83,7 +83,7 @@ def _inspect(source: DataSource, specs: tuple[LayerSpec, ...]) -> tuple[Dataset 
 
     layers = _join_and_derive(raw, specs, figures, sources)
     for spec in specs:
-        issues += validate.check_derived(layers[spec.name].gdf, spec)
+        issues += derived_checks.check_derived(layers[spec.name].gdf, spec)
     issues += _check_points_in_parents(layers)
     issues += _check_placement(layers, positions, context)
     dataset = Dataset(
@@ -143,7 +143,8 @@ def _check_points_in_parents(layers: dict[str, Layer]) -> list[Issue]:
         if layer.spec.geometry == "polygon"
         for feature_id, geometry in layer.gdf.geometry.items()
     }
-    return [issue for layer in points for issue in validate.check_positions_in_parents(layer.gdf, layer.spec, outlines)]
+    check = derived_checks.check_positions_in_parents
+    return [issue for layer in points for issue in check(layer.gdf, layer.spec, outlines)]
 
 
 def _join_and_derive(raw, specs, figures, sources) -> dict[str, Layer]:
