@@ -2,7 +2,7 @@
 
 ``python bench/ceiling.py BODIES.json --port P --workers N`` serves every path of BODIES.json (written
 by ``bench/steps.py`` from the app's answers: ``{path: [content type, body]}``) with the gunicorn
-settings of ``hpmap serve`` (``webmap.serving.gunicorn_options``: the same gevent worker, processes and
+settings of ``hpmap serve`` (``webmap.server.serving.gunicorn_options``: the same gevent worker, processes and
 keep-alive). What the app reaches against it is the share of time its own work leaves to the stack.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from webmap import serving  # noqa: E402  (after the path above, so that it runs from a checkout too)
+from webmap.server import serving  # noqa: E402  (after the path above, so that it runs from a checkout too)
 
 
 def wsgi_app(bodies: dict[str, tuple[str, bytes]]):

@@ -182,7 +182,7 @@ def test_a_stopped_database_gives_503_json_then_the_same_answers_when_it_is_back
 
 
 def test_a_store_opened_while_the_database_is_away_serves_once_it_is_back(server, cluster, url):
-    # What a server's worker process does when it starts during an outage (webmap.serving forks them).
+    # What a server's worker process does when it starts during an outage (webmap.server.serving forks them).
     cluster.stop("fast")
     try:
         started = time.monotonic()

@@ -23,7 +23,7 @@ from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
 from tests.test_sites import DEFAULT_ORDER, remove_feature, write_sites_dataset
 from webmap import create_app
-from webmap.answer_cache import AnswerCache, answer_size
+from webmap.server.answer_cache import AnswerCache, answer_size
 
 JSON, GEOJSON = "application/json", "application/geo+json"
 CRITERIA = ["free_land", "lach-huyen", "nam-do-son", "cat-bi", "tien-lang-airport", "city-centre"]

@@ -46,7 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86400  # static URLs carry a version (Flask's default is no-cache)
     app.config.update(config or {})
     app.config["OFFLINE"] = bool(app.config["OFFLINE"])
-    from webmap import reload
+    from webmap.server import reload
 
     version = reload.files_version(Path(app.config["DATA_DIR"])) if not app.config.get("DATABASE_URL") else None
     dataset, store = _open_data(app.config)
@@ -56,7 +56,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hpmap.dataset"] = dataset  # pages, site finder, coverage, quality, collection metadata
     app.extensions["hpmap.store"] = store  # the API's items and item queries
 
-    from webmap import api, city_view, compression, coverage_api, errors, pages, security, sites_api, templating
+    from webmap import api, city_view, coverage_api, errors, pages, sites_api, templating
+    from webmap.server import compression, security
 
     app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"])
     templating.register(app)

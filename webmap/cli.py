@@ -25,7 +25,7 @@ from webmap import default_data_dir
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     if (sys.argv[1:] if argv is None else argv)[:1] == ["serve"]:
-        from webmap import serving
+        from webmap.server import serving
 
         # Before the other commands' modules import the database driver: imported unpatched, it would
         # wait for the database in a way that stops every other connection of the worker.
@@ -216,8 +216,9 @@ def default_workers() -> int:
 
 
 def run_serve(args) -> int:
-    """Serve the app under gunicorn (``webmap.serving``), a production WSGI server."""
-    from webmap import create_app, serving
+    """Serve the app under gunicorn (``webmap.server.serving``), a production WSGI server."""
+    from webmap import create_app
+    from webmap.server import serving
 
     if args.workers < 1 or args.threads < 1 or args.keepalive < 0:
         print("hpmap: --workers and --threads must be at least 1, --keepalive at least 0", file=sys.stderr)

@@ -2,7 +2,7 @@
 
 Both reports take seconds on large data (20,000 parks: quality 4.8 s, the coverage page 8 s), so
 each is computed once per data version (and reference date, and format) and kept in a cache bounded
-in bytes (``webmap.answer_cache``), shared by the worker's requests: concurrent requests for one
+in bytes (``webmap.server.answer_cache``), shared by the worker's requests: concurrent requests for one
 report wait for one computation.
 """
 
@@ -16,9 +16,9 @@ from flask import Blueprint, Response, current_app, request
 from geo.analysis import coverage, quality
 from geo.model.features import json_value
 from webmap import params
-from webmap.answer_cache import AnswerCache, data_version
 from webmap.layers import dataset
 from webmap.responses import public_and_cacheable
+from webmap.server.answer_cache import AnswerCache, data_version
 
 bp = Blueprint("coverage_api", __name__)
 

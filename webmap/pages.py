@@ -11,13 +11,13 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from geo.analysis.city import parks_reference
 from geo.model.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
 from geo.model.features import feature_properties, to_geojson
-from webmap.answer_cache import data_version
 from webmap.compare_view import comparison, parse_ids
 from webmap.coverage_api import coverage_report, quality_report, reports
 from webmap.feature_view import feature_context, position_context
 from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, catalog, field_label, language, layer_title
 from webmap.layers import dataset
 from webmap.maps import BASEMAPS, OSM_ATTRIBUTION, MapParts, osm_layers, render_parts
+from webmap.server.answer_cache import data_version
 
 bp = Blueprint("pages", __name__)
 SCRIPT_CACHE = "public, max-age=86400"

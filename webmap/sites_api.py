@@ -28,9 +28,10 @@ from geo.model.catalog import FORMER_PROVINCES, STATUSES
 from geo.model.errors import InvalidQuery
 from geo.model.features import json_value
 from geo.pipeline.derive import economic_zones
-from webmap import answer_cache, api, i18n, params
-from webmap.answer_cache import query_key
+from webmap import api, i18n, params
 from webmap.layers import dataset
+from webmap.server import answer_cache
+from webmap.server.answer_cache import query_key
 
 bp = Blueprint("sites_api", __name__)
 

@@ -93,7 +93,7 @@ def write_features(conn: psycopg.Connection, dataset: Dataset) -> int:
     """Replace the serving tables with ``dataset``'s layers; return how many features were written.
 
     Also sets ``hpmap.data_version`` to this transaction's id: running servers poll it and read the
-    new data once it is committed (``webmap.reload``).
+    new data once it is committed (``webmap.server.reload``).
     """
     version_table = table_identifier(VERSION_TABLE)
     conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (version bigint NOT NULL)").format(version_table))

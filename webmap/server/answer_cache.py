@@ -92,7 +92,7 @@ def _hashable(value: Any) -> Hashable:
 
 
 def data_version() -> str | None:
-    """Return the version of the data the current app serves (``webmap.reload``), for cache keys."""
+    """Return the version of the data the current app serves (``webmap.server.reload``), for cache keys."""
     from flask import current_app
 
     return current_app.extensions.get("hpmap.data_version")

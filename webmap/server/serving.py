@@ -47,7 +47,7 @@ class Worker(GeventWorker):
     the security headers every response of the app carries."""
 
     def handle_error(self, req, client, addr, exc):
-        from webmap.security import ERROR_PAGE_POLICY, SECURITY_HEADERS  # not before gevent's patching
+        from webmap.server.security import ERROR_PAGE_POLICY, SECURITY_HEADERS  # not before gevent's patching
 
         captured = _CapturingSocket(client)
         super().handle_error(req, client=captured, addr=addr, exc=exc)
@@ -126,7 +126,7 @@ def gunicorn_options(host: str, port: int, workers: int, keepalive_s: int = 0) -
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "webmap.serving.Worker",
+        "worker_class": "webmap.server.serving.Worker",
         "worker_connections": WORKER_CONNECTIONS,
         "preload_app": True,
         "graceful_timeout": GRACEFUL_TIMEOUT_S,
@@ -151,7 +151,7 @@ def run_gunicorn(wsgi_app, options: dict) -> None:
 
 
 def _start_worker(app: Flask) -> None:
-    from webmap import reload
+    from webmap.server import reload
 
     _open_worker_store(app)
     reload.watch(app)  # each worker follows the data's version by itself

@@ -30,7 +30,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-# For the server's own answers to requests it cannot parse (webmap.serving): a page that loads nothing.
+# For the server's own answers to requests it cannot parse (webmap.server.serving): a page that loads nothing.
 ERROR_PAGE_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 
