@@ -21,9 +21,9 @@ from shapely import unary_union
 from shapely.geometry import box, mapping
 
 from tests.builders import edit_csv, edit_geojson, empty_layer, set_row, write_dataset
+from tests.cli_runner import hpmap
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
-from tests.test_cli import hpmap
 from tests.test_quality import evidence_with_findings, with_evidence
 from webmap import create_app
 
@@ -126,7 +126,7 @@ def exported(layer: str, data_dir=None) -> gpd.GeoDataFrame:
     """The layer as ``hpmap export <layer> --format geojson`` writes it, indexed by id."""
     options = ["--data-dir", str(data_dir)] if data_dir is not None else []
     result = hpmap("export", layer, "--format", "geojson", *options)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     features = json.loads(result.stdout)["features"]
     return gpd.GeoDataFrame.from_features(features, crs="EPSG:4326").set_index("id")
 
