@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
 import shutil
 import subprocess
 import time
@@ -18,7 +20,7 @@ import geopandas as gpd
 from shapely.geometry import box, mapping, shape
 
 from tests.builders import PARK_INSIDE, edit_csv, read_csv, set_row
-from tests.cli_runner import hpmap
+from tests.cli_runner import hpmap, installed_command
 from tests.conftest import DATA_DIR
 from tests.paused_hpmap import kill, start_paused
 
@@ -345,6 +347,32 @@ def test_progress_goes_to_stderr_unless_quiet(tmp_path, tiny_dir):
     assert "hpmap: matching rows\n" in loud.stderr  # not a terminal (a log): the bar's label, once
     assert "validating the changed data set" in loud.stderr
     assert quiet.stderr == "" and quiet.stdout == loud.stdout
+
+
+@pytest.mark.slow
+def test_on_a_terminal_the_progress_bar_is_drawn_in_place(tmp_path, tiny_dir):
+    incoming = write_text(tmp_path / "in.csv", "id,status\nkcn-trang-due,planned\n")
+    terminal, its_side = os.openpty()
+    process = subprocess.Popen(
+        [*installed_command(), "import", "attributes", str(incoming), "--data-dir", str(tiny_dir), "--dry-run"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=its_side,
+    )  # fmt: skip
+    os.close(its_side)
+    shown = b""
+    while chunk := _read_terminal(terminal):
+        shown += chunk
+    os.close(terminal)
+    assert process.wait(timeout=60) == 0
+    # Each redraw starts at the line's beginning ("\r"); the last one shows the bar full.
+    assert re.search(rb"\r(\x1b\[\?25l)?hpmap: matching rows \[#{30}\] 1/1", shown), shown
+
+
+def _read_terminal(terminal: int) -> bytes:
+    """Read what a process wrote to its terminal; b"" once it has closed it (Linux says EIO)."""
+    try:
+        return os.read(terminal, 4096)
+    except OSError:
+        return b""
 
 
 def test_the_data_dir_comes_from_the_environment(tmp_path, tiny_dir):
