@@ -17,7 +17,9 @@ from geo.catalog import LAYERS
 from geo.stats import position_evidence
 from tests.builders import edit_csv, set_row
 from tests.cli_runner import hpmap, installed_command
-from tests.conftest import DATA_DIR
+from tests.conftest import DATA_DIR, REPO
+from tests.test_boundaries import imported_modules
+from webmap.cli import COMMANDS
 from webmap.cli.data import evidence_table_text
 
 REQUIRED = {"id", "name_vi", "name_en", "status", "area_ha", "sources"}
@@ -186,3 +188,43 @@ def test_serve_refuses_to_start_on_broken_data_naming_the_file(tiny_dir, break_i
     assert message in result.stderr
     assert "serving" not in result.stderr
 
+
+# ------------------------------------------------------------------ the package's shape
+
+CLI_DIR = REPO / "webmap" / "cli"
+# Each module imports only from the layers before its own: no circle, and no command module knows another.
+CLI_LAYERS = [
+    {"output", "options"},
+    {"editing"},
+    {"data", "serve", "db", "imports", "history"},
+    {"__init__"},
+    {"__main__"},
+]
+
+
+def cli_module(stem: str) -> str:
+    return "webmap.cli" if stem == "__init__" else f"webmap.cli.{stem}"
+
+
+def test_every_cli_module_has_a_layer():
+    assert {path.stem for path in CLI_DIR.glob("*.py")} == set().union(*CLI_LAYERS)
+
+
+@pytest.mark.parametrize("layer", range(len(CLI_LAYERS)))
+def test_cli_modules_import_only_from_the_layers_before_theirs(layer):
+    below = {cli_module(stem) for stems in CLI_LAYERS[:layer] for stem in stems}
+    for stem in CLI_LAYERS[layer]:
+        imported = imported_modules((CLI_DIR / f"{stem}.py").read_text(encoding="utf-8"), "webmap.cli")
+        assert {module for module in imported if module.startswith("webmap.cli")} <= below, stem
+
+
+def test_every_command_of_the_table_is_found_by_its_name():
+    for name in COMMANDS:
+        result = hpmap(name, "--help")
+        assert result.exit_code == 0 and result.stdout.startswith(f"Usage: hpmap {name} "), result.output
+
+
+def test_the_database_driver_is_not_imported_before_serve_patches_for_gevent():
+    script = "import sys, webmap.cli.serve; print(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout == "[]\n"
