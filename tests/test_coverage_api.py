@@ -202,13 +202,11 @@ def exported_shipped():
     return exported("industrial-parks", DATA_DIR), exported("economic-zones", DATA_DIR)
 
 
-@pytest.mark.slow  # exports the layers through the hpmap command
 def test_coverage_agrees_with_an_independent_computation_on_the_fixture(tiny_client, exported_tiny):
     report = ok(tiny_client, "/api/coverage").get_json()
     assert_agrees(report, *exported_tiny)
 
 
-@pytest.mark.slow  # exports the layers through the hpmap command
 def test_coverage_agrees_with_an_independent_computation_on_the_shipped_data(client, exported_shipped):
     report = ok(client, "/api/coverage").get_json()
     assert_agrees(report, *exported_shipped)

@@ -193,7 +193,6 @@ def _on_the_moon(directory: Path) -> Path:
     return directory / "moon.gpkg"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case", list(REFUSALS))
 def test_refused_imports_leave_every_file_as_it_was(tmp_path, tiny_dir, case):
     make_file, kind, extra, message = REFUSALS[case]
@@ -349,7 +348,6 @@ def test_progress_goes_to_stderr_unless_quiet(tmp_path, tiny_dir):
     assert quiet.stderr == "" and quiet.stdout == loud.stdout
 
 
-@pytest.mark.slow
 def test_on_a_terminal_the_progress_bar_is_drawn_in_place(tmp_path, tiny_dir):
     incoming = write_text(tmp_path / "in.csv", "id,status\nkcn-trang-due,planned\n")
     terminal, its_side = os.openpty()
@@ -390,7 +388,6 @@ def _change_id(result: Result) -> str:
     return line.split()[1]
 
 
-@pytest.mark.slow
 def test_history_then_revert_gives_back_the_same_bytes(tmp_path, shipped_copy):
     original = snapshot(shipped_copy)
     sheet = write_xlsx(
@@ -436,7 +433,6 @@ def test_history_then_revert_gives_back_the_same_bytes(tmp_path, shipped_copy):
     assert again.exit_code == 1 and "was reverted already" in again.stderr
 
 
-@pytest.mark.slow
 def test_a_revert_that_would_undo_a_later_change_is_refused(tmp_path, tiny_dir):
     first = hpmap("import", "attributes", write_text(tmp_path / "a.csv", "id,status\nkcn-trang-due,planned\n"),
                   "--data-dir", tiny_dir)  # fmt: skip
@@ -452,7 +448,6 @@ def test_a_revert_that_would_undo_a_later_change_is_refused(tmp_path, tiny_dir):
     assert snapshot(tiny_dir) == before
 
 
-@pytest.mark.slow
 def test_history_of_an_untouched_directory_and_an_unknown_change(tiny_dir):
     assert hpmap("history", "--data-dir", tiny_dir).stdout == "No change logged yet.\n"
     unknown = hpmap("revert", "20250101-000000-abcd", "--data-dir", tiny_dir)
@@ -473,7 +468,6 @@ def figures_update(tmp_path) -> Path:
     return write_text(tmp_path / "in.csv", "id,status,occupancy_pct\nkcn-trang-due,planned,81\n")
 
 
-@pytest.mark.slow
 def test_killed_between_two_renames_the_next_run_completes_the_change(tmp_path, tiny_dir, figures_update):
     reference = Path(shutil.copytree(tiny_dir, tmp_path / "reference"))
     assert hpmap("import", "attributes", figures_update, "--data-dir", reference, "--source", "src-a",

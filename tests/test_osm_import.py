@@ -139,7 +139,6 @@ def test_dry_run_reports_feature_by_feature_and_changes_nothing(data_dir, extrac
     assert snapshot(data_dir) == before
 
 
-@pytest.mark.slow
 def test_import_and_revert_on_the_files_store(data_dir, tmp_path):
     path = hai_phong_extract().write_pbf(tmp_path / "vietnam-latest.osm.pbf")
     before = snapshot(data_dir)
