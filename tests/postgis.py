@@ -104,10 +104,11 @@ class Cluster:
         """
         data_dir = Path(data_dir).resolve()
         if data_dir not in self._loaded:
-            from webmap.cli import main
+            from tests.cli_runner import hpmap
 
             url = self.create_database()
-            assert main(["db", "load", str(data_dir), "--database-url", url]) == 0
+            loaded = hpmap("db", "load", data_dir, "--database-url", url)
+            assert loaded.exit_code == 0, loaded.stderr
             self._loaded[data_dir] = url
         return self._loaded[data_dir]
 

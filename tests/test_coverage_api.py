@@ -21,9 +21,9 @@ from shapely import unary_union
 from shapely.geometry import box, mapping
 
 from tests.builders import edit_csv, edit_geojson, empty_layer, set_row, write_dataset
+from tests.cli_runner import hpmap
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
-from tests.test_cli import hpmap
 from tests.test_quality import evidence_with_findings, with_evidence
 from webmap import create_app
 
@@ -126,7 +126,7 @@ def exported(layer: str, data_dir=None) -> gpd.GeoDataFrame:
     """The layer as ``hpmap export <layer> --format geojson`` writes it, indexed by id."""
     options = ["--data-dir", str(data_dir)] if data_dir is not None else []
     result = hpmap("export", layer, "--format", "geojson", *options)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     features = json.loads(result.stdout)["features"]
     return gpd.GeoDataFrame.from_features(features, crs="EPSG:4326").set_index("id")
 
@@ -202,13 +202,11 @@ def exported_shipped():
     return exported("industrial-parks", DATA_DIR), exported("economic-zones", DATA_DIR)
 
 
-@pytest.mark.slow  # exports the layers through the hpmap command
 def test_coverage_agrees_with_an_independent_computation_on_the_fixture(tiny_client, exported_tiny):
     report = ok(tiny_client, "/api/coverage").get_json()
     assert_agrees(report, *exported_tiny)
 
 
-@pytest.mark.slow  # exports the layers through the hpmap command
 def test_coverage_agrees_with_an_independent_computation_on_the_shipped_data(client, exported_shipped):
     report = ok(client, "/api/coverage").get_json()
     assert_agrees(report, *exported_shipped)

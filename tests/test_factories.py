@@ -18,9 +18,9 @@ from geo.analysis.sites import SiteQuery, find_sites
 from geo.formats.synthetic import FACTORIES_PER_PARK, synthetic_factories, synthetic_parks, write_synthetic_dataset
 from geo.model.catalog import LAYERS, LayerSpec
 from tests.builders import PARK_INSIDE, PARK_OUTSIDE, _attributes, edit_csv, edit_geojson, read_csv
+from tests.cli_runner import hpmap
 from tests.conftest import DATA_DIR
 from tests.postgis import STORES, app_config
-from tests.test_cli import hpmap
 from webmap import create_app
 from webmap.i18n import KIND_LABELS, layer_title
 
@@ -81,7 +81,7 @@ def test_the_shipped_factories_layer_is_empty_and_the_data_still_validates(shipp
 
     result = hpmap("validate", str(DATA_DIR))
 
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.exit_code == 0, result.stdout + result.stderr
     assert "0 error(s), 0 warning(s)" in result.stdout
     assert "2 airports, 0 factories." in result.stdout
 
@@ -95,14 +95,14 @@ def test_the_shipped_factories_layer_is_empty_and_the_data_still_validates(shipp
 )
 def test_the_empty_layer_exports(format_, check):
     result = hpmap("export", "factories", "--format", format_)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert check(result.stdout)
 
 
 def test_the_empty_layer_exports_as_a_geopackage(tmp_path):
     target = tmp_path / "factories.gpkg"
     result = hpmap("export", "factories", "--format", "gpkg", "-o", str(target))
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     frame = gpd.read_file(target)
     assert frame.empty and "parent_id" in frame.columns
 

@@ -1,38 +1,32 @@
-"""`hpmap import`, `hpmap history` and `hpmap revert`, run as staff run them: real files, real processes."""
+"""`hpmap import`, `hpmap history` and `hpmap revert`, run as staff run them: real files; real processes where a
+process is killed midway, two run at once, or the progress bar draws on a real terminal."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import re
 import shutil
-import signal
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 import geopandas as gpd
 from shapely.geometry import box, mapping, shape
 
 from tests.builders import PARK_INSIDE, edit_csv, read_csv, set_row
+from tests.cli_runner import hpmap, installed_command
 from tests.conftest import DATA_DIR
+from tests.paused_hpmap import kill, start_paused
 
 PORTS_GIS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "ports-gis" / "port_berths.geojson"
 NEW_OUTLINE = box(106.621, 20.721, 106.641, 20.741)  # kcn-trang-due moved ~100 m north-east
 HANOI = box(105.8, 21.0, 105.82, 21.02)  # west of the Hải Phòng region
-
-
-def command() -> list[str]:
-    script = Path(sys.executable).with_name("hpmap")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "webmap.cli"]
-
-
-def hpmap(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*command(), *map(str, args)], capture_output=True, text=True, timeout=120, env=env)
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
@@ -199,7 +193,6 @@ def _on_the_moon(directory: Path) -> Path:
     return directory / "moon.gpkg"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case", list(REFUSALS))
 def test_refused_imports_leave_every_file_as_it_was(tmp_path, tiny_dir, case):
     make_file, kind, extra, message = REFUSALS[case]
@@ -208,7 +201,7 @@ def test_refused_imports_leave_every_file_as_it_was(tmp_path, tiny_dir, case):
 
     result = hpmap("import", *kind, incoming, "--data-dir", tiny_dir, *extra)
 
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.exit_code == 1, result.stdout + result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(tiny_dir) == before  # byte for byte, and no change log, temporary or journal file
@@ -224,7 +217,7 @@ def test_a_csv_with_bom_and_windows_line_ends_matched_by_name(tmp_path, tiny_dir
         "import", "attributes", incoming, "--layer", "industrial-parks", "--data-dir", tiny_dir, "--by", "lan"
     )
 
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "matched: 1 (0 by id, 1 by name)" in result.stdout
     assert "industrial-parks.csv  kcn-trang-due  status: operating → planned" in result.stdout
     row = next(r for r in read_csv(tiny_dir / "industrial-parks.csv") if r["id"] == "kcn-trang-due")
@@ -236,7 +229,7 @@ def test_a_csv_with_bom_and_windows_line_ends_matched_by_name(tmp_path, tiny_dir
         ("lan", "import attributes", "parks.csv", "kcn-trang-due", "developer", "", "LG"),
     ]  # fmt: skip
     assert log[0]["when"].endswith("Z") and dt.datetime.fromisoformat(log[0]["when"])
-    assert hpmap("validate", tiny_dir).returncode == 0
+    assert hpmap("validate", tiny_dir).exit_code == 0
 
 
 def test_an_excel_sheet_of_figures_with_a_new_source(tmp_path, tiny_dir):
@@ -250,7 +243,7 @@ def test_an_excel_sheet_of_figures_with_a_new_source(tmp_path, tiny_dir):
         "--source-location", "https://heza.haiphong.gov.vn/kcn-2025", "--source-title", "HEZA 2025",
     )  # fmt: skip
 
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     source = read_csv(tiny_dir / "sources.csv")[-1]
     assert source["kind"] == "web" and source["title"] == "HEZA 2025" and source["id"].startswith("heza-")
     figures = [(r["field"], r["value"], r["as_of"], r["sources"], r["shown"])
@@ -277,7 +270,7 @@ def test_unmatched_and_ambiguous_rows_are_reported_and_left_alone(tmp_path, tiny
 
     result = hpmap("import", "attributes", incoming, "--layer", "industrial-parks", "--data-dir", tiny_dir, "--dry-run")
 
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert "matched: 1 (0 by id, 1 by name)" in out
     assert "unmatched: 2" in out and "ambiguous: 3" in out
@@ -299,7 +292,7 @@ def test_a_zipped_vn2000_shapefile_replaces_an_outline(tmp_path, tiny_dir):
         "--source", "src-b", "--quality", "traced", "--data-dir", tiny_dir,
     )  # fmt: skip
 
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert (
         "industrial-parks.geojson  kcn-trang-due  geometry: Polygon, 5 vertices → Polygon, 5 vertices" in result.stdout
     )
@@ -319,8 +312,8 @@ def test_a_geopackage_layer_chosen_and_the_layer_inferred_from_ids(tmp_path, tin
     refused = hpmap("import", "boundaries", path, "--source", "src-a", "--data-dir", tiny_dir)
     result = hpmap("import", "boundaries", path, "--input-layer", "parks", "--source", "src-a", "--data-dir", tiny_dir)
 
-    assert refused.returncode == 1 and "choose one with --input-layer" in refused.stderr
-    assert result.returncode == 0, result.stderr
+    assert refused.exit_code == 1 and "choose one with --input-layer" in refused.stderr
+    assert result.exit_code == 0, result.stderr
     assert "Import of survey.gpkg into layer industrial-parks" in result.stdout
 
 
@@ -331,7 +324,7 @@ def test_dry_run_prints_the_diff_and_changes_nothing(tmp_path, tiny_dir):
     result = hpmap("import", "attributes", incoming, "--source", "src-a", "--as-of", "2025", "--dry-run",
                    "--data-dir", tiny_dir)  # fmt: skip
 
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "industrial-parks.csv  kcn-trang-due  status: operating → planned" in result.stdout
     assert "figures.csv  kcn-trang-due  occupancy_pct: 75 (as of 2015; src-b) → 80 (as of 2025; src-a) [new row]" in (
         result.stdout
@@ -342,36 +335,59 @@ def test_dry_run_prints_the_diff_and_changes_nothing(tmp_path, tiny_dir):
 def test_nothing_to_change_is_said_and_nothing_is_logged(tmp_path, tiny_dir):
     incoming = write_text(tmp_path / "in.csv", "id,status\nkcn-trang-due,operating\n")
     result = hpmap("import", "attributes", incoming, "--data-dir", tiny_dir)
-    assert result.returncode == 0 and "Nothing to change (1 value(s) already as in the file)." in result.stdout
+    assert result.exit_code == 0 and "Nothing to change (1 value(s) already as in the file)." in result.stdout
     assert not (tiny_dir / "changes.csv").exists()
 
 
-@pytest.mark.slow
 def test_progress_goes_to_stderr_unless_quiet(tmp_path, tiny_dir):
     incoming = write_text(tmp_path / "in.csv", "id,status\nkcn-trang-due,planned\n")
     loud = hpmap("import", "attributes", incoming, "--data-dir", tiny_dir, "--dry-run")
     quiet = hpmap("import", "attributes", incoming, "--data-dir", tiny_dir, "--dry-run", "--quiet")
-    assert "hpmap: matching rows [##############################] 1/1" in loud.stderr
+    assert "hpmap: matching rows\n" in loud.stderr  # not a terminal (a log): the bar's label, once
     assert "validating the changed data set" in loud.stderr
     assert quiet.stderr == "" and quiet.stdout == loud.stdout
 
 
+def test_on_a_terminal_the_progress_bar_is_drawn_in_place(tmp_path, tiny_dir):
+    incoming = write_text(tmp_path / "in.csv", "id,status\nkcn-trang-due,planned\n")
+    terminal, its_side = os.openpty()
+    process = subprocess.Popen(
+        [*installed_command(), "import", "attributes", str(incoming), "--data-dir", str(tiny_dir), "--dry-run"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=its_side,
+    )  # fmt: skip
+    os.close(its_side)
+    shown = b""
+    while chunk := _read_terminal(terminal):
+        shown += chunk
+    os.close(terminal)
+    assert process.wait(timeout=60) == 0
+    # Each redraw starts at the line's beginning ("\r"); the last one shows the bar full.
+    assert re.search(rb"\r(\x1b\[\?25l)?hpmap: matching rows \[#{30}\] 1/1", shown), shown
+
+
+def _read_terminal(terminal: int) -> bytes:
+    """Read what a process wrote to its terminal; b"" once it has closed it (Linux says EIO)."""
+    try:
+        return os.read(terminal, 4096)
+    except OSError:
+        return b""
+
+
 def test_the_data_dir_comes_from_the_environment(tmp_path, tiny_dir):
     incoming = write_text(tmp_path / "in.csv", "id,status\nkcn-trang-due,planned\n")
-    result = hpmap("import", "attributes", incoming, env={**os.environ, "HPMAP_DATA_DIR": str(tiny_dir)})
-    assert result.returncode == 0, result.stderr
+    result = hpmap("import", "attributes", incoming, env={"HPMAP_DATA_DIR": str(tiny_dir)})
+    assert result.exit_code == 0, result.stderr
     assert (tiny_dir / "changes.csv").exists()
 
 
 # ------------------------------------------------------------------ history and revert
 
 
-def _change_id(result: subprocess.CompletedProcess) -> str:
+def _change_id(result: Result) -> str:
     line = next(line for line in result.stdout.splitlines() if line.startswith("Change "))
     return line.split()[1]
 
 
-@pytest.mark.slow
 def test_history_then_revert_gives_back_the_same_bytes(tmp_path, shipped_copy):
     original = snapshot(shipped_copy)
     sheet = write_xlsx(
@@ -386,8 +402,8 @@ def test_history_then_revert_gives_back_the_same_bytes(tmp_path, shipped_copy):
     survey = gpd.GeoDataFrame({"id": ["kcn-deep-c-2"]}, geometry=[box(106.775, 20.782, 106.80, 20.80)], crs=4326)
     second = hpmap("import", "boundaries", zipped_shapefile(tmp_path, survey), "--data-dir", shipped_copy,
                    "--source", "ref-ports-gis", "--quality", "approximate")  # fmt: skip
-    assert first.returncode == 0, first.stderr
-    assert second.returncode == 0, second.stderr
+    assert first.exit_code == 0, first.stderr
+    assert second.exit_code == 0, second.stderr
     imported, outlined = _change_id(first), _change_id(second)
 
     history = hpmap("history", "--data-dir", shipped_copy)
@@ -402,11 +418,11 @@ def test_history_then_revert_gives_back_the_same_bytes(tmp_path, shipped_copy):
 
     unchanged = snapshot(shipped_copy)
     dry = hpmap("revert", outlined, "--dry-run", "--data-dir", shipped_copy)
-    assert dry.returncode == 0 and "geometry_quality: approximate → traced" in dry.stdout
+    assert dry.exit_code == 0 and "geometry_quality: approximate → traced" in dry.stdout
     assert snapshot(shipped_copy) == unchanged
-    assert hpmap("revert", outlined, "--data-dir", shipped_copy).returncode == 0
+    assert hpmap("revert", outlined, "--data-dir", shipped_copy).exit_code == 0
     reverted = hpmap("revert", imported, "--data-dir", shipped_copy, "--by", "lan")
-    assert reverted.returncode == 0, reverted.stderr
+    assert reverted.exit_code == 0, reverted.stderr
 
     after = snapshot(shipped_copy)
     assert after.pop("changes.csv")
@@ -414,10 +430,9 @@ def test_history_then_revert_gives_back_the_same_bytes(tmp_path, shipped_copy):
     log = read_csv(shipped_copy / "changes.csv")
     assert [r["action"] for r in log if r["who"] == "lan"][0] == f"revert {imported}"
     again = hpmap("revert", imported, "--data-dir", shipped_copy)
-    assert again.returncode == 1 and "was reverted already" in again.stderr
+    assert again.exit_code == 1 and "was reverted already" in again.stderr
 
 
-@pytest.mark.slow
 def test_a_revert_that_would_undo_a_later_change_is_refused(tmp_path, tiny_dir):
     first = hpmap("import", "attributes", write_text(tmp_path / "a.csv", "id,status\nkcn-trang-due,planned\n"),
                   "--data-dir", tiny_dir)  # fmt: skip
@@ -427,43 +442,25 @@ def test_a_revert_that_would_undo_a_later_change_is_refused(tmp_path, tiny_dir):
 
     result = hpmap("revert", _change_id(first), "--data-dir", tiny_dir)
 
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "field 'status': found 'under_construction' where 'planned' was expected" in result.stderr
     assert "hpmap history --feature kcn-trang-due" in result.stderr
     assert snapshot(tiny_dir) == before
 
 
-@pytest.mark.slow
 def test_history_of_an_untouched_directory_and_an_unknown_change(tiny_dir):
     assert hpmap("history", "--data-dir", tiny_dir).stdout == "No change logged yet.\n"
     unknown = hpmap("revert", "20250101-000000-abcd", "--data-dir", tiny_dir)
-    assert unknown.returncode == 1 and "no change '20250101-000000-abcd' in changes.csv" in unknown.stderr
+    assert unknown.exit_code == 1 and "no change '20250101-000000-abcd' in changes.csv" in unknown.stderr
 
 
 # ------------------------------------------------------------------ a process killed midway
 
 
 def _start_paused(step: str, incoming: Path, data_dir: Path) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [*command(), "import", "attributes", str(incoming), "--data-dir", str(data_dir),
-         "--source", "src-a", "--as-of", "2025"],
-        env={**os.environ, "HPMAP_TEST_PAUSE_AT": step},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    for line in process.stderr:
-        if f"paused at {step}" in line:
-            return process
-        if time.monotonic() > deadline:
-            break
-    process.kill()
-    raise AssertionError(f"the import never reached {step}")
-
-
-def _kill(process: subprocess.Popen) -> None:
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
-    process.stderr.close()
+    """Start an import of ``incoming`` into ``data_dir`` in a process of its own, paused at ``step`` of its commit."""
+    return start_paused(step, "import", "attributes", incoming, "--data-dir", data_dir, "--source", "src-a",
+                        "--as-of", "2025")  # fmt: skip
 
 
 @pytest.fixture
@@ -471,14 +468,13 @@ def figures_update(tmp_path) -> Path:
     return write_text(tmp_path / "in.csv", "id,status,occupancy_pct\nkcn-trang-due,planned,81\n")
 
 
-@pytest.mark.slow
 def test_killed_between_two_renames_the_next_run_completes_the_change(tmp_path, tiny_dir, figures_update):
     reference = Path(shutil.copytree(tiny_dir, tmp_path / "reference"))
     assert hpmap("import", "attributes", figures_update, "--data-dir", reference, "--source", "src-a",
-                 "--as-of", "2025").returncode == 0  # fmt: skip
+                 "--as-of", "2025").exit_code == 0  # fmt: skip
     before = snapshot(tiny_dir)
 
-    _kill(_start_paused("replaced-1", figures_update, tiny_dir))
+    kill(_start_paused("replaced-1", figures_update, tiny_dir))
 
     half = snapshot(tiny_dir)
     assert ".hpmap-journal.json" in half and "changes.csv" in half  # the first file is in place…
@@ -489,13 +485,13 @@ def test_killed_between_two_renames_the_next_run_completes_the_change(tmp_path, 
     after, expected = snapshot(tiny_dir), snapshot(reference)
     assert after.pop("changes.csv") and expected.pop("changes.csv")  # change ids and times differ
     assert after == expected  # fully new, no journal or staged file left
-    assert hpmap("validate", tiny_dir).returncode == 0
+    assert hpmap("validate", tiny_dir).exit_code == 0
 
 
 def test_killed_before_the_commit_point_the_next_run_discards_it(tiny_dir, figures_update):
     before = snapshot(tiny_dir)
 
-    _kill(_start_paused("staged", figures_update, tiny_dir))
+    kill(_start_paused("staged", figures_update, tiny_dir))
 
     assert any(name.startswith(".hpmap-new-") for name in snapshot(tiny_dir))
     result = hpmap("history", "--data-dir", tiny_dir)
@@ -509,8 +505,8 @@ def test_a_second_import_waits_its_turn(tiny_dir, figures_update):
         result = hpmap("import", "attributes", figures_update, "--data-dir", tiny_dir, "--source", "src-a",
                        "--as-of", "2025")  # fmt: skip
     finally:
-        _kill(process)
-    assert result.returncode == 1 and "another hpmap command is changing this directory" in result.stderr
+        kill(process)
+    assert result.exit_code == 1 and "another hpmap command is changing this directory" in result.stderr
 
 
 # ------------------------------------------------------------------ the real seaport GIS layer
@@ -542,7 +538,7 @@ def test_the_seaport_gis_layer_as_boundaries_of_a_copy_of_the_ports(shipped_copy
                    "--source", "ref-ports-gis", "--data-dir", shipped_copy)  # fmt: skip
     seconds = time.perf_counter() - started
 
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     out = result.stdout
     # Hoàng Diệu, Chùa Vẽ and Tân Vũ by their names; the three Lạch Huyện terminals by the aliases added.
     assert "matched: 6 (0 by id, 6 by name)" in out
@@ -552,7 +548,7 @@ def test_the_seaport_gis_layer_as_boundaries_of_a_copy_of_the_ports(shipped_copy
     assert "new warning: ports.geojson, feature 'port-lach-huyen-berths-5-6-hhit', field 'geometry': outline" in out
     assert seconds < 60
     validated = hpmap("validate", shipped_copy)
-    assert validated.returncode == 0 and "0 error(s)" in validated.stdout
+    assert validated.exit_code == 0 and "0 error(s)" in validated.stdout
 
 
 @needs_ports_gis
@@ -563,7 +559,7 @@ def test_a_real_self_intersecting_berth_is_refused(shipped_copy):
     result = hpmap("import", "boundaries", PORTS_GIS, "--layer", "ports", "--name-field", "ten",
                    "--source", "ref-ports-gis", "--data-dir", shipped_copy)  # fmt: skip
 
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "ports.geojson, feature 'port-nam-dinh-vu', field 'geometry': invalid geometry (Self-intersection" in (
         result.stderr
     )
@@ -577,6 +573,6 @@ def test_two_berths_claiming_one_port_are_ambiguous(shipped_copy):
     result = hpmap("import", "boundaries", PORTS_GIS, "--layer", "ports", "--name-field", "ten",
                    "--source", "ref-ports-gis", "--data-dir", shipped_copy, "--dry-run")  # fmt: skip
 
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "ambiguous: 2" in result.stdout
     assert "all match feature 'port-dinh-vu-area': keep one of them" in result.stdout

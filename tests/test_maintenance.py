@@ -509,11 +509,11 @@ GATE = {
 }  # fmt: skip
 
 
-def test_a_position_record_is_written_through_the_journal_logged_and_reverted(tiny_dir, capsys):
+def test_a_position_record_is_written_through_the_journal_logged_and_reverted(tiny_dir):
     from geo.maintenance.changelog import new_change_info
     from geo.maintenance.edits import position_change
     from geo.pipeline.build import build_dataset
-    from webmap.cli import main
+    from tests.cli_runner import hpmap
 
     before = {path.name: path.read_bytes() for path in tiny_dir.iterdir()}
     files = read_data_files(tiny_dir)
@@ -534,10 +534,10 @@ def test_a_position_record_is_written_through_the_journal_logged_and_reverted(ti
         [info.change_id, "kcn-overlap", "positions.csv", "position", "add", ""]
     ]
     assert "kcn-overlap-gate" in set(build_dataset(tiny_dir).positions["id"])
-    assert main(["history", "--feature", "kcn-overlap", "--data-dir", str(tiny_dir)]) == 0
-    assert info.change_id in capsys.readouterr().out
+    logged = hpmap("history", "--feature", "kcn-overlap", "--data-dir", tiny_dir)
+    assert logged.exit_code == 0 and info.change_id in logged.stdout
 
-    assert main(["revert", info.change_id, "--data-dir", str(tiny_dir)]) == 0
+    assert hpmap("revert", info.change_id, "--data-dir", tiny_dir).exit_code == 0
 
     after = {path.name: path.read_bytes() for path in tiny_dir.iterdir()}
     assert after.pop(CHANGES_FILE) and after == before  # positions.csv byte for byte, nothing else touched

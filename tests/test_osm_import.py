@@ -15,8 +15,9 @@ from geo.formats.tables import read_data_files
 from geo.maintenance.osm_match import OSM_UNCERTAINTY_M, match_extract
 from geo.model.catalog import LAYERS, METRIC_CRS, REGION_BOUNDS
 from tests.builders import edit_csv, read_csv, set_row, write_dataset
+from tests.cli_runner import hpmap
 from tests.osm_extracts import Extract
-from tests.test_import_cli import hpmap, snapshot
+from tests.test_import_cli import snapshot
 
 OUTLINE_LAYERS = [spec for spec in LAYERS if spec.geometry != "point"]
 # kcn-trang-due (PARK_INSIDE, pin at 106.63, 20.73, ±50 m) in two phases that together cover its pin.
@@ -125,7 +126,7 @@ def test_an_area_that_fits_two_features_is_left_alone(data_dir, tmp_path):
 def test_dry_run_reports_feature_by_feature_and_changes_nothing(data_dir, extract_path):
     before = snapshot(data_dir)
     result = hpmap("import", "osm", extract_path, "--data-dir", data_dir, "--dry-run", "-q")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert "kcn-trang-due (industrial-parks) KCN Tràng Duệ" in out
     assert "way/11 'KCN Tràng Duệ - Giai đoạn 2' (landuse=industrial)" in out
@@ -138,12 +139,11 @@ def test_dry_run_reports_feature_by_feature_and_changes_nothing(data_dir, extrac
     assert snapshot(data_dir) == before
 
 
-@pytest.mark.slow
 def test_import_and_revert_on_the_files_store(data_dir, tmp_path):
     path = hai_phong_extract().write_pbf(tmp_path / "vietnam-latest.osm.pbf")
     before = snapshot(data_dir)
     result = hpmap("import", "osm", path, "--data-dir", data_dir, "--layer", "industrial-parks", "-q")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
 
     sources = {row["id"]: row for row in read_csv(data_dir / "sources.csv")}
     osm = [row for row in sources.values() if row["kind"] == "osm"]
@@ -167,11 +167,11 @@ def test_import_and_revert_on_the_files_store(data_dir, tmp_path):
     assert (data_dir / "ports.geojson").read_bytes() == before["ports.geojson"]  # --layer industrial-parks
 
     again = hpmap("import", "osm", path, "--data-dir", data_dir, "--layer", "industrial-parks", "-q")
-    assert again.returncode == 0 and "Nothing to change (2 matched feature(s)" in again.stdout
+    assert again.exit_code == 0 and "Nothing to change (2 matched feature(s)" in again.stdout
 
     change_id = hpmap("history", "--data-dir", data_dir).stdout.split()[0]
     undo = hpmap("revert", change_id, "--data-dir", data_dir, "-q")
-    assert undo.returncode == 0, undo.stderr
+    assert undo.exit_code == 0, undo.stderr
     after = snapshot(data_dir)
     assert {name: after[name] for name in before} == before
 
@@ -182,16 +182,16 @@ def test_an_xml_extract_without_a_date_needs_one(data_dir, tmp_path):
     path = extract.write_xml(tmp_path / "overpass.osm")
     assert extract_date(path) is None
     refused = hpmap("import", "osm", path, "--data-dir", data_dir, "--dry-run", "-q")
-    assert refused.returncode != 0 and "overpass.osm" in refused.stderr and "--as-of" in refused.stderr
+    assert refused.exit_code != 0 and "overpass.osm" in refused.stderr and "--as-of" in refused.stderr
     dated = hpmap("import", "osm", path, "--data-dir", data_dir, "--as-of", "2025-02-14", "-q")
-    assert dated.returncode == 0, dated.stderr
+    assert dated.exit_code == 0, dated.stderr
     assert any(row["published"] == "2025-02-14" for row in read_csv(data_dir / "sources.csv"))
 
 
 def test_a_date_that_contradicts_the_header_is_refused(data_dir, tmp_path):
     path = hai_phong_extract().write_pbf(tmp_path / "x.osm.pbf")
     result = hpmap("import", "osm", path, "--data-dir", data_dir, "--as-of", "2024-01-01", "--dry-run")
-    assert result.returncode != 0 and "2025-03-01" in result.stderr
+    assert result.exit_code != 0 and "2025-03-01" in result.stderr
 
 
 def test_a_file_that_is_not_an_extract_is_refused(data_dir, tmp_path):
@@ -199,7 +199,7 @@ def test_a_file_that_is_not_an_extract_is_refused(data_dir, tmp_path):
     bad.write_bytes(b"not a protobuf file")
     before = snapshot(data_dir)
     result = hpmap("import", "osm", bad, "--data-dir", data_dir)
-    assert result.returncode != 0 and "broken.osm.pbf" in result.stderr
+    assert result.exit_code != 0 and "broken.osm.pbf" in result.stderr
     assert snapshot(data_dir) == before
 
 
@@ -208,14 +208,14 @@ def test_import_and_revert_on_postgis(data_dir, tmp_path, postgres_cluster):
     from tests.test_pg_maintenance import contents
 
     url = postgres_cluster.create_database()
-    assert hpmap("db", "load", data_dir, "--database-url", url).returncode == 0
+    assert hpmap("db", "load", data_dir, "--database-url", url).exit_code == 0
     with postgis.connect(url) as conn:
         if conn.execute("SELECT to_regclass('hpmap.positions')").fetchone()[0] is None:
             pytest.skip("this version's PostGIS store has no positions table yet: OSM outlines need it")
     before = contents(url)
     path = hai_phong_extract().write_pbf(tmp_path / "vietnam-latest.osm.pbf")
     result = hpmap("import", "osm", path, "--database-url", url, "-q")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     with postgis.connect(url) as conn:
         records = conn.execute("SELECT id FROM hpmap.positions WHERE marks = 'osm_outline' ORDER BY id").fetchall()
         quality = conn.execute(
@@ -228,7 +228,7 @@ def test_import_and_revert_on_postgis(data_dir, tmp_path, postgres_cluster):
     ]  # fmt: skip
     assert quality[0] == "traced" and float(quality[1]) == OSM_UNCERTAINTY_M
     change_id = hpmap("history", "--database-url", url).stdout.split()[0]
-    assert hpmap("revert", change_id, "--database-url", url, "-q").returncode == 0
+    assert hpmap("revert", change_id, "--database-url", url, "-q").exit_code == 0
     after = contents(url)
     assert {name: rows for name, rows in after.items() if name != "changes"} == {
         name: rows for name, rows in before.items() if name != "changes"
@@ -247,7 +247,7 @@ def map_config(data_dir: Path) -> dict:
 def test_the_map_credits_openstreetmap_for_the_layers_drawing_its_outlines(data_dir, tmp_path):
     assert not any(layer["attribution"] for layer in map_config(data_dir).values())
     path = hai_phong_extract().write_pbf(tmp_path / "x.osm.pbf")
-    assert hpmap("import", "osm", path, "--data-dir", data_dir, "--layer", "industrial-parks", "-q").returncode == 0
+    assert hpmap("import", "osm", path, "--data-dir", data_dir, "--layer", "industrial-parks", "-q").exit_code == 0
     layers = map_config(data_dir)
     assert "OpenStreetMap</a> contributors (ODbL)" in layers["industrial-parks"]["attribution"]
     assert [name for name, layer in layers.items() if layer["attribution"]] == ["industrial-parks"]
@@ -258,7 +258,7 @@ def test_the_attribution_shows_while_an_osm_layer_is_on_the_map(data_dir, tmp_pa
     from tests.conftest import LiveServer
 
     path = hai_phong_extract().write_pbf(tmp_path / "x.osm.pbf")
-    assert hpmap("import", "osm", path, "--data-dir", data_dir, "--layer", "industrial-parks", "-q").returncode == 0
+    assert hpmap("import", "osm", path, "--data-dir", data_dir, "--layer", "industrial-parks", "-q").exit_code == 0
     server = LiveServer({"DATA_DIR": str(data_dir), "OFFLINE": True})
     try:
         page = watched(server).open("/")

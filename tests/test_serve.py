@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import hpmap
 from tests.conftest import DATA_DIR
 from webmap import create_app
-from webmap.cli import main
 
 pytestmark = pytest.mark.slow  # each test starts gunicorn and its workers
 
@@ -161,7 +161,7 @@ def test_a_running_server_serves_a_new_data_version_within_seconds_without_a_fai
     if store == "postgis":
         cluster = request.getfixturevalue("postgres_cluster")
         url = cluster.create_database()
-        assert main(["db", "load", str(data_dir), "--database-url", url]) == 0
+        assert hpmap("db", "load", data_dir, "--database-url", url).exit_code == 0
         env["HPMAP_DATABASE_URL"], target = url, ["--database-url", url]
     process, base = start_serve(tmp_path / "serve.log", env, "--workers", "2", "--data-dir", str(data_dir))
     statuses, stop_load = [], threading.Event()
@@ -184,7 +184,7 @@ def test_a_running_server_serves_a_new_data_version_within_seconds_without_a_fai
         incoming = tmp_path / "parks.csv"
         incoming.write_text("id,developer\nkcn-trang-due,Reloaded Developer Co.\n", encoding="utf-8")
         command = ["import", "attributes", str(incoming), "--layer", "industrial-parks", "--by", "test", *target]
-        assert main(command) == 0
+        assert hpmap(*command).exit_code == 0
         imported = time.monotonic()
         seen = 0  # answers with the new value in a row: every worker must have it
         while seen < 6:

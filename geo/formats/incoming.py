@@ -89,28 +89,34 @@ def _csv_rows(path: Path) -> list[list[str]]:
 
 
 def _excel_rows(path: Path, sheet: str | None) -> list[list[str]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     _check_file(path)
     check_archive(path)
+    with path.open("rb") as stream:  # ours to close, also when openpyxl fails half-way through opening it
+        return _workbook_rows(stream, path.name, sheet)
+
+
+def _workbook_rows(stream, name: str, sheet: str | None) -> list[list[str]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         with warnings.catch_warnings():
             # Workbooks saved by LibreOffice and others lack a default style; harmless for reading values.
             warnings.filterwarnings("ignore", message="Workbook contains no default style", category=UserWarning)
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError) as exc:
-        raise MaintenanceError(f"{path.name}: cannot be read as an Excel workbook ({exc})") from None
+        raise MaintenanceError(f"{name}: cannot be read as an Excel workbook ({exc})") from None
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
-            raise MaintenanceError(f"{path.name}: no sheet '{sheet}'; the sheets are: {', '.join(workbook.sheetnames)}")
+            raise MaintenanceError(f"{name}: no sheet '{sheet}'; the sheets are: {', '.join(workbook.sheetnames)}")
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         return [[_cell_text(value) for value in row] for row in worksheet.iter_rows(values_only=True)]
     except MaintenanceError:
         raise
     except Exception as exc:  # noqa: BLE001  (the sheets' XML is parsed lazily; a malformed one raises anything)
         reason = f"{type(exc).__name__}: {exc}"
-        raise MaintenanceError(f"{path.name}: cannot be read as an Excel workbook ({reason})") from None
+        raise MaintenanceError(f"{name}: cannot be read as an Excel workbook ({reason})") from None
     finally:
         workbook.close()
 
