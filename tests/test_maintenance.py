@@ -20,7 +20,7 @@ from geo.maintenance.changelog import Change, figure_text
 from geo.maintenance.edits import apply_changes
 from geo.maintenance.imports import plan_attribute_import, plan_boundary_import
 from geo.maintenance.matching import match_rows
-from geo.maintenance.plan import ImportOptions, plan_revert, propose, resolve_source
+from geo.maintenance.plan import ImportOptions, plan_revert, prepare_write, resolve_source
 from geo.model.errors import MaintenanceError
 from geo.model.files import CHANGES_FILE, CITY_FIGURES_FILE, CONTEXT_FILE
 from tests.builders import PARK_INSIDE
@@ -360,7 +360,7 @@ def test_an_edit_that_finds_another_value_is_a_conflict(tiny_dir):
         apply_changes(files, [figure])
 
 
-def test_a_proposal_is_validated_without_touching_the_directory(tiny_dir):
+def test_a_pending_write_is_validated_without_touching_the_directory(tiny_dir):
     before = {p.name: p.read_bytes() for p in tiny_dir.iterdir()}
     files = read_data_files(tiny_dir)
     plan = plan_attribute_import(
@@ -370,12 +370,12 @@ def test_a_proposal_is_validated_without_touching_the_directory(tiny_dir):
     )
     from geo.maintenance.changelog import new_change_info
 
-    proposal = propose(tiny_dir, files, list(plan.changes), new_change_info("t", "import attributes", "in.csv"))
+    pending = prepare_write(tiny_dir, files, list(plan.changes), new_change_info("t", "import attributes", "in.csv"))
 
-    assert [str(e) for e in proposal.errors] == [
+    assert [str(e) for e in pending.errors] == [
         "error: figures.csv, feature 'kcn-trang-due', field 'occupancy_pct': value 120 is outside 0–100 %"
     ]
-    assert set(proposal.contents) == {"figures.csv", CHANGES_FILE}
+    assert set(pending.contents) == {"figures.csv", CHANGES_FILE}
     assert {p.name: p.read_bytes() for p in tiny_dir.iterdir()} == before
 
 
@@ -519,10 +519,10 @@ def test_a_position_record_is_written_through_the_journal_logged_and_reverted(ti
     files = read_data_files(tiny_dir)
     info = new_change_info("lan", "import osm", "osm-gates.geojson")
 
-    proposal = propose(tiny_dir, files, [position_change("industrial-parks", GATE)], info)
+    pending = prepare_write(tiny_dir, files, [position_change("industrial-parks", GATE)], info)
 
-    assert proposal.errors == [] and sorted(proposal.contents) == ["changes.csv", "positions.csv"]
-    commit_files(tiny_dir, proposal.contents)
+    assert pending.errors == [] and sorted(pending.contents) == ["changes.csv", "positions.csv"]
+    commit_files(tiny_dir, pending.contents)
     assert not (tiny_dir / JOURNAL).exists()
     rows = pd.read_csv(tiny_dir / "positions.csv", dtype=str, keep_default_na=False)
     assert list(rows["id"][rows["feature_id"] == "kcn-overlap"]) == [
@@ -552,9 +552,9 @@ def test_a_malformed_position_record_is_refused_naming_file_record_and_field(tin
     before = {path.name: path.read_bytes() for path in tiny_dir.iterdir()}
     change = position_change("industrial-parks", dict(GATE, lon="20.74", lat="106.65"))  # swapped
 
-    proposal = propose(tiny_dir, read_data_files(tiny_dir), [change], new_change_info("lan", "import osm", "x"))
+    pending = prepare_write(tiny_dir, read_data_files(tiny_dir), [change], new_change_info("lan", "import osm", "x"))
 
-    [error] = proposal.errors
+    [error] = pending.errors
     assert (error.file, error.feature, error.field) == ("positions.csv", "kcn-overlap-gate", "lon")
     assert "swapped" in error.message
     assert {path.name: path.read_bytes() for path in tiny_dir.iterdir()} == before

@@ -4,10 +4,10 @@ The steps, each a pure function over ``DataFiles`` (nothing here writes to the d
 
 1. ``plan_attribute_import`` / ``plan_boundary_import`` match incoming rows to features and list the
    edits (``Change``) that would bring the data in line; ``plan_revert`` lists the inverse of a logged change.
-2. ``edited`` makes the edits on copies of the tables and appends them to the change log; ``propose``
+2. ``edited`` makes the edits on copies of the tables and appends them to the change log; ``prepare_write``
    then renders the changed files and validates the whole changed data set in a temporary copy of the
    directory.
-3. The caller writes ``Proposal.contents`` with ``geo.formats.journal.commit_files`` (the file store), or — for
+3. The caller writes ``PendingWrite.contents`` with ``geo.formats.journal.commit_files`` (the file store), or — for
    a database — ``geo.postgis.maintenance`` writes the tables ``edited`` gives in one transaction.
 
 The tables come in as ``DataFiles``, whatever holds them: ``geo.formats.tables.read_data_files`` reads a data
@@ -65,7 +65,7 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class Proposal:
+class PendingWrite:
     """A change ready to be written: the edited files, rendered, and what validation says of them."""
 
     info: ChangeInfo
@@ -79,7 +79,7 @@ class Proposal:
         return [issue for issue in self.issues if issue.severity == "error"]
 
 
-def propose(data_dir: Path, files: DataFiles, changes: list[Change], info: ChangeInfo) -> Proposal:
+def prepare_write(data_dir: Path, files: DataFiles, changes: list[Change], info: ChangeInfo) -> PendingWrite:
     """Make ``changes`` on copies of ``files``, log them, and validate the result in a temporary copy of ``data_dir``.
 
     Raises
@@ -91,7 +91,7 @@ def propose(data_dir: Path, files: DataFiles, changes: list[Change], info: Chang
     names = sorted({change.file for change in changes} | {CHANGES_FILE})
     contents = {name: after.render(name) for name in names}
     issues = check_in_copy(data_dir, contents, files)
-    return Proposal(info=info, changes=tuple(changes), contents=contents, issues=issues)
+    return PendingWrite(info=info, changes=tuple(changes), contents=contents, issues=issues)
 
 
 def edited(files: DataFiles, changes: list[Change], info: ChangeInfo) -> DataFiles:

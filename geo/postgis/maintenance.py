@@ -7,7 +7,7 @@ from and where the edited ones go differ. One command is one transaction:
    ``hpmap import`` or ``revert`` on the same database waits for the first to end instead of interleaving;
 2. ``read_files`` then reads every source table and the change log as ``DataFiles``. The transaction is
    READ COMMITTED, so each read sees what the previous command committed while we waited for the lock;
-3. ``Session.propose`` makes the edits in memory (``geo.maintenance.plan.edited``), rewrites the changed
+3. ``Session.prepare`` makes the edits in memory (``geo.maintenance.plan.edited``), rewrites the changed
    tables (``load.write_table``), appends one row per edit to ``hpmap.changes`` and calls
    ``load.publish``, which validates the data as the transaction sees them and rebuilds the serving
    tables;
@@ -71,7 +71,7 @@ class Session:
     validation: str = "in the database transaction"  # where the changed data set is checked, for progress lines
     refused: bool = False
 
-    def propose(self, changes: list[Change], info: ChangeInfo) -> Outcome:
+    def prepare(self, changes: list[Change], info: ChangeInfo) -> Outcome:
         """Write ``changes`` and their log rows in the transaction, then validate and publish the result.
 
         Raises
@@ -101,12 +101,12 @@ class Session:
         return inspect_dataset(self.snapshot, self.files.specs)[1]
 
     def commit(self, outcome: Outcome) -> list[str]:
-        """Commit the transaction ``outcome`` was proposed in; return the tables it changed.
+        """Commit the transaction ``outcome`` was prepared in; return the tables it changed.
 
         Raises
         ------
         MaintenanceError
-            When the proposed change was refused: it is never committed.
+            When the prepared change was refused: it is never committed.
         """
         if self.refused or outcome.errors:
             raise MaintenanceError("a refused change cannot be committed; nothing was changed")

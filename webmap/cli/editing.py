@@ -2,7 +2,7 @@
 
 The data are a data directory or, with a database URL (``--database-url`` or ``$HPMAP_DATABASE_URL``;
 ``--data-dir`` chooses the files), a PostGIS database. ``open_target`` takes the lock and reads the tables
-(a directory first finishes or undoes what a killed command left); ``propose_and_write`` makes the edits
+(a directory first finishes or undoes what a killed command left); ``prepare_and_write`` makes the edits
 with the same code for both, validates the whole changed data set, and only then changes everything at
 once: a directory's files through ``geo.formats.journal``, a database's tables in one transaction
 (``geo.postgis.maintenance``). Reports and diffs go to stdout; progress, refusals and errors to stderr.
@@ -24,7 +24,7 @@ from geo import inspect_dataset
 from geo.formats import journal
 from geo.formats.tables import DataFiles, read_data_files
 from geo.maintenance.changelog import Change, ChangeInfo, describe_edit
-from geo.maintenance.plan import Proposal, new_issues, propose
+from geo.maintenance.plan import PendingWrite, new_issues, prepare_write
 from geo.model.errors import MaintenanceError
 from webmap import default_data_dir
 from webmap.cli.options import data_dir_option, quiet_option
@@ -129,45 +129,45 @@ class Directory:
     progress: Progress
     validation: str = "in a temporary copy"
 
-    def propose(self, changes: list[Change], info: ChangeInfo) -> Proposal:
+    def prepare(self, changes: list[Change], info: ChangeInfo) -> PendingWrite:
         """Make, log and validate ``changes`` in a copy of the directory."""
-        return propose(self.data_dir, self.files, changes, info)
+        return prepare_write(self.data_dir, self.files, changes, info)
 
     def issues_before(self) -> list:
         """Return every issue of the directory as it is."""
         return inspect_dataset(self.data_dir, self.files.specs)[1]
 
-    def commit(self, proposal: Proposal) -> list[str]:
-        """Write the proposal's files all at once; return their names."""
-        self.progress.say(f"writing {len(proposal.contents)} files")
-        journal.commit_files(self.data_dir, proposal.contents)
-        return list(proposal.contents)
+    def commit(self, pending: PendingWrite) -> list[str]:
+        """Write the pending's files all at once; return their names."""
+        self.progress.say(f"writing {len(pending.contents)} files")
+        journal.commit_files(self.data_dir, pending.contents)
+        return list(pending.contents)
 
 
-def propose_and_write(edit: Edit, target, changes: list[Change], info: ChangeInfo) -> int:
+def prepare_and_write(edit: Edit, target, changes: list[Change], info: ChangeInfo) -> int:
     """Validate ``changes`` on ``target``, print the diff, and write them unless refused or a dry run."""
     edit.progress.say(f"validating the changed data set ({len(changes)} edits) {target.validation}")
-    proposal = target.propose(changes, info)
-    print_diff(proposal.changes)
-    before = target.issues_before() if proposal.issues else []  # a second pipeline run: only when it tells something
-    if proposal.errors:
-        _print_refusal(proposal, before)
+    pending = target.prepare(changes, info)
+    print_diff(pending.changes)
+    before = target.issues_before() if pending.issues else []  # a second pipeline run: only when it tells something
+    if pending.errors:
+        _print_refusal(pending, before)
         return 1
-    for warning in [i for i in new_issues(before, proposal.issues) if i.severity == "warning"]:
+    for warning in [i for i in new_issues(before, pending.issues) if i.severity == "warning"]:
         click.echo(f"  new {warning}")
     if edit.dry_run:
         click.echo("Dry run: nothing was written.")
         return 0
-    written = ", ".join(target.commit(proposal))
+    written = ", ".join(target.commit(pending))
     click.echo(f"Change {info.change_id} written ({written}); undo it with `hpmap revert {info.change_id}`.")
     return 0
 
 
-def _print_refusal(proposal, before) -> None:
+def _print_refusal(pending, before) -> None:
     old = set(before)
-    count = len(proposal.errors)
+    count = len(pending.errors)
     click.echo(f"hpmap: refused: the changed data would have {count} error(s); nothing was changed.", err=True)
-    for issue in proposal.errors:
+    for issue in pending.errors:
         suffix = " (already in the data before this change)" if issue in old else ""
         click.echo(f"  {issue}{suffix}", err=True)
 

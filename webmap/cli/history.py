@@ -14,8 +14,8 @@ from webmap.cli.editing import (
     Store,
     edit_options,
     open_target,
+    prepare_and_write,
     print_diff,
-    propose_and_write,
     recover,
     store_options,
 )
@@ -58,4 +58,4 @@ def revert(change_id: str, edit: Edit) -> int:
         original, changes = plan_revert(target.files, change_id)
         click.echo(f"Revert of change {original.change_id} ({original.action}, {original.when}, by {original.who}):")
         info = new_change_info(edit.who(), f"revert {original.change_id}", original.source)
-        return propose_and_write(edit, target, changes, info)
+        return prepare_and_write(edit, target, changes, info)

@@ -24,7 +24,7 @@ from geo.maintenance.plan import ImportOptions, Plan
 from geo.model.catalog import GEOMETRY_QUALITIES, LAYERS, REGION_BOUNDS
 from geo.model.errors import MaintenanceError
 from geo.model.parse import is_date
-from webmap.cli.editing import Edit, edit_options, open_target, propose_and_write
+from webmap.cli.editing import Edit, edit_options, open_target, prepare_and_write
 from webmap.cli.options import LAYER_NAMES, OUTLINE_LAYER_NAMES, Choice, path_argument
 
 
@@ -123,7 +123,7 @@ def _run_import(
             return 0
         source = "; ".join(part for part in (file.name, _source_of(plan, options.source_id)) if part)
         info = new_change_info(edit.who(), action, source)
-        code = propose_and_write(edit, target, list(plan.changes), info)
+        code = prepare_and_write(edit, target, list(plan.changes), info)
     if code == 0:
         edit.progress.say(f"done in {time.perf_counter() - started:.2f} s")
     return code
@@ -190,7 +190,7 @@ def osm(file: Path, layers: tuple[str, ...], bbox, as_of, source_location, edit:
             return 0
         source = "; ".join(c.feature for c in plan.changes if c.field == "source") or _geometry_source(plan)
         info = new_change_info(edit.who(), "import osm", f"{extract.name}; {source}")
-        return propose_and_write(edit, target, list(plan.changes), info)
+        return prepare_and_write(edit, target, list(plan.changes), info)
 
 
 def _geometry_source(plan) -> str:
