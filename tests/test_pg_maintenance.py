@@ -336,7 +336,7 @@ def test_a_position_record_is_added_logged_and_reverted_in_one_transaction_each(
     info = new_change_info("lan", "import osm", "osm-gates.geojson")
 
     with pgmaintenance.session(url) as session:
-        outcome = session.prepare_write([position_change("industrial-parks", GATE)], info)
+        outcome = session.prepare([position_change("industrial-parks", GATE)], info)
         assert outcome.errors == [] and outcome.tables == ("hpmap.positions", "hpmap.changes")
         session.commit(outcome)
 
