@@ -72,6 +72,7 @@ def test_every_kind_and_layer_has_a_title_in_every_language():
         for kind in spec.kinds:
             assert all(gettext(KIND_LABELS[kind], lang) for lang in LANGUAGES)
     assert (layer_title("factories", "vi"), gettext(KIND_LABELS["factory"], "en")) == ("Nhà máy", "Factory")
+    assert (layer_title("factories", "ko"), gettext(KIND_LABELS["factory"], "zh")) == ("공장", "工厂")
 
 
 def test_the_shipped_factories_layer_is_empty_and_the_data_still_validates(shipped):

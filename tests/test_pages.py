@@ -55,7 +55,7 @@ def test_an_unknown_language_is_a_400_page_in_the_browser_language(client):
     response = client.get("/?lang=fr", headers={"Accept-Language": "en"})
     assert response.status_code == 400
     assert "text/html" in response.content_type
-    assert "Language &#39;fr&#39; is not supported; use one of: vi, en." in response.get_data(as_text=True)
+    assert "Language &#39;fr&#39; is not supported; use one of: vi, en, ko, ja, zh." in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

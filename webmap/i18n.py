@@ -26,9 +26,9 @@ from geo.model.catalog import FIGURE_FIELDS
 from geo.model.errors import InvalidQuery
 
 # The one list of the interface's languages (the API's ``lang`` parameter and its OpenAPI enum read it too).
-LANGUAGES = ("vi", "en")
-LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
-HTML_LANGUAGE_TAGS: dict[str, str] = {}  # BCP 47 tags where the code alone says too little
+LANGUAGES = ("vi", "en", "ko", "ja", "zh")
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "ko": "한국어", "ja": "日本語", "zh": "中文"}
+HTML_LANGUAGE_TAGS = {"zh": "zh-Hans"}  # BCP 47 where the code alone says too little: simplified Chinese
 DEFAULT_LANGUAGE = "vi"
 SOURCE_LANGUAGE = "en"  # the msgids' language: it needs no catalogue
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -235,12 +235,16 @@ def negotiate() -> str:
 
 
 def preferred_language() -> str:
-    """Return the browser's preferred language among ours (Accept-Language), Vietnamese by default."""
+    """Return the browser's preferred language among ours (Accept-Language), Vietnamese by default.
+
+    A regional or script variant gets its language: zh-CN, zh-Hans and zh-TW all get ``zh`` (simplified
+    Chinese), ko-KR gets ``ko``.
+    """
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def html_language(lang: str) -> str:
-    """Return the BCP 47 tag of ``lang`` for ``<html lang>`` and ``hreflang``."""
+    """Return the BCP 47 tag of ``lang`` for ``<html lang>`` and ``hreflang``: ``zh-Hans`` for ``zh``."""
     return HTML_LANGUAGE_TAGS.get(lang, lang)
 
 
