@@ -29,7 +29,8 @@ from geo.model.errors import InvalidQuery
 LANGUAGES = ("vi", "en", "ko", "ja", "zh")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "ko": "한국어", "ja": "日本語", "zh": "中文"}
 HTML_LANGUAGE_TAGS = {"zh": "zh-Hans"}  # BCP 47 where the code alone says too little: simplified Chinese
-DEFAULT_LANGUAGE = "vi"
+DEFAULT_LANGUAGE = "vi"  # a browser that states no preference: the city's own language
+FALLBACK_LANGUAGE = "en"  # a browser that asks only for languages the app does not have
 SOURCE_LANGUAGE = "en"  # the msgids' language: it needs no catalogue
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
@@ -235,12 +236,16 @@ def negotiate() -> str:
 
 
 def preferred_language() -> str:
-    """Return the browser's preferred language among ours (Accept-Language), Vietnamese by default.
+    """Return the best of our languages for the browser's Accept-Language.
 
-    A regional or script variant gets its language: zh-CN, zh-Hans and zh-TW all get ``zh`` (simplified
-    Chinese), ko-KR gets ``ko``.
+    A browser that asks for none of them gets English (``FALLBACK_LANGUAGE``), one that states no
+    preference Vietnamese (``DEFAULT_LANGUAGE``). A regional or script variant gets its language:
+    zh-CN, zh-Hans and zh-TW all get ``zh`` (simplified Chinese), ko-KR gets ``ko``.
     """
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+    accepted = request.accept_languages
+    if not accepted:
+        return DEFAULT_LANGUAGE
+    return accepted.best_match(LANGUAGES) or FALLBACK_LANGUAGE
 
 
 def html_language(lang: str) -> str:
