@@ -195,7 +195,7 @@ def test_the_browsers_languages_pick_the_best_of_ours(client, header, expected):
 
 def test_the_url_outranks_the_browser(client):
     page = client.get("/?lang=ja", headers={"Accept-Language": "ko-KR"}).get_data(as_text=True)
-    assert html_lang(page) == "ja" and "<title>Hải Phòng 産業マップ</title>" in page
+    assert html_lang(page) == "ja" and "<title>Hải Phòng産業マップ</title>" in page
 
 
 def test_an_unknown_language_in_the_url_is_refused_in_the_browsers_language(client):
@@ -212,8 +212,8 @@ WORDS = {  # a word of the shared page frame and one of each page, in each langu
     "en": ("Hải Phòng Industrial Map", ["Search by name", "Figures", "Compare industrial parks", "Data quality",
                                         "Figure"]),
     "ko": ("Hải Phòng 산업 지도", ["이름으로 검색", "수치", "산업단지 비교", "데이터 품질", "항목"]),
-    "ja": ("Hải Phòng 産業マップ", ["名称で検索", "数値", "工業団地の比較", "データ品質", "項目"]),
-    "zh": ("Hải Phòng 工业地图", ["按名称搜索", "数据", "工业园区比较", "数据质量", "指标"]),
+    "ja": ("Hải Phòng産業マップ", ["名称で検索", "数値", "工業団地の比較", "データ品質", "項目"]),
+    "zh": ("Hải Phòng工业地图", ["按名称搜索", "数据", "工业园区比较", "数据质量", "指标"]),
 }  # fmt: skip
 
 
@@ -260,3 +260,26 @@ def test_every_languages_map_script_is_served(client):
     for lang in LANGUAGES:
         assert client.get(f"/map/setup-{lang}.js").status_code == 200
     assert client.get("/map/setup-sw.js").status_code == 404
+
+
+@pytest.fixture(scope="module")
+def failing_client():
+    """The app with two routes that fail as a bug would: a page and an API URL."""
+    app = create_app({"DATA_DIR": str(DATA_DIR), "OFFLINE": True})
+
+    def fail():
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/broken", "broken_page", fail)
+    app.add_url_rule("/api/broken", "broken_api", fail)
+    return app.test_client()
+
+
+def test_a_server_error_speaks_the_pages_language_and_the_apis_asked_one(failing_client):
+    page = failing_client.get("/broken", headers={"Accept-Language": "ja"})
+    assert page.status_code == 500 and "サーバーエラーです。" in page.get_data(as_text=True)
+    assert failing_client.get("/api/broken?lang=zh").get_json() == {"code": 500, "description": "内部错误"}
+    # an API client that names no language gets the API's own, English, whatever its Accept-Language
+    assert failing_client.get("/api/broken", headers={"Accept-Language": "ko"}).get_json()["description"] == (
+        "internal error"
+    )
