@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test quick lint screenshots system-packages clean bench
+.PHONY: run test quick lint screenshots system-packages clean bench translations
 
 run: $(STAMP)
 	$(BIN)/hpmap serve --host $(HOST) --port $(PORT)
@@ -33,6 +33,15 @@ screenshots: $(STAMP) system-packages
 bench: $(STAMP) system-packages
 	@sh bench/system-packages.sh
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The interface's words (README: Languages): extract them from the code and templates, merge them into each
+# language's catalogue (webmap/translations/<lang>/LC_MESSAGES/messages.po), compile what the app loads (.mo).
+translations: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --no-wrap --add-comments=Translators: \
+		--project=hpmap -o build/messages.pot .
+	$(BIN)/pybabel update -i build/messages.pot -d webmap/translations --no-wrap --ignore-obsolete
+	$(BIN)/pybabel compile -d webmap/translations --statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check geo webmap tests bench tools

@@ -355,7 +355,7 @@ def test_malformed_items_requests_are_refused_with_a_reason(client, url, message
         ("f=xml", "f: expected one of json, geojson, got 'xml'"),
         ("f=", "f: expected one of json, geojson, got ''"),
         ("f=json&f=json", "'f' is given 2 times"),
-        ("lang=fr", "lang: expected one of vi, en, got 'fr'"),
+        ("lang=fr", "lang: expected one of vi, en, ko, ja, zh, got 'fr'"),
         ("lang=vi&lang=en", "'lang' is given 2 times"),
         ("colour=red", "unknown query parameter 'colour'"),
         ("callback=x", "unknown query parameter 'callback'"),
@@ -514,7 +514,7 @@ def test_documented_pages_have_their_parameters(document):
     assert {"lat", "lon", "z", "f", "status", "layers"} <= map_parameters
     for path in ["/features/{featureId}", "/features/{featureId}.json", "/features/{featureId}.geojson"]:
         assert {"200", "404"} <= set(paths[path]["get"]["responses"])
-    assert paths["/map/setup-{lang}.js"]["get"]["parameters"][0]["schema"]["enum"] == ["vi", "en"]
+    assert paths["/map/setup-{lang}.js"]["get"]["parameters"][0]["schema"]["enum"] == ["vi", "en", "ko", "ja", "zh"]
 
 
 def resolve(node, document):

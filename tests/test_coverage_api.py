@@ -376,7 +376,7 @@ def test_an_older_reference_date_finds_fewer_stale_figures(client):
         ("/api/coverage?f=geojson", "f: expected one of json, csv, got 'geojson'"),
         ("/api/coverage?f=", "f: expected one of json, csv, got ''"),
         ("/api/coverage?f=csv&f=json", "query parameter 'f' is given 2 times"),
-        ("/api/coverage?lang=fr", "lang: expected one of vi, en"),
+        ("/api/coverage?lang=fr", "lang: expected one of vi, en, ko, ja, zh"),
         ("/api/coverage?as_of=2025-12-31", "unknown query parameter 'as_of'"),
         ("/api/coverage?bbox=1,2,3,4", "unknown query parameter 'bbox'; the parameters of this endpoint are: f, lang"),
         ("/api/quality?as_of=2025-13-01", "as_of: '2025-13-01' is not a day written YYYY-MM-DD"),
@@ -385,7 +385,7 @@ def test_an_older_reference_date_finds_fewer_stale_figures(client):
         ("/api/quality?as_of=", "as_of: '' is not a day"),
         ("/api/quality?as_of=2025-01-01&as_of=2025-01-02", "query parameter 'as_of' is given 2 times"),
         ("/api/quality?f=xlsx", "f: expected one of json, csv"),
-        ("/api/quality?lang=", "lang: expected one of vi, en, got ''"),
+        ("/api/quality?lang=", "lang: expected one of vi, en, ko, ja, zh, got ''"),
         ("/api/quality?limit=10", "unknown query parameter 'limit'; the parameters of this endpoint are: as_of, f,"),
     ],
 )  # fmt: skip
@@ -400,8 +400,8 @@ def test_bad_parameters_are_400_json(client, url, message):
 @pytest.mark.parametrize("url", ["/api/coverage", "/api/quality?as_of=2025-12-31"])
 def test_lang_is_accepted_and_changes_nothing(client, url):
     join = "&" if "?" in url else "?"
-    bodies = [ok(client, f"{url}{join}lang={lang}").get_data() for lang in ("vi", "en")]
-    assert bodies[0] == bodies[1] == ok(client, f"{url}{join}f=json").get_data()
+    bodies = {ok(client, f"{url}{join}lang={lang}").get_data() for lang in ("vi", "en", "ko", "ja", "zh")}
+    assert bodies == {ok(client, f"{url}{join}f=json").get_data()}
 
 
 @pytest.mark.parametrize("url", ["/api/coverage", "/api/coverage?f=csv", "/api/quality?as_of=2025-12-31"])

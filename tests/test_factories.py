@@ -22,7 +22,7 @@ from tests.cli_runner import hpmap
 from tests.conftest import DATA_DIR
 from tests.postgis import STORES, app_config
 from webmap import create_app
-from webmap.i18n import KIND_LABELS, layer_title
+from webmap.i18n import KIND_LABELS, LANGUAGES, gettext, layer_title
 
 INSIDE_PARK = {"type": "Point", "coordinates": [106.63, 20.73]}  # in kcn-trang-due, in economic zone kkt-a
 
@@ -66,12 +66,13 @@ def test_a_layer_of_an_unknown_geometry_kind_is_refused():
         LayerSpec("roads", "Roads", "Đường", ("road",), geometry="line")
 
 
-def test_every_kind_and_layer_has_a_title_in_both_languages():
+def test_every_kind_and_layer_has_a_title_in_every_language():
     for spec in LAYERS:
-        assert layer_title(spec.name, "vi") and layer_title(spec.name, "en")
+        assert all(layer_title(spec.name, lang) for lang in LANGUAGES)
         for kind in spec.kinds:
-            assert KIND_LABELS[kind]["vi"] and KIND_LABELS[kind]["en"]
-    assert (layer_title("factories", "vi"), KIND_LABELS["factory"]["en"]) == ("Nhà máy", "Factory")
+            assert all(gettext(KIND_LABELS[kind], lang) for lang in LANGUAGES)
+    assert (layer_title("factories", "vi"), gettext(KIND_LABELS["factory"], "en")) == ("Nhà máy", "Factory")
+    assert (layer_title("factories", "ko"), gettext(KIND_LABELS["factory"], "zh")) == ("공장", "工厂")
 
 
 def test_the_shipped_factories_layer_is_empty_and_the_data_still_validates(shipped):

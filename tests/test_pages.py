@@ -42,7 +42,8 @@ def test_every_response_carries_the_security_headers(client, url):
     ("?lang=en", None, "Hải Phòng Industrial Map"),
     ("", "vi-VN,vi;q=0.9", "Bản đồ công nghiệp Hải Phòng"),
     ("", "en-GB,en;q=0.8", "Hải Phòng Industrial Map"),
-    ("", "fr-FR", "Bản đồ công nghiệp Hải Phòng"),
+    ("", "fr-FR", "Hải Phòng Industrial Map"),  # none of ours: English (issue 13)
+    ("", None, "Bản đồ công nghiệp Hải Phòng"),  # no preference stated: the city's own language
     ("?lang=en", "vi", "Hải Phòng Industrial Map"),
 ])  # fmt: skip
 def test_language_from_the_url_then_the_browser(client, query, header, expected):
@@ -55,7 +56,7 @@ def test_an_unknown_language_is_a_400_page_in_the_browser_language(client):
     response = client.get("/?lang=fr", headers={"Accept-Language": "en"})
     assert response.status_code == 400
     assert "text/html" in response.content_type
-    assert "Language &#39;fr&#39; is not supported; use vi or en." in response.get_data(as_text=True)
+    assert "Language &#39;fr&#39; is not supported; use one of: vi, en, ko, ja, zh." in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

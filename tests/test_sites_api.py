@@ -405,7 +405,7 @@ SITES_REFUSED = [
     ("f=xml", "f: expected one of json, csv, geojson, got 'xml'"),
     ("f=", "f: expected one of json, csv, geojson, got ''"),
     ("f=json&f=csv", "query parameter 'f' is given 2 times"),
-    ("lang=fr", "lang: expected one of vi, en, got 'fr'"),
+    ("lang=fr", "lang: expected one of vi, en, ko, ja, zh, got 'fr'"),
     ("lang=vi&lang=en", "'lang' is given 2 times"),
     ("foo=1", "unknown query parameter 'foo'; the parameters of this endpoint are: status, min_free_ha, "
               "max_km_lach_huyen, max_km_nam_do_son, max_km_cat_bi, max_km_tien_lang_airport, max_km_city_centre, "
@@ -530,7 +530,7 @@ def test_6000_ha_says_the_measured_area(client):
 @pytest.mark.parametrize(
     ("query", "message"),
     [("f=geojson", "f: expected one of json, got 'geojson'"), ("foo=1", "unknown query parameter 'foo'"),
-     ("lang=fr", "lang: expected one of vi, en")],
+     ("lang=fr", "lang: expected one of vi, en, ko, ja, zh")],
 )  # fmt: skip
 def test_evaluate_refuses_bad_parameters(client, query, message):
     assert message in refused(client.post(f"/api/evaluate?{query}", data=json.dumps(mapping(SQUARE))))

@@ -1,11 +1,13 @@
 #!/bin/sh
 # Install the Debian packages the test suite drives, where they are missing:
-# gdal-bin (ogrinfo: GDAL's OGC API - Features driver, the one QGIS uses), chromium, and
-# PostgreSQL with PostGIS (the tests start a throwaway cluster to run the API on the PostGIS store).
+# gdal-bin (ogrinfo: GDAL's OGC API - Features driver, the one QGIS uses), chromium, fonts for Korean,
+# Japanese and Chinese (the browser tests' screenshots of those interfaces), and PostgreSQL with PostGIS
+# (the tests start a throwaway cluster to run the API on the PostGIS store).
 set -eu
 missing=""
 command -v ogrinfo >/dev/null 2>&1 || missing="$missing gdal-bin"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+[ -n "$(fc-list :lang=ko 2>/dev/null)" ] || missing="$missing fonts-noto-cjk"
 # The server binaries live outside PATH, in /usr/lib/postgresql/<major>/bin.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 major=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)  # Debian 12 installs 15

@@ -7,7 +7,7 @@ import pandas as pd
 from geo.model.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE
 from geo.model.errors import InvalidQuery
 from webmap.feature_view import ATTRIBUTES, feature_context
-from webmap.i18n import FIELD_LABELS, t
+from webmap.i18n import field_label, t
 from webmap.templating import format_distance, format_number
 
 MIN_PARKS, MAX_PARKS = 2, 4
@@ -68,7 +68,7 @@ def _figure_rows(contexts: list[dict], lang: str) -> list[dict]:
         cells = [_shown_figure(c, field) for c in contexts]
         if field not in ("area_ha", "occupancy_pct", "leasable_ha") and all(cell is None for cell in cells):
             continue
-        rows.append({"label": FIELD_LABELS[field][lang], "cells": cells})
+        rows.append({"label": field_label(field, lang), "cells": cells})
     rows.append({"label": t("free_ha", lang), "cells": [_free_land(c, lang) for c in contexts]})
     outlines = [_outline_area(c["f"]["area_computed_ha"], lang) for c in contexts]
     rows.append({"label": t("area_computed_ha", lang), "cells": outlines})

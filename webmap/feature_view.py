@@ -18,8 +18,10 @@ from webmap.i18n import (
     MARK_LABELS,
     QUALITY_LABELS,
     STATUS_LABELS,
-    UNIT_LABELS,
+    field_label,
+    gettext,
     t,
+    unit_label,
 )
 from webmap.templating import format_distance, format_number
 
@@ -38,9 +40,9 @@ def feature_context(row: pd.Series, lang: str, zone_names: dict[str, str] | None
         "f": props,
         "name": name,
         "other_name": props["name_en"] if lang == "vi" else props["name_vi"],
-        "kind_label": KIND_LABELS[props["kind"]][lang],
-        "status_label": STATUS_LABELS[props["status"]][lang],
-        "quality_label": QUALITY_LABELS[props["geometry_quality"]][lang],
+        "kind_label": gettext(KIND_LABELS[props["kind"]], lang),
+        "status_label": gettext(STATUS_LABELS[props["status"]], lang),
+        "quality_label": gettext(QUALITY_LABELS[props["geometry_quality"]], lang),
         "figure_rows": figure_rows(props, lang),
         "attribute_rows": attribute_rows(props, lang, zone_names or {}),
         "distance_rows": distance_rows(props, lang),
@@ -56,13 +58,13 @@ def figure_rows(props: dict, lang: str) -> list[dict]:
         if not values and field not in ("area_ha", "occupancy_pct"):
             continue
         if not values:
-            rows.append({"field": field, "label": FIELD_LABELS[field][lang], "value": None, "as_of": "",
+            rows.append({"field": field, "label": field_label(field, lang), "value": None, "as_of": "",
                          "sources": [], "note": "", "shown": True, "conflict": False})  # fmt: skip
         for figure in values:
             rows.append(
                 {
                     "field": field,
-                    "label": FIELD_LABELS[field][lang],
+                    "label": field_label(field, lang),
                     "value": _with_unit(figure["value"], field, lang),
                     "as_of": figure["as_of"],
                     "sources": [_source_link(source_id, props) for source_id in figure["sources"]],
@@ -77,7 +79,7 @@ def figure_rows(props: dict, lang: str) -> list[dict]:
 
 
 def _with_unit(value: float, field: str, lang: str) -> str:
-    unit = UNIT_LABELS[FIGURE_FIELDS[field].unit][lang]
+    unit = unit_label(FIGURE_FIELDS[field].unit, lang)
     number = str(int(value)) if field == "year_established" else format_number(value, lang)
     return f"{number} {unit}".strip()
 
@@ -162,11 +164,13 @@ def _position_record(record, sources: pd.DataFrame, lang: str) -> dict:
     radius = parse.number(record.radius_m)
     return {
         "id": record.id,
-        "marks": MARK_LABELS[record.marks][lang] if record.marks in MARK_LABELS else record.marks,
+        "marks": gettext(MARK_LABELS[record.marks], lang) if record.marks in MARK_LABELS else record.marks,
         "source_label": (source["title"] if source is not None and source["title"] else location) or record.source,
         "source_url": location if location.startswith(("http://", "https://")) else None,
         "as_of": record.as_of,
-        "confidence": CONFIDENCE_LABELS[record.confidence][lang] if record.confidence in CONFIDENCE_LABELS else "",
+        "confidence": gettext(CONFIDENCE_LABELS[record.confidence], lang)
+        if record.confidence in CONFIDENCE_LABELS
+        else "",
         "radius": None if radius is None else f"{format_number(radius, lang)} m",
         "note": record.note,
     }
@@ -182,8 +186,12 @@ def _outline_to_evidence(row: pd.Series, records: pd.DataFrame, lang: str) -> st
     return (
         None
         if pd.isna(metres)
-        else f"{format_number(round(metres), lang)} m ({MARK_LABELS.get(measured['marks'].iloc[0], {}).get(lang, '')})"
+        else f"{format_number(round(metres), lang)} m ({_mark_label(measured['marks'].iloc[0], lang)})"
     )
+
+
+def _mark_label(marks: str, lang: str) -> str:
+    return gettext(MARK_LABELS[marks], lang) if marks in MARK_LABELS else ""
 
 
 def source_rows(props: dict, lang: str) -> list[dict]:
@@ -191,6 +199,6 @@ def source_rows(props: dict, lang: str) -> list[dict]:
     grouped: dict[str, dict] = {}
     for source in props["sources"]:
         row = grouped.setdefault(source["id"], {**source_label(source), "uses": []})
-        fields = [FIELD_LABELS[f][lang] if f in FIELD_LABELS else t("description", lang) for f in source["fields"]]
+        fields = [field_label(f, lang) if f in FIELD_LABELS else t("description", lang) for f in source["fields"]]
         row["uses"].append(f"{source['as_of'] or t('undated', lang)}: {', '.join(fields)}")
     return list(grouped.values())

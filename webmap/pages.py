@@ -14,7 +14,16 @@ from geo.model.features import feature_properties, to_geojson
 from webmap.compare_view import comparison, parse_ids
 from webmap.coverage_api import coverage_report, quality_report, reports
 from webmap.feature_view import feature_context, position_context
-from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, catalog, field_label, language, layer_title
+from webmap.i18n import (
+    LANGUAGES,
+    QUALITY_LABELS,
+    STATUS_LABELS,
+    catalog,
+    field_label,
+    labels,
+    language,
+    layer_title,
+)
 from webmap.layers import dataset
 from webmap.maps import BASEMAPS, OSM_ATTRIBUTION, MapParts, osm_layers, render_parts
 from webmap.server.answer_cache import data_version
@@ -106,7 +115,7 @@ def _site_finder_choices(lang: str) -> dict:
     zones = zones[zones["kind"] == "economic_zone"]
     return {
         "statuses": STATUSES,
-        "status_labels": STATUS_LABELS,
+        "status_labels": labels(STATUS_LABELS, lang),
         "places": list(KEY_INFRASTRUCTURE),
         "sectors": sorted({sector for sectors in parks["sectors"] for sector in sectors}),
         "zones": [(zone_id, row["name_vi"] if lang == "vi" else row["name_en"]) for zone_id, row in zones.iterrows()],
@@ -192,9 +201,9 @@ def _render_coverage_page(lang: str) -> str:
         coverage=coverage_report(),
         quality=quality_report(date.today()),
         statuses=STATUSES,
-        status_labels=STATUS_LABELS,
+        status_labels=labels(STATUS_LABELS, lang),
         status_colours=STATUS_COLOURS,
-        quality_labels=QUALITY_LABELS,
+        quality_labels=labels(QUALITY_LABELS, lang),
         occupancy=occupancy,
         names=names,
         field_label=lambda field: field_label(field, lang),

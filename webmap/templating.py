@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 from flask import Flask, current_app, request, url_for
 from jinja2 import pass_context
 
-from webmap.i18n import t
+from webmap.i18n import LANGUAGE_NAMES, html_language, t
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
     """Make the helpers available in every template of ``app``."""
     app.extensions["hpmap.asset_version"] = asset_version()
     app.jinja_env.globals.update(t=_t, lang_url=_lang_url, asset=asset, fmt=_fmt, km=_km)
+    app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, html_language=html_language)
 
 
 def asset_version() -> str:
@@ -37,7 +38,7 @@ def asset(path: str) -> str:
 
 
 def format_number(value: float, lang: str) -> str:
-    """Format a number the way readers of ``lang`` write it (1.234,5 in Vietnamese; 1,234.5 in English).
+    """Format a number the way readers of ``lang`` write it (1.234,5 in Vietnamese; 1,234.5 in the others).
 
     Examples
     --------
