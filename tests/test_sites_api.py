@@ -506,7 +506,7 @@ EVALUATE_REFUSED = [
      "a position is 2 or 3 finite numbers"),
     (_compact({"type": "Polygon", "coordinates": [[[106.70, 20.80], [106.75, 20.85], [106.75, 20.80],
                                                    [106.70, 20.85], [106.70, 20.80]]]}),
-     "the outline is invalid: Self-intersection[106.725 20.825]"),
+     "the outline crosses itself near 20.82500° N, 106.72500° E"),
     (_compact(mapping(box(106.70, 20.80, 106.775, 20.87))), "at most 5,000 ha can be checked"),
     (_compact(mapping(box(2.30, 48.80, 2.40, 48.90))), "the proposal is far away"),
     (_compact(mapping(box(20.77, 106.68, 20.80, 106.72))), "GeoJSON puts longitude first"),

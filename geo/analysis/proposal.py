@@ -209,10 +209,40 @@ def _check_in_region(shape: BaseGeometry) -> None:
 
 def _check_valid(shape: BaseGeometry) -> None:
     if not shape.is_valid:
-        raise InvalidQuery(
-            f"the outline is invalid: {explain_validity(shape)} (longitude latitude); "
-            "redraw it so that no edge crosses another and holes lie inside their outline"
-        )
+        raise InvalidQuery(f"{invalidity_in_words(explain_validity(shape))}: redraw it there")
+
+
+# GEOS's reasons (shapely.validation.explain_validity) in a planner's words.
+_INVALIDITY_WORDS = {
+    "Self-intersection": "the outline crosses itself",
+    "Ring Self-intersection": "the outline touches itself",
+    "Interior is disconnected": "a hole cuts the outline in two",
+    "Hole lies outside shell": "a hole lies outside the outline",
+    "Nested holes": "a hole lies inside another hole",
+    "Nested shells": "one part lies inside another",
+    "Duplicate Rings": "a ring is drawn twice",
+    "Too few points in geometry component": "a ring has too few distinct corners",
+    "Ring is not closed": "a ring does not end where it starts",
+}
+
+
+def invalidity_in_words(reason: str) -> str:
+    """Return GEOS's explanation of an invalid outline in words, with where it is as latitude, longitude.
+
+    Examples
+    --------
+    >>> invalidity_in_words("Self-intersection[106.65 20.65]")
+    'the outline crosses itself near 20.65000° N, 106.65000° E'
+    >>> invalidity_in_words("Something new[1 2]")
+    'the outline is invalid (Something new) near 2.00000° N, 1.00000° E'
+    """
+    what, _, where = reason.partition("[")
+    words = _INVALIDITY_WORDS.get(what.strip(), f"the outline is invalid ({what.strip()})")
+    try:
+        lon, lat = (float(value) for value in where.rstrip("]").split()[:2])
+    except ValueError:
+        return words
+    return f"{words} near {abs(lat):.5f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.5f}° {'E' if lon >= 0 else 'W'}"
 
 
 def _check_area(shape: BaseGeometry) -> None:
