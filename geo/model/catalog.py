@@ -231,6 +231,12 @@ CITY_FIELDS: dict[str, CityField] = {
 # The city figures the coverage page measures the data set against: parks and their area.
 CITY_REFERENCE_FIELDS = ("ip_count", "ip_area_ha", "ccn_count", "ccn_area_ha")
 
+# Whose contact a row of contacts.csv gives (``role``).
+CONTACT_ROLES = {
+    "developer": "the feature's infrastructure developer or operator",
+    "management_board": "the state authority that manages the feature (an industrial-zone management board)",
+}
+
 VERIFIED = ("yes", "no")  # figures.csv ``verified``: no = one of the listed sources states it, not known which
 
 # The register's kinds of source (sources.csv ``kind``).
