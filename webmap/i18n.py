@@ -323,6 +323,18 @@ MARK_LABELS = {
     "shared_land": {"vi": "đất chung với khu khác", "en": "land shared with another feature"},
     "synthetic": {"vi": "dữ liệu giả lập", "en": "synthetic (scale test)"},
 }
+# The feature page's contact block only: kept out of MESSAGES, which every map page sends to its script.
+CONTACT_LABELS = {
+    "contact": {"vi": "Liên hệ", "en": "Contact"},
+    "website": {"vi": "Trang web", "en": "Website"},
+    "phone": {"vi": "Điện thoại", "en": "Phone"},
+    "email": {"vi": "Thư điện tử", "en": "E-mail"},
+    "address": {"vi": "Địa chỉ", "en": "Address"},
+}
+CONTACT_ROLE_LABELS = {
+    "developer": {"vi": "Chủ đầu tư hạ tầng", "en": "Developer"},
+    "management_board": {"vi": "Ban quản lý", "en": "Management board"},
+}
 CONFIDENCE_LABELS = {
     "high": {"vi": "cao", "en": "high"},
     "medium": {"vi": "trung bình", "en": "medium"},

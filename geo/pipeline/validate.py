@@ -6,7 +6,6 @@ Messages say what is wrong, where (file, feature, field), the value found and ho
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -294,7 +293,7 @@ def validate_contacts(contacts: pd.DataFrame, feature_ids: set[str], source_ids:
             error("name", "empty: name the developer or board the contact reaches")
         if not any(getattr(row, means) for means in CONTACT_MEANS):
             error("website", f"no way to reach it: give at least one of {', '.join(CONTACT_MEANS)}")
-        if row.website and not is_web_address(row.website):
+        if row.website and not parse.is_web_address(row.website):
             error("website", f"'{row.website}' is not a web address: write it in full, with http:// or https://")
         if row.email and not EMAIL.fullmatch(row.email):
             error("email", f"'{row.email}' is not an e-mail address")
@@ -309,23 +308,6 @@ def validate_contacts(contacts: pd.DataFrame, feature_ids: set[str], source_ids:
             if ref not in source_ids:
                 error("sources", f"unknown source '{ref}': add it to sources.csv")
     return issues
-
-
-def is_web_address(text: str) -> bool:
-    """Return whether ``text`` is an absolute http(s) address with a host: the only links pages make of data.
-
-    Examples
-    --------
-    >>> is_web_address("https://www.vsip.com.vn"), is_web_address("javascript:alert(1)"), is_web_address("www.a.vn")
-    (True, False, False)
-    """
-    if any(character.isspace() for character in text):
-        return False
-    try:
-        parts = urlsplit(text)
-        return parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        return False
 
 
 def _check_value(text: str, spec, error) -> None:
