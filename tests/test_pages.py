@@ -184,6 +184,13 @@ def test_the_contact_block_links_the_website_safely_and_names_source_and_date(ti
     assert re.search(r"A web page</a>[^\n]*; 2024: Contact\)", sources) and "undated: Contact)" in sources
 
 
+def test_a_shipped_park_links_its_developers_site_and_names_the_page_that_gives_it(client):
+    page = client.get("/features/kcn-vsip-hai-phong?lang=en").get_data(as_text=True)
+    block = page.split('<section id="hp-contact">', 1)[1].split("</section>", 1)[0]
+    assert '<a href="https://www.vsip.com.vn" rel="noopener noreferrer">https://www.vsip.com.vn</a>' in block
+    assert "Vietnam Singapore Industrial Park Hai Phong" in block and "Becamex IDC" in block
+
+
 def test_a_feature_without_contacts_says_no_data(client):
     page = client.get("/features/kcn-do-son?lang=en").get_data(as_text=True)
     block = page.split('<section id="hp-contact">', 1)[1].split("</section>", 1)[0]

@@ -605,3 +605,13 @@ def test_a_contacts_file_without_a_column_is_refused(tiny_dir):
     assert dataset is None
     assert any(i.file == "contacts.csv" and i.field == "website" and "missing" in i.message for i in issues)
 
+
+def test_the_shipped_contacts_name_known_features_and_sources_and_link_only_the_web():
+    from geo.model.parse import is_web_address
+    from tests.conftest import DATA_DIR
+
+    dataset = build_dataset(DATA_DIR)
+    contacts = [c for layer in dataset.layers.values() for cs in layer.gdf["contacts"] for c in cs]
+    assert len(contacts) >= 20
+    assert all(all(ref in dataset.sources.index for ref in c["sources"]) for c in contacts)
+    assert all(is_web_address(c["website"]) for c in contacts if c["website"])
