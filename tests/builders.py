@@ -10,6 +10,8 @@ from shapely.geometry import box, mapping
 
 from geo.model.catalog import LAYERS, REQUIRED_COLUMNS
 from geo.model.files import (
+    CONTACT_COLUMNS,
+    CONTACTS_FILE,
     CONTEXT_COLUMNS,
     CONTEXT_FILE,
     FIGURE_COLUMNS,
@@ -192,6 +194,20 @@ SOURCES = [
     ("src-b", "web", "https://example.org/parks", "A web page", "", "", "en"),
 ]
 
+# contacts.csv is optional (a directory without it has no contacts): ``write_contacts`` adds these.
+CONTACTS = [
+    # feature_id, role, name, website, phone, email, address, sources, as_of, note
+    ("kcn-trang-due", "developer", "Công ty CP KCN Sài Gòn – Hải Phòng", "https://trangdue.example.vn",
+     "0225 282 0182", "info@trangdue.example.vn", "Xã Lê Lợi, An Dương", "src-b", "2024", ""),
+    ("kcn-trang-due", "management_board", "Ban Quản lý Khu kinh tế", "", "0225 383 6543", "", "", "src-a", "",
+     "the page is undated"),
+]  # fmt: skip
+
+
+def write_contacts(directory: Path, rows: list[tuple] = CONTACTS) -> None:
+    """Write ``contacts.csv`` (``CONTACT_COLUMNS`` tuples) into a data directory."""
+    write_csv(directory / CONTACTS_FILE, CONTACT_COLUMNS, [dict(zip(CONTACT_COLUMNS, r, strict=True)) for r in rows])
+
 
 def write_dataset(directory: Path) -> Path:
     """Write a complete, valid data directory to ``directory`` and return it."""
@@ -225,14 +241,15 @@ def write_dataset(directory: Path) -> Path:
 
 
 def remove_features(directory: Path, layer: str, ids: set[str]) -> None:
-    """Remove the features ``ids`` of ``layer`` from a data directory: outline, attributes, figures, positions."""
+    """Remove the features ``ids`` of ``layer`` from a directory: outline, attributes, figures, positions, contacts."""
     edit_geojson(
         directory / f"{layer}.geojson",
         lambda doc: doc.update(features=[f for f in doc["features"] if f["properties"]["id"] not in ids]),
     )
     edit_csv(directory / f"{layer}.csv", lambda rows: [r for r in rows if r["id"] not in ids])
-    for table in ("figures.csv", POSITIONS_FILE):
-        edit_csv(directory / table, lambda rows: [r for r in rows if r["feature_id"] not in ids])
+    for table in ("figures.csv", POSITIONS_FILE, CONTACTS_FILE):
+        if (directory / table).exists():
+            edit_csv(directory / table, lambda rows: [r for r in rows if r["feature_id"] not in ids])
 
 
 def empty_layer(directory: Path, layer: str) -> None:
@@ -289,6 +306,7 @@ def set_row(feature_id: str, **values):
 
 HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">KCN <script>window.__pwned=2</script>Độc'
 HOSTILE_TEXT = '"><svg onload="window.__pwned=3"><b>bold</b>'
+HOSTILE_WEB_PATH = '"><script>window.__pwned=5</script>'  # a valid web address (no space) that breaks out of href
 
 
 def write_hostile_dataset(directory: Path) -> Path:
@@ -300,6 +318,10 @@ def write_hostile_dataset(directory: Path) -> Path:
     ))  # fmt: skip
     edit_csv(directory / "sources.csv", set_row("src-b", location="javascript:window.__pwned=4", title=HOSTILE_TEXT))
     edit_csv(directory / "figures.csv", lambda rows: [dict(r, note=HOSTILE_TEXT) for r in rows])
+    write_contacts(directory, [
+        ("kcn-trang-due", "developer", HOSTILE_NAME, f"https://example.org/{HOSTILE_WEB_PATH}", HOSTILE_TEXT,
+         "", HOSTILE_TEXT, "src-b", "2024", HOSTILE_TEXT),
+    ])  # fmt: skip
     edit_geojson(directory / "industrial-parks.geojson", lambda d: [
         f["properties"].update(geometry_note=HOSTILE_TEXT) for f in d["features"]
     ])  # fmt: skip

@@ -16,7 +16,7 @@ from geo import postgis
 from geo.formats.tables import write_data_files
 from geo.model.catalog import LAYERS
 from geo.pipeline.read import FileSource, SourceSnapshot
-from tests.builders import edit_csv, edit_geojson, read_csv, set_row, write_csv
+from tests.builders import edit_csv, edit_geojson, read_csv, set_row, write_contacts, write_csv
 from tests.cli_runner import hpmap, installed_command
 from tests.conftest import DATA_DIR
 
@@ -49,6 +49,7 @@ def assert_same_data(left: Path, right: Path) -> None:
     assert_frame_equal(a.read_sources()[0], b.read_sources()[0])
     assert_frame_equal(a.read_positions()[0], b.read_positions()[0])
     assert_frame_equal(a.read_city_figures()[0], b.read_city_figures()[0])
+    assert_frame_equal(a.read_contacts()[0], b.read_contacts()[0])
     assert_geodataframe_equal(a.read_context()[0], b.read_context()[0])
 
 
@@ -62,7 +63,8 @@ def test_init_creates_postgis_and_the_schema_and_can_be_repeated(postgres_cluste
     assert again.exit_code == 0
     with postgis.connect(url) as conn:
         assert conn.execute("SELECT extname FROM pg_extension WHERE extname = 'postgis'").fetchone() == ("postgis",)
-    expected = {"features", "collections", "figures", "sources", "positions", "city_figures", "context", "changes"}
+    expected = {"features", "collections", "figures", "sources", "positions", "city_figures", "contacts", "context",
+                "changes"}  # fmt: skip
     expected |= {f"{spec.name.replace('-', '_')}_{kind}" for spec in LAYERS for kind in ("geometry", "attributes")}
     assert tables(url) == expected
     assert "schema 'hpmap' ready" in again.stderr
@@ -94,10 +96,11 @@ def test_dump_of_the_loaded_shipped_data_is_byte_for_byte_the_files(database_url
 
 def test_dump_of_a_load_is_byte_for_byte_the_files_laid_out_as_shipped(database_url, tiny_dir, tmp_path):
     # The tiny data rewritten in the shipped files' layout; a test of its own while data/ lacks some files.
+    write_contacts(tiny_dir)
     shipped_like = tmp_path / "shipped-like"
     write_data_files(SourceSnapshot.take(FileSource(tiny_dir)).frames(), shipped_like)
     names = sorted(path.name for path in shipped_like.iterdir())
-    assert {"positions.csv", "context.geojson"} <= set(names)
+    assert {"positions.csv", "context.geojson", "contacts.csv"} <= set(names)
     assert db("load", str(shipped_like), url=database_url).exit_code == 0
     out = dumped(database_url, tmp_path / "out")
     assert sorted(path.name for path in out.iterdir()) == names

@@ -22,7 +22,7 @@ from geo.maintenance.imports import plan_attribute_import, plan_boundary_import
 from geo.maintenance.matching import match_rows
 from geo.maintenance.plan import ImportOptions, plan_revert, prepare_write, resolve_source
 from geo.model.errors import MaintenanceError
-from geo.model.files import CHANGES_FILE, CITY_FIGURES_FILE, CONTEXT_FILE
+from geo.model.files import CHANGES_FILE, CITY_FIGURES_FILE, CONTACTS_FILE, CONTEXT_FILE
 from tests.builders import PARK_INSIDE
 from tests.conftest import DATA_DIR
 
@@ -36,7 +36,7 @@ def incoming(rows: list[dict], name: str = "in.csv") -> IncomingTable:
 # ------------------------------------------------------------------ reading and writing the data directory
 
 
-NOT_EDITED = (CONTEXT_FILE, CITY_FIGURES_FILE)  # the context geography and the city figures: no import edits them
+NOT_EDITED = (CONTEXT_FILE, CITY_FIGURES_FILE, CONTACTS_FILE)  # context, city figures, contacts: no import edits them
 EDITED = sorted(p.name for p in DATA_DIR.iterdir() if p.suffix in (".csv", ".geojson") and p.name not in NOT_EDITED)
 
 

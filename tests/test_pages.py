@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.builders import HOSTILE_NAME, write_hostile_dataset
+from tests.builders import HOSTILE_NAME, write_contacts, write_hostile_dataset
 from tests.conftest import DATA_DIR
 from webmap import create_app
 
@@ -166,6 +166,38 @@ def test_unknown_figure_says_no_data(client):
     assert "no data" in row
 
 
+def test_the_contact_block_links_the_website_safely_and_names_source_and_date(tiny_dir):
+    write_contacts(tiny_dir)
+    app = create_app({"DATA_DIR": str(tiny_dir), "OFFLINE": True, "TESTING": True})
+    page = app.test_client().get("/features/kcn-trang-due?lang=en").get_data(as_text=True)
+    block = page.split('<section id="hp-contact">', 1)[1].split("</section>", 1)[0]
+    developer, board = block.split('<table class="hp-contact">')[1:]
+    assert "<caption>Developer: Công ty CP KCN Sài Gòn – Hải Phòng</caption>" in developer
+    link = '<a href="https://trangdue.example.vn" rel="noopener noreferrer">https://trangdue.example.vn</a>'
+    assert link in developer
+    assert "0225 282 0182" in developer and "info@trangdue.example.vn" in developer and ">2024<" in developer
+    assert '<a href="https://example.org/parks" rel="nofollow noopener">A web page</a>' in developer
+    assert "<caption>Management board: Ban Quản lý Khu kinh tế</caption>" in board
+    assert board.count("no data") == 3 and "undated" in board and "the page is undated" in board
+    assert '<td>Industry overview <span class="hp-publisher">(Báo Hải Phòng)</span>, 2024-09</td>' in board
+    assert ".txt" not in block and "src-" not in block
+    sources = page.split("<h2>Sources</h2>", 1)[1]
+    assert re.search(r"A web page</a>[^\n]*; 2024: Contact\)", sources) and "undated: Contact)" in sources
+
+
+def test_a_shipped_park_links_its_developers_site_and_names_the_page_that_gives_it(client):
+    page = client.get("/features/kcn-vsip-hai-phong?lang=en").get_data(as_text=True)
+    block = page.split('<section id="hp-contact">', 1)[1].split("</section>", 1)[0]
+    assert '<a href="https://www.vsip.com.vn" rel="noopener noreferrer">https://www.vsip.com.vn</a>' in block
+    assert "Vietnam Singapore Industrial Park Hai Phong" in block and "Becamex IDC" in block
+
+
+def test_a_feature_without_contacts_says_no_data(client):
+    page = client.get("/features/kcn-do-son?lang=en").get_data(as_text=True)
+    block = page.split('<section id="hp-contact">', 1)[1].split("</section>", 1)[0]
+    assert '<p class="hp-nodata">no data</p>' in block and "<table" not in block
+
+
 def test_feature_json_and_geojson_variants(client, shipped):
     data = client.get("/features/kcn-trang-due.json").get_json()
     assert data["layer"] == "industrial-parks" and data["properties"]["name_vi"] == "KCN Tràng Duệ (giai đoạn 1 & 2)"
@@ -180,6 +212,9 @@ def test_hostile_values_are_escaped_on_the_feature_page(hostile_client):
     assert "&lt;img src=x onerror=" in page
     assert 'href="javascript:' not in page
     assert "javascript:window.__pwned=4" not in page  # a location that is no web address is never shown
+    contact = page.split('<section id="hp-contact">', 1)[1].split("</section>", 1)[0]
+    escaped = "https://example.org/&#34;&gt;&lt;script&gt;window.__pwned=5&lt;/script&gt;"
+    assert f'<a href="{escaped}" rel="noopener noreferrer">' in contact
 
 
 def test_hostile_values_in_json_variants_stay_data(hostile_client):

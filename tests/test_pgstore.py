@@ -23,7 +23,16 @@ from geo.model.files import CONTEXT_COLUMNS, CONTEXT_FILE, POSITIONS_FILE
 from geo.pipeline.read import FileSource, SourceSnapshot
 from geo.stores.memory import FileStore
 from geo.stores.query import FeatureQuery
-from tests.builders import CONTEXT, edit_csv, edit_geojson, empty_layer, set_row, write_dataset
+from tests.builders import (
+    CONTACTS,
+    CONTEXT,
+    edit_csv,
+    edit_geojson,
+    empty_layer,
+    set_row,
+    write_contacts,
+    write_dataset,
+)
 from tests.conftest import DATA_DIR, LiveServer
 from tests.test_ogr import counts, ogrinfo, run_ogrinfo, source  # noqa: F401  (ogrinfo is a fixture)
 from webmap import create_app
@@ -66,6 +75,7 @@ def test_tables_read_back_as_the_files_read(shipped_url):
         assert_frame_equal(database.read_figures()[0], files.read_figures()[0])
         assert_frame_equal(database.read_sources()[0], files.read_sources()[0])
         assert_frame_equal(database.read_positions()[0], files.read_positions()[0])
+        assert_frame_equal(database.read_contacts()[0], files.read_contacts()[0])
         assert_geodataframe_equal(database.read_context()[0], files.read_context()[0], check_less_precise=False)
 
 
@@ -85,6 +95,21 @@ def test_positions_and_context_read_back_as_the_files_read(tiny_dir, database_ur
     assert list(context.columns) == [*CONTEXT_COLUMNS, "geometry"] and len(context) == len(CONTEXT)
     assert_frame_equal(dataset.positions, positions)  # what the placement checks ran on
     assert_geodataframe_equal(dataset.context, context)
+
+
+def test_contacts_read_back_as_the_files_read_and_reach_the_features(tiny_dir, database_url):
+    write_contacts(tiny_dir, [*CONTACTS, ("kcn-overlap", "management_board", 'Ban "Quản lý", KCN', "", "",
+                                          "", "Số 2, đường\nThanh Niên", "src-a", "2021-02", "")])  # fmt: skip
+    files = FileSource(tiny_dir)
+    snapshot = SourceSnapshot.take(files)
+    with postgis.connect(database_url) as conn:
+        postgis.load_snapshot(conn, snapshot, inspect_dataset(snapshot)[0])
+        contacts, no_issues = postgis.PgSource(conn).read_contacts()
+        parks = postgis.read_dataset(conn).layer("industrial-parks").gdf
+    assert no_issues == [] and len(contacts) == 3
+    assert_frame_equal(contacts, files.read_contacts()[0])
+    assert parks.loc["kcn-overlap", "contacts"][0]["address"] == "Số 2, đường\nThanh Niên"
+    assert parks.loc["kcn-trang-due", "website"] == "https://trangdue.example.vn"
 
 
 def test_the_data_set_built_from_the_database_is_the_same(shipped_url, shipped):

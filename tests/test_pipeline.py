@@ -14,7 +14,15 @@ from geo import build_dataset
 from geo.model.catalog import LAYERS, METRIC_CRS, WEB_CRS
 from geo.pipeline.derive import add_zone_membership, great_circle_km
 from geo.pipeline.read import read_geometry
-from tests.builders import PARK_INSIDE, PARK_STRADDLE, edit_csv, empty_layer, remove_features, set_row
+from tests.builders import (
+    PARK_INSIDE,
+    PARK_STRADDLE,
+    edit_csv,
+    empty_layer,
+    remove_features,
+    set_row,
+    write_contacts,
+)
 
 
 def _metric_area_ha(shape) -> float:
@@ -61,6 +69,31 @@ def test_sources_name_the_location_and_the_date_described(tiny):
     assert by_key[("src-a", "2014")]["fields"] == ["area_ha", "leasable_ha"]
     assert by_key[("src-a", "2014")]["location"] == "003_54207b29853fc65d.txt"
     assert by_key[("src-b", "2020")]["location"] == "https://example.org/parks"
+
+
+def test_contacts_are_joined_with_their_sources_and_the_developers_website_comes_first(tiny_dir):
+    write_contacts(tiny_dir)
+    parks = build_dataset(tiny_dir).layer("industrial-parks").gdf
+    developer, board = parks.loc["kcn-trang-due", "contacts"]
+    assert (developer["role"], developer["website"], developer["sources"], developer["as_of"]) == (
+        "developer", "https://trangdue.example.vn", ["src-b"], "2024"
+    )
+    assert (board["role"], board["phone"], board["sources"], board["note"]) == (
+        "management_board", "0225 383 6543", ["src-a"], "the page is undated"
+    )
+    assert parks.loc["kcn-trang-due", "website"] == "https://trangdue.example.vn"
+    assert parks.loc["kcn-overlap", "contacts"] == [] and parks.loc["kcn-overlap", "website"] == ""
+    by_key = {(s["id"], s["as_of"]): s["fields"] for s in parks.loc["kcn-trang-due", "sources"]}
+    assert by_key[("src-b", "2024")] == ["contact"] and by_key[("src-a", "")] == ["contact"]
+
+
+def test_a_board_website_stands_in_when_the_developer_has_none(tiny_dir):
+    write_contacts(tiny_dir, [
+        ("kcn-overlap", "developer", "Developer", "", "0225 1", "", "", "src-a", "2024", ""),
+        ("kcn-overlap", "management_board", "Board", "https://board.example.vn", "", "", "", "src-a", "2024", ""),
+    ])  # fmt: skip
+    parks = build_dataset(tiny_dir).layer("industrial-parks").gdf
+    assert parks.loc["kcn-overlap", "website"] == "https://board.example.vn"
 
 
 def test_computed_area_is_measured_in_a_metric_crs(tiny):

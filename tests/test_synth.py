@@ -35,6 +35,13 @@ def test_the_same_seed_gives_the_same_files(tmp_path):
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
 
 
+def test_the_real_parks_take_their_figures_and_contacts_with_them(tmp_path):
+    dataset, issues = inspect_dataset(write_synthetic_dataset(DATA_DIR, tmp_path / "data", count=50, seed=2))
+    assert dataset is not None and [i for i in issues if i.severity == "error"] == []
+    parks = dataset.layer("industrial-parks").gdf
+    assert parks["contacts"].map(len).sum() == 0 and (parks["website"] == "").all()
+
+
 def test_synthetic_outlines_do_not_overlap():
     shapes = [p["shape"] for p in synthetic_parks(500, seed=1)]
     import geopandas as gpd

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from geo import InvalidData, build_dataset, inspect_dataset
-from tests.builders import edit_csv, edit_geojson, set_row
+from tests.builders import CONTACTS, edit_csv, edit_geojson, set_row, write_contacts
 
 
 def _set_geometry(feature_id, geometry):
@@ -547,3 +547,71 @@ def test_the_shipped_city_figures_cite_registered_sources_and_show_one_value_per
     assert shown["field"].is_unique and set(shown["field"]) == set(figures["field"])
     for _, row in figures.iterrows():
         assert all(ref in dataset.sources.index for ref in row["sources"].split())
+
+
+# --- contacts.csv ----------------------------------------------------------------------------------
+
+DEVELOPER = CONTACTS[0]  # feature_id, role, name, website, phone, email, address, sources, as_of, note
+
+
+def _contact(**values) -> tuple:
+    columns = ("feature_id", "role", "name", "website", "phone", "email", "address", "sources", "as_of", "note")
+    return tuple(values.get(column, cell) for column, cell in zip(columns, DEVELOPER, strict=True))
+
+
+def test_a_data_directory_without_contacts_is_still_valid_and_has_none(tiny_dir):
+    dataset, issues = inspect_dataset(tiny_dir)
+    assert issues == [] and dataset.layer("industrial-parks").gdf.loc["kcn-trang-due", "contacts"] == []
+
+
+def test_contacts_as_written_are_valid(tiny_dir):
+    write_contacts(tiny_dir)
+    assert inspect_dataset(tiny_dir)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("contact", "feature", "field", "pattern"),
+    [
+        (_contact(feature_id="kcn-nowhere"), "kcn-nowhere", "feature_id", "unknown feature id"),
+        (_contact(role="owner"), "kcn-trang-due", "role", "'owner' is not one of: developer, management_board"),
+        (_contact(name=""), "kcn-trang-due", "name", "empty: name the developer or board"),
+        (_contact(website="", phone="", email="", address=""), "kcn-trang-due", "website", "no way to reach it"),
+        (_contact(website="javascript:alert(1)"), "kcn-trang-due", "website", "is not a web address"),
+        (_contact(website="www.trangdue-ip.com.vn"), "kcn-trang-due", "website", "with http:// or https://"),
+        (_contact(website="https://a b.vn"), "kcn-trang-due", "website", "is not a web address"),
+        (_contact(website="http://[::1"), "kcn-trang-due", "website", "is not a web address"),
+        (_contact(email="info at trangdue"), "kcn-trang-due", "email", "is not an e-mail address"),
+        (_contact(as_of="last year"), "kcn-trang-due", "as_of", "malformed date 'last year'"),
+        (_contact(as_of="", note=""), "kcn-trang-due", "as_of", "say in the note why none is known"),
+        (_contact(sources=""), "kcn-trang-due", "sources", "a contact without a source"),
+        (_contact(sources="src-a src-nowhere"), "kcn-trang-due", "sources", "unknown source 'src-nowhere'"),
+    ],
+)
+def test_a_bad_contact_is_refused_naming_file_feature_and_field(tiny_dir, contact, feature, field, pattern):
+    write_contacts(tiny_dir, [contact])
+    dataset, issues = inspect_dataset(tiny_dir)
+    assert dataset is None
+    assert [(i.file, i.feature, i.field) for i in issues] == [("contacts.csv", feature, field)], issues
+    assert re.search(pattern, issues[0].message), issues[0].message
+
+
+def test_a_contacts_file_without_a_column_is_refused(tiny_dir):
+    no_website = (
+        "feature_id,role,name,phone,email,address,sources,as_of,note\n"
+        "kcn-trang-due,developer,SHP,0225,,,src-a,2024,\n"
+    )
+    (tiny_dir / "contacts.csv").write_text(no_website, encoding="utf-8")
+    dataset, issues = inspect_dataset(tiny_dir)
+    assert dataset is None
+    assert any(i.file == "contacts.csv" and i.field == "website" and "missing" in i.message for i in issues)
+
+
+def test_the_shipped_contacts_name_known_features_and_sources_and_link_only_the_web():
+    from geo.model.parse import is_web_address
+    from tests.conftest import DATA_DIR
+
+    dataset = build_dataset(DATA_DIR)
+    contacts = [c for layer in dataset.layers.values() for cs in layer.gdf["contacts"] for c in cs]
+    assert len(contacts) >= 20
+    assert all(all(ref in dataset.sources.index for ref in c["sources"]) for c in contacts)
+    assert all(is_web_address(c["website"]) for c in contacts if c["website"])

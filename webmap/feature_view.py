@@ -13,6 +13,8 @@ from geo.model.files import POSITION_COLUMNS
 from geo.pipeline.placement import best_evidence, in_evidence_order, outline_evidence_distances
 from webmap.i18n import (
     CONFIDENCE_LABELS,
+    CONTACT_LABELS,
+    CONTACT_ROLE_LABELS,
     FIELD_LABELS,
     KIND_LABELS,
     MARK_LABELS,
@@ -20,6 +22,7 @@ from webmap.i18n import (
     STATUS_LABELS,
     field_label,
     gettext,
+    labels,
     t,
     unit_label,
 )
@@ -46,6 +49,8 @@ def feature_context(row: pd.Series, lang: str, zone_names: dict[str, str] | None
         "figure_rows": figure_rows(props, lang),
         "attribute_rows": attribute_rows(props, lang, zone_names or {}),
         "distance_rows": distance_rows(props, lang),
+        "contact_rows": contact_rows(props, lang),
+        "contact_labels": labels(CONTACT_LABELS, lang),
         "source_rows": source_rows(props, lang),
     }
 
@@ -119,6 +124,32 @@ def attribute_rows(props: dict, lang: str, zone_names: dict[str, str]) -> list[t
         "aliases": ", ".join(props["aliases"]),
     }
     return [(t(key, lang), values[key]) for key in ATTRIBUTES]
+
+
+def contact_rows(props: dict, lang: str) -> list[dict]:
+    """The developer's and management board's contacts, each with the sources that state it and its date.
+
+    The website is a link only when it is an http(s) address (validation refuses others; the page checks again).
+    """
+    rows = []
+    for contact in props.get("contacts") or []:
+        role = contact["role"]
+        website = contact["website"]
+        rows.append(
+            {
+                "role": gettext(CONTACT_ROLE_LABELS[role], lang) if role in CONTACT_ROLE_LABELS else role,
+                "name": contact["name"],
+                "website": website,
+                "website_url": website if parse.is_web_address(website) else None,
+                "phone": contact["phone"],
+                "email": contact["email"],
+                "address": contact["address"],
+                "as_of": contact["as_of"],
+                "note": contact["note"],
+                "sources": [_source_link(source_id, props) for source_id in contact["sources"]],
+            }
+        )
+    return rows
 
 
 def distance_rows(props: dict, lang: str) -> list[tuple[str, str]]:
@@ -199,6 +230,13 @@ def source_rows(props: dict, lang: str) -> list[dict]:
     grouped: dict[str, dict] = {}
     for source in props["sources"]:
         row = grouped.setdefault(source["id"], {**source_label(source), "uses": []})
-        fields = [field_label(f, lang) if f in FIELD_LABELS else t("description", lang) for f in source["fields"]]
+        fields = [_backed_label(f, lang) for f in source["fields"]]
         row["uses"].append(f"{source['as_of'] or t('undated', lang)}: {', '.join(fields)}")
     return list(grouped.values())
+
+
+def _backed_label(field: str, lang: str) -> str:
+    # What a source backs: a figure field, the contact block, or the descriptive attributes.
+    if field in FIELD_LABELS:
+        return field_label(field, lang)
+    return gettext(CONTACT_LABELS["contact"], lang) if field == "contact" else t("description", lang)

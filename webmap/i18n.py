@@ -145,6 +145,15 @@ MARK_LABELS = {
     "shared_land": N_("land shared with another feature"),
     "synthetic": N_("synthetic (scale test)"),
 }
+# The feature page's contact block only: kept out of MESSAGES, which every map page sends to its script.
+CONTACT_LABELS = {
+    "contact": N_("Contact"),
+    "website": N_("Website"),
+    "phone": N_("Phone"),
+    "email": N_("E-mail"),
+    "address": N_("Address"),
+}
+CONTACT_ROLE_LABELS = {"developer": N_("Developer"), "management_board": N_("Management board")}
 CONFIDENCE_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 KIND_LABELS = {
     "economic_zone": N_("Economic zone"),

@@ -17,7 +17,15 @@ from pathlib import Path
 from shapely.geometry import Point, box, mapping
 
 from geo.model.catalog import METRIC_CRS, REQUIRED_COLUMNS, STATUSES, WEB_CRS
-from geo.model.files import CONTEXT_FILE, FIGURE_COLUMNS, POSITION_COLUMNS, POSITIONS_FILE, SOURCE_COLUMNS
+from geo.model.files import (
+    CONTACT_COLUMNS,
+    CONTACTS_FILE,
+    CONTEXT_FILE,
+    FIGURE_COLUMNS,
+    POSITION_COLUMNS,
+    POSITIONS_FILE,
+    SOURCE_COLUMNS,
+)
 
 SYNTH_SOURCE = "synthetic"
 PARKS = "industrial-parks"
@@ -54,6 +62,7 @@ def write_synthetic_dataset(
     _write_geometry(target_dir / f"{FACTORIES}.geojson", FACTORIES, points)
     _write_rows(target_dir / f"{FACTORIES}.csv", list(REQUIRED_COLUMNS), [_factory_attributes(f) for f in points])
     _keep_figures_of_other_layers(target_dir / "figures.csv", source_dir, parks)
+    _keep_contacts_of_other_layers(target_dir / CONTACTS_FILE, source_dir)
     _write_positions(target_dir / POSITIONS_FILE, source_dir, parks)
     _write_context(target_dir / CONTEXT_FILE, source_dir)
     _add_source(target_dir / "sources.csv", seed, count, factories)
@@ -203,6 +212,15 @@ def _keep_figures_of_other_layers(figures_path: Path, source_dir: Path, parks: l
         for p, area in zip(parks, areas, strict=True)
     ]
     _write_rows(figures_path, FIGURE_COLUMNS, kept + synthetic)
+
+
+def _keep_contacts_of_other_layers(contacts_path: Path, source_dir: Path) -> None:
+    if not contacts_path.exists():  # a data directory without contacts
+        return
+    replaced = _replaced_ids(source_dir)  # the real parks' contacts go with them
+    with contacts_path.open(encoding="utf-8", newline="") as handle:
+        kept = [row for row in csv.DictReader(handle) if row["feature_id"] not in replaced]
+    _write_rows(contacts_path, CONTACT_COLUMNS, kept)
 
 
 def _add_source(sources_path: Path, seed: int, count: int, factories: int) -> None:

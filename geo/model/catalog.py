@@ -179,6 +179,8 @@ CITY_FIELDS: dict[str, CityField] = {
                                      "Tỷ lệ lấp đầy khu công nghiệp (Hải Dương cũ)", 100),
     "hd_ip_vacant_ha": CityField("ha", "Vacant leasable land in parks (former Hải Dương)",
                                  "Đất trống cho thuê trong KCN (Hải Dương cũ)"),
+    "hd_ip_factory_land_ha": CityField("ha", "Land for factories in the parks with detailed plans (former Hải Dương)",
+                                       "Đất xây dựng nhà máy trong các KCN có quy hoạch chi tiết (Hải Dương cũ)"),
     "planned_new_ip_count": CityField("parks", "New industrial parks planned (2021–2025)",
                                       "Khu công nghiệp mới theo quy hoạch (2021–2025)"),
     "planned_new_ip_area_ha": CityField("ha", "Area of the new industrial parks planned",
@@ -221,15 +223,31 @@ CITY_FIELDS: dict[str, CityField] = {
                                          "Giá thuê đất, mức thấp (báo cáo thị trường)"),
     "market_lease_usd_m2_high": CityField("USD/m²", "Land lease price, high end (market report)",
                                           "Giá thuê đất, mức cao (báo cáo thị trường)"),
+    "hd_market_lease_usd_m2": CityField("USD/m²", "Average land lease price, former Hải Dương (market report)",
+                                        "Giá thuê đất bình quân, Hải Dương cũ (báo cáo thị trường)"),
+    "hd_market_lease_usd_m2_low": CityField("USD/m²", "Land lease price, low end, former Hải Dương (market report)",
+                                            "Giá thuê đất, mức thấp, Hải Dương cũ (báo cáo thị trường)"),
+    "hd_market_lease_usd_m2_high": CityField("USD/m²", "Land lease price, high end, former Hải Dương (market report)",
+                                             "Giá thuê đất, mức cao, Hải Dương cũ (báo cáo thị trường)"),
     "north_market_lease_usd_m2": CityField("USD/m²", "Average land lease price, northern Vietnam (market report)",
                                            "Giá thuê đất bình quân miền Bắc (báo cáo thị trường)"),
     "market_occupancy_pct": CityField("%", "Park occupancy (market report)", "Tỷ lệ lấp đầy (báo cáo thị trường)",
                                       100),
+    "hd_market_occupancy_pct": CityField("%", "Park occupancy, former Hải Dương (market report)",
+                                         "Tỷ lệ lấp đầy, Hải Dương cũ (báo cáo thị trường)", 100),
+    "north_market_occupancy_pct": CityField("%", "Park occupancy, northern Vietnam (market report)",
+                                            "Tỷ lệ lấp đầy miền Bắc (báo cáo thị trường)", 100),
     "market_leasable_ha": CityField("ha", "Leasable park land (market report)",
                                     "Đất KCN cho thuê được (báo cáo thị trường)"),
 }  # fmt: skip
 # The city figures the coverage page measures the data set against: parks and their area.
 CITY_REFERENCE_FIELDS = ("ip_count", "ip_area_ha", "ccn_count", "ccn_area_ha")
+
+# Whose contact a row of contacts.csv gives (``role``).
+CONTACT_ROLES = {
+    "developer": "the feature's infrastructure developer or operator",
+    "management_board": "the state authority that manages the feature (an industrial-zone management board)",
+}
 
 VERIFIED = ("yes", "no")  # figures.csv ``verified``: no = one of the listed sources states it, not known which
 

@@ -13,6 +13,8 @@ CONTEXT_FILE = "context.geojson"
 CONTEXT_COLUMNS = ["id", "kind", "name_vi", "name_en", "sources", "note"]
 CITY_FIGURES_FILE = "city-figures.csv"
 CITY_FIGURE_COLUMNS = ["field", "value", "unit", "as_of", "sources", "shown", "verified", "note"]
+CONTACTS_FILE = "contacts.csv"  # the developer's or management board's website and public contact, per feature
+CONTACT_COLUMNS = ["feature_id", "role", "name", "website", "phone", "email", "address", "sources", "as_of", "note"]
 CHANGES_FILE = "changes.csv"  # the maintenance commands' change log
 CHANGE_COLUMNS = [
     "change_id", "when", "who", "action", "source", "layer", "feature", "file", "field", "op",

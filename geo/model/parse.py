@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from urllib.parse import urlsplit
 
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -38,3 +39,20 @@ def number(text: str) -> float | None:
     except (TypeError, ValueError):
         return None
     return value if math.isfinite(value) else None
+
+
+def is_web_address(text: str) -> bool:
+    """Return whether ``text`` is an absolute http(s) address with a host: the only links pages make of data.
+
+    Examples
+    --------
+    >>> is_web_address("https://www.vsip.com.vn"), is_web_address("javascript:alert(1)"), is_web_address("www.a.vn")
+    (True, False, False)
+    """
+    if any(character.isspace() for character in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False

@@ -78,10 +78,12 @@ def _inspect(source: DataSource, specs: tuple[LayerSpec, ...]) -> tuple[Dataset 
     issues += placement.validate_context(context, source_ids)
     city_figures, city_issues = source.read_city_figures()
     issues += city_issues + validate.validate_city_figures(city_figures, source_ids)
+    contacts, contact_issues = source.read_contacts()
+    issues += contact_issues + validate.validate_contacts(contacts, all_ids, source_ids)
     if any(issue.severity == "error" for issue in issues):
         return None, issues
 
-    layers = _join_and_derive(raw, specs, figures, sources)
+    layers = _join_and_derive(raw, specs, figures, contacts, sources)
     for spec in specs:
         issues += derived_checks.check_derived(layers[spec.name].gdf, spec)
     issues += _check_points_in_parents(layers)
@@ -147,12 +149,13 @@ def _check_points_in_parents(layers: dict[str, Layer]) -> list[Issue]:
     return [issue for layer in points for issue in check(layer.gdf, layer.spec, outlines)]
 
 
-def _join_and_derive(raw, specs, figures, sources) -> dict[str, Layer]:
+def _join_and_derive(raw, specs, figures, contacts, sources) -> dict[str, Layer]:
     frames = {}
     for spec in specs:
         geometry, table = raw[spec.name]
         gdf = join.attach_attributes(geometry, table)
         gdf = join.attach_figures(gdf, figures)
+        gdf = join.attach_contacts(gdf, contacts)
         gdf = join.attach_sources(gdf, sources)
         frames[spec.name] = derive.add_area_and_centroid(gdf)
 

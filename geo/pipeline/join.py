@@ -1,4 +1,4 @@
-"""Join the attribute table, the figures and the source register onto a layer's geometry."""
+"""Join the attribute table, the figures, the contacts and the source register onto a layer's geometry."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pandas as pd
 import geopandas as gpd
 
 from geo.model import parse
-from geo.model.catalog import FIGURE_FIELDS, LIST_COLUMNS
+from geo.model.catalog import CONTACT_ROLES, FIGURE_FIELDS, LIST_COLUMNS
+from geo.model.files import CONTACT_COLUMNS
 
 
 def attach_attributes(geometry: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -68,11 +69,36 @@ def _conflicting_fields(items: list[dict]) -> list[str]:
     return sorted(field for field, distinct in values.items() if len(distinct) > 1)
 
 
+def attach_contacts(gdf: gpd.GeoDataFrame, contacts: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Add ``contacts`` (every row of ``contacts.csv`` for the feature, in file order) and ``website``.
+
+    Each contact is a dict of ``CONTACT_COLUMNS`` but the feature id, ``sources`` as a list of ids;
+    ``website`` is the first developer's web address, else the first management board's, else "".
+    """
+    out = gdf.copy()
+    records: dict[str, list[dict]] = {feature_id: [] for feature_id in out.index}
+    for row in contacts[contacts["feature_id"].isin(out.index)].itertuples(index=False):
+        contact = {column: getattr(row, column) for column in CONTACT_COLUMNS[1:]}
+        records[row.feature_id].append(contact | {"sources": row.sources.split()})
+    out["contacts"] = pd.Series(records, dtype=object)
+    out["website"] = out["contacts"].map(_website)
+    return out
+
+
+def _website(contacts: list[dict]) -> str:
+    for role in CONTACT_ROLES:  # the developer's site before the board's
+        for contact in contacts:
+            if contact["role"] == role and contact["website"]:
+                return contact["website"]
+    return ""
+
+
 def attach_sources(gdf: gpd.GeoDataFrame, sources: pd.DataFrame) -> gpd.GeoDataFrame:
     """Add ``sources``: one entry per (source, date described) with what it backs.
 
     Each entry is ``{"id", "location", "title", "publisher", "kind", "published", "as_of", "fields"}``;
-    ``fields`` names the figures it backs, or ``["description"]`` for the descriptive attributes.
+    ``fields`` names the figures it backs, ``["description"]`` for the descriptive attributes and
+    ``"contact"`` for a contact (``attach_contacts``; a frame without contacts has none).
     """
     # A plain dict: looked up once per source of every feature, tens of thousands of times on large layers.
     register = {
@@ -81,10 +107,17 @@ def attach_sources(gdf: gpd.GeoDataFrame, sources: pd.DataFrame) -> gpd.GeoDataF
         for row in sources.itertuples(index=False)
     }  # fmt: skip
     out = gdf.copy()
+    contacts = gdf["contacts"] if "contacts" in gdf.columns else pd.Series([[]] * len(gdf), index=gdf.index)
     out["sources"] = [
-        _source_entries(cell, items, register) for cell, items in zip(gdf["sources"], gdf["figures"], strict=True)
+        _source_entries(cell, items + [_as_backing(contact) for contact in reached], register)
+        for cell, items, reached in zip(gdf["sources"], gdf["figures"], contacts, strict=True)
     ]
     return out
+
+
+def _as_backing(contact: dict) -> dict:
+    # A contact backs the page's contact block as a figure backs its field.
+    return {"field": "contact", "sources": contact["sources"], "as_of": contact["as_of"]}
 
 
 UNREGISTERED = {"location": "", "title": "", "publisher": "", "kind": "", "published": ""}

@@ -28,6 +28,8 @@ from geo.model.errors import Issue, MaintenanceError
 from geo.model.files import (
     CITY_FIGURE_COLUMNS,
     CITY_FIGURES_FILE,
+    CONTACT_COLUMNS,
+    CONTACTS_FILE,
     CONTEXT_COLUMNS,
     CONTEXT_FILE,
     FIGURE_COLUMNS,
@@ -177,6 +179,14 @@ def read_city_figures(data_dir: Path) -> tuple[pd.DataFrame, list[Issue]]:
     return read_table(path, CITY_FIGURE_COLUMNS)
 
 
+def read_contacts(data_dir: Path) -> tuple[pd.DataFrame, list[Issue]]:
+    """Read ``contacts.csv``: each feature's developer or management board, how to reach it, and who says so."""
+    path = data_dir / CONTACTS_FILE
+    if not path.exists():  # a directory made before the table: no contacts, not an error
+        return pd.DataFrame(columns=CONTACT_COLUMNS, dtype=str), []
+    return read_table(path, CONTACT_COLUMNS)
+
+
 def read_context(data_dir: Path) -> tuple[gpd.GeoDataFrame, list[Issue]]:
     """Read ``context.geojson``: the province boundary, sea, rivers and places features are checked against."""
     return read_geometry(data_dir / CONTEXT_FILE, CONTEXT_COLUMNS)
@@ -206,6 +216,9 @@ class DataSource(Protocol):
 
     def read_city_figures(self) -> tuple[pd.DataFrame, list[Issue]]:
         """Return the city-level figures."""
+
+    def read_contacts(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Return the features' contacts (developer, management board)."""
 
     def read_context(self) -> tuple[gpd.GeoDataFrame, list[Issue]]:
         """Return the context geography (``CONTEXT_COLUMNS`` and geometry)."""
@@ -244,6 +257,10 @@ class FileSource:
     def read_city_figures(self) -> tuple[pd.DataFrame, list[Issue]]:
         """Read ``city-figures.csv``."""
         return read_city_figures(Path(self.data_dir))
+
+    def read_contacts(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read ``contacts.csv``."""
+        return read_contacts(Path(self.data_dir))
 
     def read_context(self) -> tuple[gpd.GeoDataFrame, list[Issue]]:
         """Read ``context.geojson``."""
@@ -290,6 +307,7 @@ class SourceSnapshot:
             "figures.csv": origin.read_figures(),
             POSITIONS_FILE: origin.read_positions(),
             CITY_FIGURES_FILE: origin.read_city_figures(),
+            CONTACTS_FILE: origin.read_contacts(),
             CONTEXT_FILE: origin.read_context(),
         }
         for spec in specs:
@@ -320,6 +338,10 @@ class SourceSnapshot:
     def read_city_figures(self) -> tuple[pd.DataFrame, list[Issue]]:
         """Return the city-level figures read from the origin."""
         return self._copy(CITY_FIGURES_FILE)
+
+    def read_contacts(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Return the contacts read from the origin."""
+        return self._copy(CONTACTS_FILE)
 
     def read_context(self) -> tuple[gpd.GeoDataFrame, list[Issue]]:
         """Return the context geography read from the origin."""

@@ -15,6 +15,7 @@ from shapely.validation import explain_validity
 from geo.model import parse
 from geo.model.catalog import (
     CITY_FIELDS,
+    CONTACT_ROLES,
     FIGURE_FIELDS,
     FORMER_PROVINCES,
     GEOMETRY_QUALITIES,
@@ -28,9 +29,11 @@ from geo.model.catalog import (
     LayerSpec,
 )
 from geo.model.errors import Issue
-from geo.model.files import CITY_FIGURES_FILE
+from geo.model.files import CITY_FIGURES_FILE, CONTACTS_FILE
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2}")  # ISO 639-1
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+CONTACT_MEANS = ("website", "phone", "email", "address")  # a contact row gives at least one
 
 
 def validate_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Issue]:
@@ -271,6 +274,39 @@ def validate_city_figures(figures: pd.DataFrame, source_ids: set[str]) -> list[I
         if shown != 1:
             message = f"{shown} values marked shown=yes; mark exactly one of the {len(group)} values"
             issues.append(Issue("error", CITY_FIGURES_FILE, field_name, "shown", message))
+    return issues
+
+
+def validate_contacts(contacts: pd.DataFrame, feature_ids: set[str], source_ids: set[str]) -> list[Issue]:
+    """Check every contact: a known feature and role, a name, a way to reach it, a web address, sources, a date."""
+    issues = []
+    for row in contacts.itertuples(index=False):
+
+        def error(field: str, message: str, row=row) -> None:
+            issues.append(Issue("error", CONTACTS_FILE, row.feature_id or "(no feature id)", field, message))
+
+        if row.feature_id not in feature_ids:
+            error("feature_id", "unknown feature id: a contact must belong to a feature of a layer")
+        if row.role not in CONTACT_ROLES:
+            error("role", f"'{row.role}' is not one of: {', '.join(CONTACT_ROLES)}")
+        if not row.name:
+            error("name", "empty: name the developer or board the contact reaches")
+        if not any(getattr(row, means) for means in CONTACT_MEANS):
+            error("website", f"no way to reach it: give at least one of {', '.join(CONTACT_MEANS)}")
+        if row.website and not parse.is_web_address(row.website):
+            error("website", f"'{row.website}' is not a web address: write it in full, with http:// or https://")
+        if row.email and not EMAIL.fullmatch(row.email):
+            error("email", f"'{row.email}' is not an e-mail address")
+        if row.as_of and not parse.is_date(row.as_of):
+            error("as_of", f"malformed date '{row.as_of}': write the date the contact describes (YYYY[-MM[-DD]])")
+        elif not row.as_of and not row.note:
+            error("as_of", "no as_of date: write the date the contact describes, or say in the note why none is known")
+        refs = row.sources.split()
+        if not refs:
+            error("sources", "a contact without a source: name the source ids (sources.csv) that state it")
+        for ref in refs:
+            if ref not in source_ids:
+                error("sources", f"unknown source '{ref}': add it to sources.csv")
     return issues
 
 

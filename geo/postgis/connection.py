@@ -20,6 +20,8 @@ from geo.model.errors import GeoDataError
 from geo.model.files import (
     CITY_FIGURE_COLUMNS,
     CITY_FIGURES_FILE,
+    CONTACT_COLUMNS,
+    CONTACTS_FILE,
     CONTEXT_FILE,
     FIGURE_COLUMNS,
     POSITION_COLUMNS,
@@ -40,6 +42,7 @@ TEXT_FILES = {
     "sources.csv": SOURCE_COLUMNS,
     POSITIONS_FILE: POSITION_COLUMNS,
     CITY_FIGURES_FILE: CITY_FIGURE_COLUMNS,
+    CONTACTS_FILE: CONTACT_COLUMNS,
 }
 
 
@@ -94,8 +97,8 @@ def table_of(file_name: str) -> str:
     --------
     >>> table_of("industrial-parks.csv"), table_of("industrial-parks.geojson"), table_of("figures.csv")
     ('industrial_parks_attributes', 'industrial_parks_geometry', 'figures')
-    >>> table_of("positions.csv"), table_of("context.geojson"), table_of("city-figures.csv")
-    ('positions', 'context', 'city_figures')
+    >>> table_of("positions.csv"), table_of("context.geojson"), table_of("city-figures.csv"), table_of("contacts.csv")
+    ('positions', 'context', 'city_figures', 'contacts')
     """
     stem, _, suffix = file_name.rpartition(".")
     if file_name in TEXT_FILES or file_name == CONTEXT_FILE:

@@ -24,7 +24,7 @@ def init_schema(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS)
     for spec in specs:
         _create_geometry_table(conn, table_of(spec.geometry_file))
         create_text_table(conn, table_of(spec.attributes_file), REQUIRED_COLUMNS)
-    # positions, context and city figures came after the first release: a database made before gets them here.
+    # positions, context, city figures and contacts came after the first release: an older database gets them here.
     for file_name in TEXT_FILES:
         create_text_table(conn, table_of(file_name), text_columns(file_name))
     _create_context_table(conn)

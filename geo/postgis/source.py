@@ -18,6 +18,7 @@ from geo.model.dataset import Dataset
 from geo.model.errors import Issue
 from geo.model.files import (
     CITY_FIGURES_FILE,
+    CONTACTS_FILE,
     CONTEXT_FILE,
     POSITIONS_FILE,
     geometry_columns,
@@ -56,6 +57,10 @@ class PgSource:
     def read_city_figures(self) -> tuple[pd.DataFrame, list[Issue]]:
         """Read ``city_figures``."""
         return self.read_file(CITY_FIGURES_FILE)
+
+    def read_contacts(self) -> tuple[pd.DataFrame, list[Issue]]:
+        """Read ``contacts``."""
+        return self.read_file(CONTACTS_FILE)
 
     def read_context(self) -> tuple[gpd.GeoDataFrame, list[Issue]]:
         """Read ``context``."""
