@@ -12,6 +12,7 @@ from geo.errors import InvalidQuery
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
+LOCALES = {"vi": "vi-VN", "en": "en-GB"}  # how the page's script formats numbers (Intl) in each language
 
 MESSAGES: dict[str, dict[str, str]] = {
     "app_title": {"vi": "Bản đồ công nghiệp Hải Phòng", "en": "Hải Phòng Industrial Map"},
@@ -87,16 +88,42 @@ MESSAGES: dict[str, dict[str, str]] = {
     "place_city_centre": {"vi": "Trung tâm thành phố", "en": "City centre"},
     "measure": {"vi": "Đo khoảng cách", "en": "Measure distance"},
     "measure_hint": {
-        "vi": "Bấm lên bản đồ để thêm điểm; bấm nút lần nữa để kết thúc.",
-        "en": "Click the map to add points; click the button again to finish.",
+        "vi": "Bấm lên bản đồ để thêm điểm; bấm lại một điểm đã đặt hoặc nút này để kết thúc.",
+        "en": "Click the map to add points; click a point already placed, or this button, to finish.",
+    },
+    "draw_first_corner": {"vi": "Bấm để đặt điểm đầu tiên", "en": "Click to place the first point"},
+    "draw_next_corner": {"vi": "Bấm để thêm điểm", "en": "Click to add a point"},
+    "draw_finish_line": {"vi": "Bấm vào một điểm đã đặt để kết thúc", "en": "Click a point already placed to finish"},
+    "draw_finish_polygon": {
+        "vi": "Bấm vào góc đầu tiên để khép kín",
+        "en": "Click the first corner to close the outline",
     },
     "measure_total": {"vi": "Tổng", "en": "Total"},
     "locate": {"vi": "Vị trí của tôi", "en": "Show my location"},
     "fullscreen": {"vi": "Toàn màn hình", "en": "Full screen"},
     "fullscreen_exit": {"vi": "Thoát toàn màn hình", "en": "Exit full screen"},
     "loading": {"vi": "Đang tải…", "en": "Loading…"},
+    "loading_layers": {"vi": "Đang tải các lớp bản đồ…", "en": "Loading the map's layers…"},
     "zoom_in": {"vi": "phóng to để xem", "en": "zoom in to see them"},
-    "load_failed": {"vi": "Không tải được lớp", "en": "Could not load layer"},
+    "load_failed": {"vi": "Không tải được", "en": "Could not load"},
+    "load_failed_help": {
+        "vi": "Hãy kiểm tra kết nối mạng rồi tải lại trang.",
+        "en": "Check your connection, then reload the page.",
+    },
+    "reload": {"vi": "Tải lại", "en": "Reload"},
+    "tool_failed": {"vi": "Không tải được công cụ này.", "en": "Could not load this tool."},
+    "popup_failed": {
+        "vi": "Không tải được thông tin; hãy đóng rồi mở lại.",
+        "en": "Could not load the details; close this and open it again.",
+    },
+    "request_unreachable": {
+        "vi": "Không kết nối được với máy chủ. Hãy kiểm tra kết nối mạng rồi thử lại.",
+        "en": "The server could not be reached. Check your connection and try again.",
+    },
+    "request_failed": {
+        "vi": "Máy chủ không trả lời được (HTTP {status}). Hãy thử lại sau.",
+        "en": "The server could not answer (HTTP {status}). Try again later.",
+    },
     "kind": {"vi": "Loại", "en": "Kind"},
     "developer": {"vi": "Chủ đầu tư hạ tầng / vận hành", "en": "Developer / operator"},
     "old_district": {"vi": "Quận/huyện (trước 2025)", "en": "District (before 2025)"},
@@ -191,10 +218,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "proposal": {"vi": "Kiểm tra đề xuất", "en": "Check a proposal"},
     "proposal_title": {"vi": "Kiểm tra một khu đề xuất", "en": "Check a proposed site"},
     "proposal_hint": {
-        "vi": "Bấm lên bản đồ để đặt các góc của khu đề xuất, rồi bấm Hoàn tất.",
-        "en": "Click the map to place the corners of the proposed site, then Finish.",
+        "vi": "Bấm lên bản đồ để đặt các góc của khu đề xuất, rồi bấm Hoàn tất. Sau đó có thể kéo một góc để "
+        "dời, kéo điểm giữa một cạnh để thêm góc, bấm chuột phải vào một góc để xóa.",
+        "en": "Click the map to place the corners of the proposed site, then Finish. Then drag a corner to move "
+        "it, drag the midpoint of a side to add one, right-click a corner to remove it.",
     },
     "proposal_finish": {"vi": "Hoàn tất", "en": "Finish"},
+    "proposal_undo": {"vi": "Hoàn tác", "en": "Undo"},
+    "proposal_running_area": {"vi": "Diện tích đang vẽ", "en": "Area so far"},
+    "proposal_not_json": {"vi": "Văn bản đã dán không phải JSON hợp lệ.", "en": "The pasted text is not valid JSON."},
     "proposal_clear": {"vi": "Xóa", "en": "Clear"},
     "proposal_paste": {"vi": "Hoặc dán hình GeoJSON (kinh độ, vĩ độ)", "en": "Or paste a GeoJSON geometry (lon, lat)"},
     "proposal_check": {"vi": "Kiểm tra", "en": "Check"},
