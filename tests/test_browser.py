@@ -203,6 +203,49 @@ def test_map_controls_are_all_there_and_measurement_works(watched):
     assert w.errors() == []
 
 
+def test_escape_closes_the_open_popup_wherever_the_focus_is(watched):
+    w = watched()
+    page = w.open("/?lang=en")
+    page.fill("#hp-search-input", "trang due")
+    page.locator('#hp-search-results button[data-feature-id="kcn-trang-due"]').click()
+    page.wait_for_selector(".leaflet-popup-content .hp-popup")
+    assert "f=kcn-trang-due" in page.url
+    page.focus("#hp-search-input")  # the focus away from the map
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".leaflet-popup", state="detached")
+    assert "f=" not in page.url
+    assert w.errors() == []
+
+
+def test_copy_link_copies_the_view_on_the_map_and_the_other_pages(watched):
+    w = watched(permissions=["clipboard-read", "clipboard-write"])
+    page = w.open("/?lang=en&lat=20.80&lon=106.80&z=12&status=operating,planned")
+    page.evaluate("map_hpmap.setView([20.85, 106.70], 13)")
+    page.wait_for_function("() => location.search.includes('z=13')")
+    page.click("#hp-copy-link")
+    page.wait_for_selector("#hp-copy-status:not([hidden])")
+    assert page.inner_text("#hp-copy-status") == "Link copied"
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url and "lat=20.85000" in copied and "z=13" in copied and "status=operating" in copied
+    for path in ("/coverage?lang=vi", "/compare?ids=kcn-trang-due,kcn-nam-dinh-vu&lang=en"):
+        other = w.open_static(path)
+        other.click("#hp-copy-link")
+        other.wait_for_selector("#hp-copy-status:not([hidden])")
+        assert other.evaluate("navigator.clipboard.readText()") == other.url
+    assert w.page.inner_text("#hp-copy-status") == "Link copied"
+    assert w.errors() == [] and w.foreign_requests() == []
+
+
+def test_copy_link_without_a_clipboard_shows_the_link_to_copy(watched):
+    w = watched()  # no clipboard permission: the browser refuses the page the clipboard
+    page = w.open_static("/coverage?lang=en")
+    page.evaluate("Object.defineProperty(navigator, 'clipboard', {value: undefined})")  # as on plain http
+    page.click("#hp-copy-link")
+    page.wait_for_selector("#hp-copy-status input")
+    assert page.input_value("#hp-copy-status input") == page.url
+    assert page.inner_text("#hp-copy-status").startswith("Copy this link:")
+
+
 def test_a_layer_that_cannot_be_loaded_is_named_with_what_to_do(watched):
     w = watched()
     w.page.route("**/api/collections/ports/items?*", lambda route: route.abort())

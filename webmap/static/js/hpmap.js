@@ -4,6 +4,7 @@
    modules of map/. What is not needed to show the map comes in chunks when first used: the panels and the
    drawing tools (a button's), the search (the search box's), a popup's layout (with its first feature),
    the code of large layers (with such a layer). */
+import "./copy-link.js";
 import { showLoading, showProblem } from "./map/feedback.js";
 import { legendControl } from "./map/legend.js";
 import L from "./map/leaflet.js";
@@ -40,6 +41,9 @@ measureControl().addTo(map);
 legendControl().addTo(map);
 armSearch();
 map.on("moveend overlayadd overlayremove", writeState);
+document.addEventListener("keydown", (event) => { // Esc closes the open popup, wherever the focus is
+  if (event.key === "Escape" && !event.defaultPrevented) map.closePopup();
+});
 
 const ready = loaded.then(() => {
   loading.done();

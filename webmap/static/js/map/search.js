@@ -61,7 +61,8 @@ export function setUpSearch(input, list) {
     if (event.key === "Enter") {
       const first = search(input.value)[0];
       if (first) { event.preventDefault(); choose(first.id); }
-    } else if (event.key === "Escape") {
+    } else if (event.key === "Escape" && !list.hidden) {
+      event.preventDefault(); // closes the list, not the popup (hpmap.js)
       list.hidden = true;
     } else if (event.key === "ArrowDown") {
       const button = list.querySelector("button");
@@ -79,7 +80,7 @@ export function setUpSearch(input, list) {
       event.preventDefault();
       (item.previousElementSibling ? item.previousElementSibling.querySelector("button") : input).focus();
     }
-    if (event.key === "Escape") { list.hidden = true; input.focus(); }
+    if (event.key === "Escape") { event.preventDefault(); list.hidden = true; input.focus(); }
   });
   if (input.value) show(); // typed while this module was on its way
 }
