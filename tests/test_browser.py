@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlsplit
+from urllib.request import urlopen
+
 import pytest
 
 from tests.builders import HOSTILE_NAME, write_hostile_dataset
@@ -57,7 +61,13 @@ def test_clicking_a_park_opens_its_popup_with_dated_sourced_figures(watched, shi
     assert popup.query_selector('a.hp-details[href="/features/kcn-nam-dinh-vu?lang=en"]')
     assert "f=kcn-nam-dinh-vu" in page.url  # the open feature is in the URL
     # The layer brought what the map draws; the figures, sources and distances came with the popup.
-    drawn = page.evaluate("Object.keys(HPMap.entries['kcn-nam-dinh-vu'].feature.properties)")
+    url = page.evaluate(
+        "JSON.parse(document.getElementById('hpmap-config').textContent).layers"
+        ".find(l => l.id === 'industrial-parks').url"
+    )
+    assert url in [urlsplit(u).path + "?" + urlsplit(u).query for u in w.requests]  # what the map asked for
+    with urlopen(w.server.url + url) as response:
+        drawn = next(f for f in json.load(response)["features"] if f["id"] == "kcn-nam-dinh-vu")["properties"]
     assert "status" in drawn and "name_en" in drawn and "sources" not in drawn and "area_ha" not in drawn
     assert w.errors() == []
 
@@ -166,12 +176,13 @@ def test_hostile_values_never_run_in_popups_tooltips_search_or_pages(watched, ho
 def test_map_controls_are_all_there_and_measurement_works(watched):
     w = watched()
     page = w.open("/?lang=en&lat=20.80&lon=106.80&z=12")
-    for selector in (".leaflet-control-zoom-fullscreen", ".leaflet-control-locate", ".leaflet-control-minimap",
+    for selector in (".hp-lazy-fullscreen", ".leaflet-control-locate", ".leaflet-control-minimap",
                      ".leaflet-control-scale", ".leaflet-control-layers"):  # fmt: skip
         assert page.query_selector(selector), selector
     groups = page.eval_on_selector_all(".leaflet-control-layers-group-name", "ns => ns.map(n => n.textContent.trim())")
     assert groups == ["Economic zones", "Industry", "Transport"]
     page.click(".hp-measure-button")
+    page.wait_for_selector('.hp-measure-button[aria-pressed="true"]')  # the drawing tools come on first use
     size = page.evaluate("[map_hpmap.getSize().x, map_hpmap.getSize().y]")
     box = page.locator(".folium-map").bounding_box()
     start = (box["x"] + size[0] * 0.4, box["y"] + size[1] * 0.5)
@@ -189,4 +200,76 @@ def test_map_controls_are_all_there_and_measurement_works(watched):
     assert float(readout.removeprefix("Total: ").removesuffix(" km").replace(",", "")) == pytest.approx(
         expected_km, abs=0.01
     )
+    assert w.errors() == []
+
+
+def test_escape_closes_the_open_popup_wherever_the_focus_is(watched):
+    w = watched()
+    page = w.open("/?lang=en")
+    page.fill("#hp-search-input", "trang due")
+    page.locator('#hp-search-results button[data-feature-id="kcn-trang-due"]').click()
+    page.wait_for_selector(".leaflet-popup-content .hp-popup")
+    assert "f=kcn-trang-due" in page.url
+    page.focus("#hp-search-input")  # the focus away from the map
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".leaflet-popup", state="detached")
+    assert "f=" not in page.url
+    assert w.errors() == []
+
+
+def test_copy_link_copies_the_view_on_the_map_and_the_other_pages(watched):
+    w = watched(permissions=["clipboard-read", "clipboard-write"])
+    page = w.open("/?lang=en&lat=20.80&lon=106.80&z=12&status=operating,planned")
+    page.evaluate("map_hpmap.setView([20.85, 106.70], 13)")
+    page.wait_for_function("() => location.search.includes('z=13')")
+    page.click("#hp-copy-link")
+    page.wait_for_selector("#hp-copy-status:not([hidden])")
+    assert page.inner_text("#hp-copy-status") == "Link copied"
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url and "lat=20.85000" in copied and "z=13" in copied and "status=operating" in copied
+    for path in ("/coverage?lang=vi", "/compare?ids=kcn-trang-due,kcn-nam-dinh-vu&lang=en"):
+        other = w.open_static(path)
+        other.click("#hp-copy-link")
+        other.wait_for_selector("#hp-copy-status:not([hidden])")
+        assert other.evaluate("navigator.clipboard.readText()") == other.url
+    assert w.page.inner_text("#hp-copy-status") == "Link copied"
+    assert w.errors() == [] and w.foreign_requests() == []
+
+
+def test_copy_link_without_a_clipboard_shows_the_link_to_copy(watched):
+    w = watched()  # no clipboard permission: the browser refuses the page the clipboard
+    page = w.open_static("/coverage?lang=en")
+    page.evaluate("Object.defineProperty(navigator, 'clipboard', {value: undefined})")  # as on plain http
+    page.click("#hp-copy-link")
+    page.wait_for_selector("#hp-copy-status input")
+    assert page.input_value("#hp-copy-status input") == page.url
+    assert page.inner_text("#hp-copy-status").startswith("Copy this link:")
+
+
+def test_a_layer_that_cannot_be_loaded_is_named_with_what_to_do(watched):
+    w = watched()
+    w.page.route("**/api/collections/ports/items?*", lambda route: route.abort())
+    page = w.open("/?lang=vi", ready="error")
+    note = page.locator("#hp-loading")
+    assert note.get_attribute("role") == "alert"
+    assert note.inner_text().startswith("Không tải được: Cảng biển. Hãy kiểm tra kết nối mạng rồi tải lại trang.")
+    assert note.locator("button.hp-reload").inner_text() == "Tải lại"
+    assert page.locator('path[data-layer="industrial-parks"]').count() > 0  # the others are drawn
+    assert page.locator('path[data-layer="ports"]').count() == 0
+
+
+def test_the_map_says_it_is_loading_until_its_layers_are_drawn(watched):
+    w = watched()
+    held = []
+    w.page.route("**/api/collections/economic-zones/items?*", lambda route: held.append(route))
+    w.page.goto(w.server.url + "/?lang=en")
+    w.page.wait_for_function("() => document.querySelectorAll('path[data-layer=\"industrial-parks\"]').length > 0")
+    assert w.page.inner_text("#hp-loading") == "Loading the map's layers…"  # shown from the HTML on
+    assert w.page.get_attribute("body", "data-ready") is None
+    while not held:
+        w.page.wait_for_timeout(50)
+    for route in held:
+        route.continue_()
+    w.page.wait_for_selector("body[data-ready='true']")
+    assert w.page.locator("#hp-loading").count() == 0
     assert w.errors() == []

@@ -83,6 +83,7 @@ def _click_map(page, fractions):
 def test_checking_a_drawn_proposal(watched):
     w = watched(viewport={"width": 1280, "height": 800})
     page = w.open("/?lang=en&lat=20.80&lon=106.80&z=13&panel=proposal")
+    page.wait_for_selector("#hp-proposal-panel:not([hidden])")  # with its drawing tools
     _click_map(page, [(0.55, 0.40), (0.70, 0.40), (0.70, 0.60), (0.55, 0.60)])
     page.click("#hp-proposal-finish")
     page.wait_for_selector("#hp-proposal-output:not([hidden])")
@@ -98,6 +99,49 @@ def test_checking_a_drawn_proposal(watched):
     again.wait_for_selector("#hp-proposal-output:not([hidden])")
     assert again.inner_text("#hp-proposal-output") == text
     assert w.errors() == [] and shared.errors() == []
+
+
+def _area(text: str) -> float:
+    return float(re.search(r"([\d,.]+) ha", text).group(1).replace(",", ""))
+
+
+def test_drawing_a_proposal_shows_its_area_as_it_grows_undoes_and_edits_its_corners(watched):
+    w = watched(viewport={"width": 1280, "height": 800})
+    page = w.open("/?lang=en&lat=20.80&lon=106.80&z=13&panel=proposal")
+    page.wait_for_selector("#hp-proposal-panel:not([hidden])")
+    _click_map(page, [(0.55, 0.40), (0.70, 0.40), (0.70, 0.60)])
+    three = _area(page.inner_text("#hp-proposal-running"))
+    assert page.inner_text("#hp-proposal-running").startswith("Area so far: ≈ ")
+    _click_map(page, [(0.55, 0.60)])
+    four = _area(page.inner_text("#hp-proposal-running"))
+    assert four == pytest.approx(2 * three, rel=0.01)  # a rectangle, then the triangle of its half
+    page.click("#hp-proposal-undo")  # the last corner taken back
+    assert _area(page.inner_text("#hp-proposal-running")) == three
+    _click_map(page, [(0.55, 0.60)])
+    page.click("#hp-proposal-finish")
+    page.wait_for_selector("#hp-proposal-output:not([hidden])")
+    checked = _area(page.inner_text("#hp-proposal-output"))
+    assert checked == pytest.approx(four, rel=0.01)  # the running estimate agrees with the server's measure
+    assert page.is_hidden("#hp-proposal-running")
+    drawn, answer = page.url, page.inner_text("#hp-proposal-output")
+
+    # once drawn, a corner dragged away is checked again, and undo puts it back
+    corner = page.locator(".marker-icon:not(.marker-icon-middle)").first.bounding_box()
+    x, y = corner["x"] + corner["width"] / 2, corner["y"] + corner["height"] / 2
+    with page.expect_response("**/api/evaluate?lang=en"):
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x - 30, y - 30, steps=5)
+        page.mouse.move(x - 60, y - 50, steps=5)
+        page.mouse.up()
+    page.wait_for_function("text => document.getElementById('hp-proposal-output').innerText !== text", arg=answer)
+    assert _area(page.inner_text("#hp-proposal-output")) > checked and page.url != drawn
+    with page.expect_response("**/api/evaluate?lang=en"):
+        page.click("#hp-proposal-undo")
+    page.wait_for_function("url => location.href === url", arg=drawn)
+    page.wait_for_function("area => document.getElementById('hp-proposal-output').innerText.includes(area)",
+                           arg=f"{checked:,} ha")  # fmt: skip
+    assert w.errors() == [] and w.foreign_requests() == []
 
 
 @pytest.mark.parametrize(
@@ -122,6 +166,17 @@ def test_a_bad_proposal_gets_a_clear_message(watched, geojson, pattern):
     assert page.is_hidden("#hp-proposal-output")
     # the 400 answer is the app speaking; it is not a script error
     assert [e for e in w.errors() if "400" not in e] == []
+
+
+def test_a_server_error_in_the_site_finder_is_explained_not_parsed(watched):
+    w = watched()  # a proxy in front of the app that cannot reach it answers with its own HTML page
+    gateway_error = {"status": 502, "content_type": "text/html", "body": "<h1>Bad gateway</h1>"}
+    w.page.route("**/api/sites?*", lambda route: route.fulfill(**gateway_error))
+    page = w.open("/?lang=en&panel=sites")
+    page.click('#hp-sites-form button[type="submit"]')
+    page.wait_for_selector("#hp-sites-message:not([hidden])")
+    assert page.inner_text("#hp-sites-message") == "The server could not answer (HTTP 502). Try again later."
+    assert page.is_hidden("#hp-sites-output")
 
 
 def test_the_coverage_page_renders_its_charts(watched):

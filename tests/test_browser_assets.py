@@ -1,6 +1,6 @@
-"""What the map page loads, and when: the first-load budget, the panels and plugins fetched on first use,
-the layers' data asked for once while the scripts load, large layers drawn page by page; and the built
-files in webmap/static/dist/ matching their sources."""
+"""What the map page loads, and when: the first-load budget, the panels, tools and plugins fetched on first
+use, the layers' data asked for once while the scripts load, large layers drawn page by page; and the built
+files in webmap/static/dist/ matching their sources and the packages the lockfile pins."""
 
 from __future__ import annotations
 
@@ -17,13 +17,17 @@ from bench.browser import FIRST_LOAD_TYPES, gzip_size
 from geo.formats.synthetic import write_synthetic_dataset
 from geo.model.catalog import LAYERS
 from tests.conftest import DATA_DIR, REPO, LiveServer, Watched
-from webmap.pages import VIEWPORT_THRESHOLD
+from webmap.map_config import VIEWPORT_THRESHOLD
 
 STATIC = REPO / "webmap" / "static"
 DIST = STATIC / "dist"
+FRONTEND = REPO / "tools" / "frontend"
 FIRST_LOAD_BUDGET = 60_000  # bytes: issue 6's "≤ 60 KB gzip" (bench/report.py: 1 KB = 1,000 bytes)
-ON_FIRST_USE = ("/static/dist/sites.js", "/static/dist/proposal.js", "/static/dist/panels.css",
-                "/static/vendor/locate/")  # fmt: skip
+# What only a button (or the search box, a popup, a large layer) needs: the chunks esbuild names after
+# their module (sites-<hash>.js), the panels' and the drawing tools' styles, the plugins of vendor/.
+ON_FIRST_USE = ("/static/dist/sites-", "/static/dist/proposal-", "/static/dist/draw", "/static/dist/measuring-",
+                "/static/dist/search-", "/static/dist/popups-", "/static/dist/viewport-", "/static/dist/panels.css",
+                "/static/vendor/locate/", "/static/vendor/fullscreen/Control.")  # fmt: skip
 
 
 def first_load(w: Watched, path: str) -> dict[str, int]:
@@ -49,9 +53,11 @@ def test_the_first_load_stays_within_its_budget_and_loads_only_what_it_uses(watc
     assert not [path for path in sizes if path.startswith(ON_FIRST_USE)]  # nothing that only a button needs
     assert not [path for path in sizes if path.startswith(("/static/js/", "/static/css/"))]  # minified only
     assert w.foreign_requests() == [] and w.errors() == []
-    # every script waits for the page to be parsed (defer) and none runs inline
-    scripts = w.page.eval_on_selector_all("script:not([type])", "ss => ss.map(s => [s.src !== '', s.defer])")
-    assert scripts and all(src and defer for src, defer in scripts)
+    # every script waits for the page to be parsed (defer, or an ES module: deferred too) and none runs inline
+    scripts = w.page.eval_on_selector_all(
+        "script:not([type]), script[type=module]", "ss => ss.map(s => [s.src !== '', s.defer || s.type === 'module'])"
+    )
+    assert scripts and all(src and deferred for src, deferred in scripts)
 
 
 @pytest.mark.browser
@@ -77,8 +83,8 @@ def test_the_panels_load_on_first_use_and_work_offline(watched, shipped):
 
     page.click("#hp-sites-toggle")
     page.wait_for_selector("#hp-sites-panel:not([hidden])")
-    assert fetched(w, "/static/dist/sites.js") and fetched(w, "/static/dist/panels.css")
-    assert not fetched(w, "/static/dist/proposal.js")
+    assert fetched(w, "/static/dist/sites-") and fetched(w, "/static/dist/panels.css")
+    assert not fetched(w, "/static/dist/proposal-") and not fetched(w, "/static/dist/draw")
     assert page.get_attribute("#hp-sites-toggle", "aria-expanded") == "true"
     assert page.evaluate("getComputedStyle(document.getElementById('hp-sites-panel')).position") == "absolute"
     page.fill('input[name="max_km_lach_huyen"]', "25")
@@ -91,14 +97,15 @@ def test_the_panels_load_on_first_use_and_work_offline(watched, shipped):
 
     page.click("#hp-proposal-toggle")  # opens the proposal check, closes the site finder
     page.wait_for_selector("#hp-proposal-panel:not([hidden])")
-    assert fetched(w, "/static/dist/proposal.js") and len(fetched(w, "/static/dist/panels.css")) == 1
+    assert fetched(w, "/static/dist/proposal-") and len(fetched(w, "/static/dist/panels.css")) == 1
+    assert fetched(w, "/static/dist/draw.css")  # the drawing tools come with it
     assert page.is_hidden("#hp-sites-panel")
     assert "hp-drawing" in page.get_attribute(".folium-map", "class")
     page.click("#hp-proposal-panel .hp-close")
     assert page.is_hidden("#hp-proposal-panel")
-    page.click("#hp-sites-toggle")  # the panel's own script handles the button from now on
+    page.click("#hp-sites-toggle")  # the panel's module, imported once, opens it again
     page.wait_for_selector("#hp-sites-panel:not([hidden])")
-    assert len(fetched(w, "/static/dist/sites.js")) == 1
+    assert len(fetched(w, "/static/dist/sites-")) == 1
     assert w.errors() == [] and w.foreign_requests() == []
 
 
@@ -120,6 +127,23 @@ def test_the_locate_control_loads_its_plugin_on_first_use(watched):
     centre = page.evaluate("[map_hpmap.getCenter().lat, map_hpmap.getCenter().lng]")
     assert centre == pytest.approx([20.86, 106.68], abs=0.01)
     assert w.errors() == [] and w.foreign_requests() == []  # no inline style refused by the CSP either
+
+
+@pytest.mark.browser
+def test_the_full_screen_control_loads_its_plugin_on_first_use(watched):
+    w = watched()
+    page = w.open("/?lang=en")
+    assert page.get_attribute(".hp-lazy-fullscreen a", "title") == "Full screen"
+    assert not fetched(w, "/static/vendor/fullscreen/Control.")  # its icon only
+    page.click(".hp-lazy-fullscreen a")
+    page.wait_for_selector("a.leaflet-control-zoom-fullscreen.leaflet-fullscreen-on")  # the plugin's own button
+    assert page.evaluate("document.fullscreenElement === map_hpmap.getContainer()")
+    assert page.locator(".hp-lazy-fullscreen").count() == 0
+    assert len(fetched(w, "/static/vendor/fullscreen/Control.FullScreen.js")) == 1
+    page.click("a.leaflet-control-zoom-fullscreen")
+    page.wait_for_selector("a.leaflet-control-zoom-fullscreen:not(.leaflet-fullscreen-on)")
+    assert page.evaluate("document.fullscreenElement") is None
+    assert w.errors() == [] and w.foreign_requests() == []
 
 
 @pytest.fixture(scope="module")
@@ -161,6 +185,8 @@ def test_a_large_layer_is_drawn_page_by_page(browser, synth_server):
 def test_the_built_files_match_their_sources():
     """dist/ is made by tools/vendor-assets.sh and committed: run it again after editing js/ or css/."""
     manifest = json.loads((DIST / "manifest.json").read_text())
+    built = {p.relative_to(DIST).as_posix() for p in DIST.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert built == set(manifest["files"]), "dist/ holds files the build did not make, or lacks some it made"
     for output, entry in manifest["files"].items():
         assert _sha256(DIST / output) == entry["sha256"], f"dist/{output} was changed by hand"
         for source, digest in entry["sources"].items():
@@ -168,9 +194,20 @@ def test_the_built_files_match_their_sources():
                 f"dist/{output} is older than {source}: run tools/vendor-assets.sh"
             )
     sources = {source for entry in manifest["files"].values() for source in entry["sources"]}
-    own = {p.relative_to(STATIC).as_posix() for p in (STATIC / "js").glob("*.js")} - {"js/feature.js"}
-    assert own <= sources  # every script of the map page is built (feature.js is the feature pages')
-    assert {"css/hpmap.css", "css/panels.css"} <= sources
+    own = {p.relative_to(STATIC).as_posix() for p in (STATIC / "js").rglob("*.js")}
+    assert own <= sources  # every script is built: the pages load dist/ only
+    assert {"css/hpmap.css", "css/panels.css", "css/draw.css"} <= sources
+
+
+def test_the_built_files_come_from_the_packages_the_lockfile_pins():
+    """The libraries are npm's, at the versions tools/frontend/package-lock.json pins (npm ci installs them)."""
+    manifest = json.loads((DIST / "manifest.json").read_text())
+    lock = json.loads((FRONTEND / "package-lock.json").read_text())
+    wanted = json.loads((FRONTEND / "package.json").read_text())
+    pinned = {name: lock["packages"][f"node_modules/{name}"]["version"]
+              for name in {**wanted["dependencies"], **wanted["devDependencies"]}}  # fmt: skip
+    assert sorted(manifest["packages"]) == sorted(f"{name}@{version}" for name, version in pinned.items())
+    assert all(version == pinned[name] for name, version in wanted["dependencies"].items())  # exact versions
 
 
 def test_the_map_page_names_only_built_and_vendored_files(live_server):
@@ -180,6 +217,7 @@ def test_the_map_page_names_only_built_and_vendored_files(live_server):
     assert urls and all(url.startswith(("/static/dist/", "/static/vendor/", "/static/favicon")) for url in urls)
     setup = client.get("/map/setup-en.js").get_data(as_text=True)
     assert "/static/vendor/locate/L.Control.Locate.min.js?v=" in setup  # fetched by its button
+    assert "/static/vendor/fullscreen/Control.FullScreen.js?v=" in setup
 
 
 def wait_until(page, condition: str, arg=None, timeout_ms: float = 10_000) -> None:

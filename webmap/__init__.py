@@ -103,7 +103,7 @@ def _open_data(config) -> tuple[Dataset, FeatureStore]:
     url = config.get("DATABASE_URL")
     if not url:
         dataset = build_dataset(config["DATA_DIR"])
-        from webmap.pages import map_selections
+        from webmap.map_config import map_selections
 
         return dataset, FileStore(dataset, map_selections(dataset))
     from geo import postgis  # psycopg is only needed with a database

@@ -31,6 +31,8 @@ LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "ko": "한국어", "j
 HTML_LANGUAGE_TAGS = {"zh": "zh-Hans"}  # BCP 47 where the code alone says too little: simplified Chinese
 DEFAULT_LANGUAGE = "vi"  # a browser that states no preference: the city's own language
 FALLBACK_LANGUAGE = "en"  # a browser that asks only for languages the app does not have
+# How the page's script formats numbers (Intl) in each language.
+LOCALES = {"vi": "vi-VN", "en": "en-GB", "ko": "ko-KR", "ja": "ja-JP", "zh": "zh-CN"}
 SOURCE_LANGUAGE = "en"  # the msgids' language: it needs no catalogue
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
@@ -73,14 +75,28 @@ MESSAGES: dict[str, str] = {
     "place_tien_lang_airport": N_("Tiên Lãng airport"),
     "place_city_centre": N_("City centre"),
     "measure": N_("Measure distance"),
-    "measure_hint": N_("Click the map to add points; click the button again to finish."),
+    "measure_hint": N_("Click the map to add points; click a point already placed, or this button, to finish."),
+    "draw_first_corner": N_("Click to place the first point"),
+    "draw_next_corner": N_("Click to add a point"),
+    "draw_finish_line": N_("Click a point already placed to finish"),
+    "draw_finish_polygon": N_("Click the first corner to close the outline"),
     "measure_total": N_("Total"),
     "locate": N_("Show my location"),
     "fullscreen": N_("Full screen"),
     "fullscreen_exit": N_("Exit full screen"),
     "loading": N_("Loading…"),
     "zoom_in": N_("zoom in to see them"),
-    "load_failed": N_("Could not load layer"),
+    "loading_layers": N_("Loading the map's layers…"),
+    "load_failed": N_("Could not load"),
+    "load_failed_help": N_("Check your connection, then reload the page."),
+    "reload": N_("Reload"),
+    "tool_failed": N_("Could not load this tool."),
+    "popup_failed": N_("Could not load the details; close this and open it again."),
+    "request_unreachable": N_("The server could not be reached. Check your connection and try again."),
+    "request_failed": N_("The server could not answer (HTTP %(status)s). Try again later."),
+    "copy_link": N_("Copy link"),
+    "link_copied": N_("Link copied"),
+    "copy_link_manual": N_("Copy this link:"),
     "developer": N_("Developer / operator"),
     "old_district": N_("District (before 2025)"),
     "commune_2025": N_("Commune/ward (from 2025)"),
@@ -116,6 +132,9 @@ MESSAGES: dict[str, str] = {
     "proposal_overlaps": N_("Overlaps existing parks and clusters"),
     "proposal_no_overlap": N_("Overlaps no park or cluster"),
     "proposal_need_points": N_("At least 3 corners are needed."),
+    "proposal_undo": N_("Undo"),
+    "proposal_running_area": N_("Area so far"),
+    "proposal_not_json": N_("The pasted text is not valid JSON."),
     "of_proposal": N_("of the proposal"),
     "compare_need": N_("Give 2 to 4 park ids, separated by commas: ?ids=id-1,id-2"),
     "province_hai-phong": N_("Hải Phòng"),

@@ -2,7 +2,7 @@
 
 Folium builds the map, its basemaps, its grouped layer control and its plugins. Leaflet and the plugins
 the map shows from the start come in one self-hosted script and one stylesheet, /static/dist/leaflet.js
-and .css (built by tools/vendor-assets.sh); a plugin that only a button needs (the locate control) is a
+and .css (built by tools/vendor-assets.sh); a plugin that only a button needs (locate, full screen) is a
 ``LazyControl``, fetched from /static/vendor on first use. The data layers are empty feature groups that
 the page's own script fills from the API, so the page stays small and no attribute value is ever
 inserted as HTML. ``render_parts`` splits the result into the page's stylesheets, its scripts, the map's
@@ -21,7 +21,6 @@ from pathlib import Path
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
 
 import folium
-from folium import plugins
 from folium.template import Template
 
 from geo.maintenance.osm_import import OSM_SOURCE_KIND
@@ -29,7 +28,7 @@ from geo.model.catalog import LAYERS
 from webmap.i18n import layer_title, t
 
 STATIC = Path(__file__).resolve().parent / "static"
-BUNDLE_JS = "dist/leaflet.js"  # Leaflet, the grouped layers, full screen and minimap plugins, LazyControl
+BUNDLE_JS = "dist/leaflet.js"  # Leaflet (npm's build), the grouped layers and minimap plugins, LazyControl
 BUNDLE_CSS = "dist/leaflet.css"
 CENTRE = (20.84, 106.50)  # lat, lon: frames both former provinces at zoom 9–10
 ZOOM = 10
@@ -116,7 +115,8 @@ class LazyControl(MacroElement):
 
     ``factory`` names the plugin's ``L.control.<factory>``; ``options`` are its options; ``classes`` maps
     options whose value is a Leaflet class to the class's name (``{"markerClass": "CircleMarker"}``);
-    ``start`` is the method to call once the real control has replaced the button.
+    ``start`` is the method to call once the real control has replaced the button; ``style``, the plugin's
+    stylesheet, if any, loaded with it.
     """
 
     _template = Template("""
@@ -127,13 +127,15 @@ class LazyControl(MacroElement):
     """)
 
     def __init__(self, factory: str, options: dict, *, script: str, class_name: str, title: str, icon: str,
-                 classes: dict[str, str] | None = None, start: str = "start"):  # fmt: skip
+                 classes: dict[str, str] | None = None, start: str = "start", style: str | None = None):  # fmt: skip
         super().__init__()
         self._name = "LazyControl"
         self.factory = factory
         self.options = options
         self.lazy = {"script": static_url(script), "className": class_name, "title": title, "icon": icon,
                      "classes": classes or {}, "start": start}  # fmt: skip
+        if style:
+            self.lazy["style"] = static_url(style)
 
 
 def osm_layers(dataset) -> set[str]:
@@ -168,7 +170,17 @@ def build_map(lang: str, offline: bool) -> tuple[folium.Map, dict[str, str], str
         grouped.append((t(key, lang), [(layer_title(n, lang), groups[n].get_name()) for n in names if n in groups]))
     GroupedLayers(grouped, exclusive=[t("group_basemap", lang)]).add_to(m)
 
-    _bundled(plugins.Fullscreen(title=t("fullscreen", lang), title_cancel=t("fullscreen_exit", lang))).add_to(m)
+    # Its own bar, not a button inside the zoom control: it comes on first use, in the placeholder's place.
+    LazyControl(
+        "fullscreen",
+        {"title": t("fullscreen", lang), "titleCancel": t("fullscreen_exit", lang), "forceSeparateButton": True},
+        script="vendor/fullscreen/Control.FullScreen.js",
+        style="vendor/fullscreen/Control.FullScreen.css",
+        class_name="hp-lazy-fullscreen",
+        title=t("fullscreen", lang),
+        icon="hp-icon-fullscreen",
+        start="toggleFullScreen",
+    ).add_to(m)
     # The plugin's own position marker and compass are SVG with inline styles, which the CSP refuses:
     # a circle marker styled through the SVG renderer instead, and no compass.
     locate = {"strings": {"title": t("locate", lang)}, "icon": "hp-icon-locate",
@@ -196,13 +208,6 @@ def _basemaps(m: folium.Map, lang: str) -> list[tuple[str, str]]:
         tiles.add_to(m)
         layers.append((t(key, lang), tiles.get_name()))
     return layers
-
-
-def _bundled(plugin):
-    """Take a Folium plugin's files off its CDN: they are in dist/leaflet.js and .css."""
-    plugin.default_js = []
-    plugin.default_css = []
-    return plugin
 
 
 @cache

@@ -9,42 +9,20 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from geo.analysis.city import parks_reference
-from geo.model.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
+from geo.analysis.sites import CRITERIA
+from geo.model.catalog import KEY_INFRASTRUCTURE, STATUSES
 from geo.model.features import feature_properties, to_geojson
 from webmap.compare_view import comparison, parse_ids
 from webmap.coverage_api import coverage_report, quality_report, reports
 from webmap.feature_view import feature_context, position_context
-from webmap.i18n import (
-    LANGUAGES,
-    QUALITY_LABELS,
-    STATUS_LABELS,
-    catalog,
-    field_label,
-    labels,
-    language,
-    layer_title,
-)
+from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, field_label, labels, language
 from webmap.layers import dataset
-from webmap.maps import BASEMAPS, OSM_ATTRIBUTION, MapParts, osm_layers, render_parts
+from webmap.map_config import criterion_label, map_config, module_chunks
+from webmap.maps import BASEMAPS, MapParts, render_parts
 from webmap.server.answer_cache import data_version
 
 bp = Blueprint("pages", __name__)
 SCRIPT_CACHE = "public, max-age=86400"
-VIEWPORT_THRESHOLD = 2_000  # features; above it a layer is fetched by bounding box as the map moves
-# What the map draws of each feature (hpmap.js: style, tooltip, quality badge, search); a popup
-# fetches its feature whole when it opens. A layer is asked for those of them it has.
-MAP_PROPERTIES = ("id", "name_vi", "name_en", "kind", "status", "geometry_quality", "centroid_lat", "centroid_lon",
-                  "aliases")  # fmt: skip
-
-
-def map_properties(layer) -> str:
-    """Return the ``properties`` parameter of the map's requests for ``layer``'s items."""
-    return ",".join(name for name in MAP_PROPERTIES if name in layer.property_names)
-
-
-def map_selections(data) -> dict[str, tuple[str, ...]]:
-    """Return, per layer, the properties the map asks for (``geo.stores.memory.FileStore`` encodes them at start)."""
-    return {name: tuple(map_properties(layer).split(",")) for name, layer in data.layers.items()}
 
 
 def render_maps(offline: bool) -> dict[str, tuple[MapParts, str]]:
@@ -65,47 +43,11 @@ def map_page():
     """The map of every layer."""
     lang = language()
     parts, version = _map_parts(lang)
-    with_osm = osm_layers(dataset())
-    config = {
-        "lang": lang,
-        "offline": current_app.config["OFFLINE"],
-        "mapVar": parts.map_var,
-        "minimapVar": parts.minimap_var,
-        "featurePage": "/features/",
-        "layers": [
-            {
-                "id": spec.name,
-                "title": layer_title(spec.name, lang),
-                "url": f"/api/collections/{spec.name}/items?limit=1000&properties="
-                + map_properties(dataset().layer(spec.name)),
-                "item": f"/api/collections/{spec.name}/items/",  # + id: one feature with every property
-                "groupVar": parts.layer_vars[spec.name],
-                "count": len(dataset().layer(spec.name).gdf),
-                # A large layer is loaded for the view only, and only from a zoom where that stays small.
-                "viewport": len(dataset().layer(spec.name).gdf) > VIEWPORT_THRESHOLD,
-                "clusters": f"/api/collections/{spec.name}/clusters",  # how a viewport layer shows when zoomed out
-                "points": spec.geometry == "point",
-                # The data changes under a running app (imports): which layers draw OSM outlines is read here.
-                "attribution": OSM_ATTRIBUTION if spec.name in with_osm else "",
-            }
-            for spec in LAYERS
-        ],
-        "places": list(KEY_INFRASTRUCTURE),
-        "labels": catalog(lang),
-    }
+    config = map_config(lang, parts)
     return render_template(
-        "map.html", lang=lang, parts=parts, parts_version=version, config=config, **_site_finder_choices(lang)
+        "map.html", lang=lang, parts=parts, parts_version=version, config=config, chunks=module_chunks("hpmap.js"),
+        **_site_finder_choices(lang),
     )
-
-
-SITE_WEIGHTS = (  # (criterion, label, default weight): the defaults the API uses too
-    ("free_land", "criterion_free_land", 0),
-    ("lach_huyen", "place_lach_huyen", 2),
-    ("nam_do_son", "place_nam_do_son", 0),
-    ("cat_bi", "place_cat_bi", 1),
-    ("tien_lang_airport", "place_tien_lang_airport", 0),
-    ("city_centre", "place_city_centre", 1),
-)
 
 
 def _site_finder_choices(lang: str) -> dict:
@@ -119,7 +61,8 @@ def _site_finder_choices(lang: str) -> dict:
         "places": list(KEY_INFRASTRUCTURE),
         "sectors": sorted({sector for sectors in parks["sectors"] for sector in sectors}),
         "zones": [(zone_id, row["name_vi"] if lang == "vi" else row["name_en"]) for zone_id, row in zones.iterrows()],
-        "weights": SITE_WEIGHTS,
+        # each criterion's parameter, label and default weight, as the API weighs it by default (geo.analysis.sites)
+        "weights": [(c.parameter, criterion_label(c, lang), int(c.default_weight)) for c in CRITERIA],
     }
 
 
@@ -177,9 +120,6 @@ def compare_page():
     return render_template("compare.html", lang=lang, **context)
 
 
-STATUS_COLOURS = {"operating": "#1e7b34", "under_construction": "#e8a33d", "planned": "#6c8fd1", "proposed": "#b8bec6"}
-
-
 @bp.get("/coverage")
 def coverage_page():
     """The planners' page: coverage of each zone by status, occupancy, overlaps, gaps and data quality."""
@@ -202,7 +142,6 @@ def _render_coverage_page(lang: str) -> str:
         quality=quality_report(date.today()),
         statuses=STATUSES,
         status_labels=labels(STATUS_LABELS, lang),
-        status_colours=STATUS_COLOURS,
         quality_labels=labels(QUALITY_LABELS, lang),
         occupancy=occupancy,
         names=names,

@@ -58,7 +58,7 @@ def reload_data(app: Flask, version: str) -> None:
     """Read and check the data now configured, then serve them from the next request on."""
     from webmap import api, sites_api
     from webmap.coverage_api import REPORTS_EXTENSION
-    from webmap.pages import map_selections
+    from webmap.map_config import map_selections
 
     url = app.config.get("DATABASE_URL")
     if url:

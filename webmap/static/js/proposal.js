@@ -1,173 +1,181 @@
-/* "Check a proposal": draw a polygon (or paste GeoJSON), POST it to /api/evaluate, show its area,
-   economic zone, overlaps with existing parks and clusters, and distances. The corners live in the
-   URL (?proposal=lon,lat;lon,lat;...) so a check can be shared. */
-(function () {
-  "use strict";
+/* "Check a proposal": draw a polygon or paste GeoJSON, POST it to /api/evaluate, show its area, economic
+   zone, overlaps with existing parks and clusters, and distances. Drawing (map/draw.js, leaflet-geoman)
+   shows the area as the corners go down and takes back the last corner; once drawn, the corners can be
+   dragged, added (drag a midpoint) and removed (right-click), and each change is checked again; "undo"
+   goes back one change. The corners live in the URL (?proposal=lon,lat;lon,lat;...) so a check can be
+   shared. Imported with its panel's first opening (map/panels.js). */
+import {
+  L, criterionOf, el, featureUrl, formatDistance, getParam, lang, map, msg, nameOf, numberFormat, palette,
+  requestJson, setParam,
+} from "./map/index.js";
 
-  var H = window.HPMap;
-  var L = window.L;
-  var el = H.el;
-  var msg = H.labels.messages;
-  var lang = H.config.lang;
-  var map = H.map;
-  var panel = document.getElementById("hp-proposal-panel");
-  var toggle = document.getElementById("hp-proposal-toggle");
-  var output = document.getElementById("hp-proposal-output");
-  var message = document.getElementById("hp-proposal-message");
-  if (!panel) return;
+const output = document.getElementById("hp-proposal-output");
+const message = document.getElementById("hp-proposal-message");
+const running = document.getElementById("hp-proposal-running");
+const shapes = L.layerGroup().addTo(map); // the polygon drawn, or the geometry pasted
+let drawing = null; // the polygon being drawn: its handle (map/draw.js)
+let drawn = null; // the polygon once drawn, editable
+let history = []; // its earlier corners, for undo
+let checked = null; // the corners last checked
+let tools = null; // map/draw.js, imported with the panel
 
-  var PLACES = {
-    "lach-huyen": "place_lach_huyen", "nam-do-son": "place_nam_do_son", "cat-bi": "place_cat_bi",
-    "tien-lang-airport": "place_tien_lang_airport", "city-centre": "place_city_centre"
-  };
-  var drawing = L.layerGroup().addTo(map);
-  var points = [];
+function style() {
+  return { color: palette("drawing"), weight: 3, fillOpacity: 0.2 };
+}
 
-  function showMessage(text) {
-    message.textContent = text;
-    message.hidden = !text;
+function showMessage(text) {
+  message.textContent = text;
+  message.hidden = !text;
+}
+
+function showArea(latlngs) {
+  running.textContent = msg.proposal_running_area + ": ≈ " + numberFormat.format(tools.areaHa(latlngs)) + " ha";
+  running.hidden = latlngs.length < 3;
+}
+
+function clear() {
+  if (drawing) drawing.cancel();
+  drawing = drawn = checked = null;
+  history = [];
+  shapes.clearLayers();
+  output.hidden = true;
+  running.hidden = true;
+  showMessage("");
+}
+
+function startDrawing() {
+  clear();
+  drawing = tools.draw("Polygon", { pathOptions: style(), onChange: showArea, onCreate: (layer) => {
+    drawing = null;
+    map.removeLayer(layer); // geoman put it on the map: it belongs with the panel's shapes
+    adopt(layer);
+    check();
+  } });
+  map.getContainer().classList.add("hp-drawing");
+}
+
+function stopDrawing() {
+  if (drawing) drawing.cancel();
+  drawing = null;
+  map.getContainer().classList.remove("hp-drawing");
+}
+
+// The drawn polygon: its corners can be edited, and each edit is checked again.
+function adopt(layer) {
+  stopDrawing();
+  drawn = layer;
+  shapes.addLayer(layer);
+  tools.editable(layer, { onChange: showArea, onEdit: () => { history.push(checked); check(); } });
+}
+
+function corners() {
+  return tools.ringOf(drawn).map((p) => [+p.lng.toFixed(6), +p.lat.toFixed(6)]);
+}
+
+function check() {
+  checked = corners();
+  showArea(tools.ringOf(drawn));
+  setParam("proposal", checked.map((c) => c[0].toFixed(6) + "," + c[1].toFixed(6)).join(";"));
+  return evaluate({ type: "Polygon", coordinates: [checked.concat([checked[0]])] });
+}
+
+function finish() {
+  if (drawn) return check();
+  if (!drawing || drawing.corners().length < 3) { showMessage(msg.proposal_need_points); return Promise.resolve(); }
+  drawing.finish(); // geoman makes the polygon: onCreate above checks it
+  return Promise.resolve();
+}
+
+function undo() {
+  if (drawing) {
+    if (drawing.corners().length > 1) drawing.undo(); else startDrawing(); // the first corner: start again
+    return;
   }
+  if (!drawn || !history.length) return;
+  const previous = history.pop();
+  drawn.setLatLngs([previous.map((c) => L.latLng(c[1], c[0]))]);
+  drawn.pm.disable(); // its handles follow the corners
+  drawn.pm.enable();
+  check();
+}
 
-  function redraw(closed) {
-    drawing.clearLayers();
-    if (!points.length) return;
-    var style = { color: "#6f2dbd", weight: 3, dashArray: closed ? null : "5 5", fillOpacity: 0.2, interactive: false };
-    drawing.addLayer(closed ? L.polygon(points, style) : L.polyline(points, style));
-    points.forEach(function (p) { drawing.addLayer(L.circleMarker(p, { radius: 4, color: "#6f2dbd", interactive: false })); });
-  }
-
-  function onMapClick(event) {
-    points.push(event.latlng);
-    redraw(false);
-  }
-
-  function startDrawing() {
-    points = [];
+function evaluate(geometry) {
+  showMessage("");
+  return requestJson("/api/evaluate?lang=" + lang, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(geometry),
+  }).then(render).catch((error) => {
     output.hidden = true;
-    showMessage("");
-    redraw(false);
-    map.on("click", onMapClick);
-    map.getContainer().classList.add("hp-drawing");
-  }
+    showMessage(error.message);
+  });
+}
 
-  function stopDrawing() {
-    map.off("click", onMapClick);
-    map.getContainer().classList.remove("hp-drawing");
+function render(result) {
+  running.hidden = true; // the server's area, below, is the one to quote
+  output.textContent = "";
+  output.appendChild(el("dl", { class: "hp-facts" }, [
+    el("dt", { text: msg.proposal_area }),
+    el("dd", { text: numberFormat.format(result.area_ha) + " ha" }),
+    el("dt", { text: msg.proposal_zone }),
+    el("dd", { text: result.zone ? nameOf(result.zone) + " (" + numberFormat.format(result.zone.share_pct) + " %)"
+                                 : msg.proposal_outside }),
+  ]));
+  output.appendChild(el("h3", { text: result.overlaps.length ? msg.proposal_overlaps : msg.proposal_no_overlap }));
+  const overlaps = el("ul", { class: "hp-overlaps" });
+  for (const overlap of result.overlaps) {
+    overlaps.appendChild(el("li", {}, [
+      el("a", { href: featureUrl(overlap.id), text: nameOf(overlap) }),
+      ": " + numberFormat.format(overlap.overlap_ha) + " ha (" + numberFormat.format(overlap.share_of_proposal_pct)
+        + " % " + msg.of_proposal + ")",
+    ]));
   }
-
-  function setOpen(open) {
-    panel.hidden = !open;
-    toggle.setAttribute("aria-expanded", String(open));
-    if (open) {
-      var other = document.getElementById("hp-sites-panel");
-      if (other && !other.hidden) other.querySelector(".hp-close").click();
-      if (!points.length) startDrawing();
-    } else {
-      stopDrawing();
-    }
-    H.setState("panel", open ? "proposal" : (H.getParam("panel") === "proposal" ? null : H.getParam("panel")));
+  output.appendChild(overlaps);
+  output.appendChild(el("h3", { text: msg.distances }));
+  const distances = el("ul", { class: "hp-distances", title: msg.distance_note });
+  for (const [key, km] of Object.entries(result.distances_km)) {
+    if (km === null) continue;
+    distances.appendChild(el("li", { text: criterionOf(key).label + ": " + formatDistance(km, result.distance_uncertainty_km[key]) }));
   }
+  output.appendChild(distances);
+  output.appendChild(el("p", { class: "hp-help", text: msg.distance_note }));
+  output.hidden = false;
+}
 
-  function ring() {
-    var coordinates = points.map(function (p) { return [+p.lng.toFixed(6), +p.lat.toFixed(6)]; });
-    coordinates.push(coordinates[0]);
-    return coordinates;
-  }
+function checkPasted() {
+  const text = document.getElementById("hp-proposal-geojson").value;
+  let geometry;
+  try { geometry = JSON.parse(text); } catch (e) { showMessage(msg.proposal_not_json); return; }
+  stopDrawing();
+  clear();
+  try {
+    const shape = L.geoJSON(geometry, { style, interactive: false });
+    shapes.addLayer(shape);
+    if (shape.getBounds().isValid()) map.fitBounds(shape.getBounds(), { maxZoom: 14 });
+  } catch (e) { /* not a shape Leaflet can draw: the server says what is wrong with it */ }
+  setParam("proposal", null);
+  evaluate(geometry);
+}
 
-  function finish() {
-    if (points.length < 3) { showMessage(msg.proposal_need_points); return Promise.resolve(); }
-    stopDrawing();
-    redraw(true);
-    H.setState("proposal", points.map(function (p) { return p.lng.toFixed(6) + "," + p.lat.toFixed(6); }).join(";"));
-    return evaluate({ type: "Polygon", coordinates: [ring()] });
-  }
-
-  function evaluate(geometry) {
-    showMessage("");
-    return fetch("/api/evaluate?lang=" + lang, {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(geometry)
-    }).then(function (response) {
-      return response.json().then(function (body) {
-        if (!response.ok) throw new Error(body.description || String(response.status));
-        return body;
-      });
-    }).then(render).catch(function (error) {
-      output.hidden = true;
-      showMessage(error.message);
-    });
-  }
-
-  function zoneName(zone) {
-    return lang === "vi" ? zone.name_vi : zone.name_en;
-  }
-
-  function render(result) {
-    output.textContent = "";
-    var facts = el("dl", { class: "hp-facts" }, [
-      el("dt", { text: msg.proposal_area }),
-      el("dd", { text: H.numberFormat.format(result.area_ha) + " ha" }),
-      el("dt", { text: msg.proposal_zone }),
-      el("dd", { text: result.zone ? zoneName(result.zone) + " (" + H.numberFormat.format(result.zone.share_pct) + " %)"
-                                   : msg.proposal_outside })
-    ]);
-    output.appendChild(facts);
-    output.appendChild(el("h3", { text: result.overlaps.length ? msg.proposal_overlaps : msg.proposal_no_overlap }));
-    var overlaps = el("ul", { class: "hp-overlaps" });
-    result.overlaps.forEach(function (overlap) {
-      overlaps.appendChild(el("li", {}, [
-        el("a", { href: H.featureUrl(overlap.id), text: lang === "vi" ? overlap.name_vi : overlap.name_en }),
-        ": " + H.numberFormat.format(overlap.overlap_ha) + " ha (" + H.numberFormat.format(overlap.share_of_proposal_pct)
-          + " % " + msg.of_proposal + ")"
-      ]));
-    });
-    output.appendChild(overlaps);
-    output.appendChild(el("h3", { text: msg.distances }));
-    var distances = el("ul", { class: "hp-distances", title: msg.distance_note });
-    Object.keys(result.distances_km).forEach(function (key) {
-      if (result.distances_km[key] === null) return;
-      distances.appendChild(el("li", { text: msg[PLACES[key]] + ": " + H.formatDistance(result.distances_km[key], result.distance_uncertainty_km[key]) }));
-    });
-    output.appendChild(distances);
-    output.appendChild(el("p", { class: "hp-help", text: msg.distance_note }));
-    output.hidden = false;
-  }
-
-  function checkPasted() {
-    var text = document.getElementById("hp-proposal-geojson").value;
-    var geometry;
-    try { geometry = JSON.parse(text); } catch (e) { showMessage(e.message); return; }
-    stopDrawing();
-    drawing.clearLayers();
-    try {
-      var shape = L.geoJSON(geometry, { style: function () { return { color: "#6f2dbd", weight: 3, fillOpacity: 0.2 }; },
-                                         interactive: false });
-      drawing.addLayer(shape);
-      if (shape.getBounds().isValid()) map.fitBounds(shape.getBounds(), { maxZoom: 14 });
-    } catch (e) { /* the server says what is wrong with it */ }
-    points = [];
-    H.setState("proposal", null);
-    evaluate(geometry);
-  }
-
-  toggle.addEventListener("click", function () { setOpen(panel.hidden); });
-  panel.querySelector(".hp-close").addEventListener("click", function () { setOpen(false); });
+/** Wire the panel's buttons; check the proposal the URL carries once the layers are drawn (``ready``). */
+export async function mount(ready) {
+  tools = await import("./map/draw.js");
+  await tools.ready; // the drawing tools' style: the panel opens with them
   document.getElementById("hp-proposal-finish").addEventListener("click", finish);
-  document.getElementById("hp-proposal-clear").addEventListener("click", function () {
-    H.setState("proposal", null);
+  document.getElementById("hp-proposal-undo").addEventListener("click", undo);
+  document.getElementById("hp-proposal-clear").addEventListener("click", () => {
+    setParam("proposal", null);
     startDrawing();
   });
   document.getElementById("hp-proposal-check").addEventListener("click", checkPasted);
-
-  var shared = H.getParam("proposal");
-  if (shared) {
-    points = shared.split(";").map(function (pair) {
-      var lonLat = pair.split(",").map(parseFloat);
-      return L.latLng(lonLat[1], lonLat[0]);
-    }).filter(function (p) { return isFinite(p.lat) && isFinite(p.lng); });
-    panel.hidden = false;
-    toggle.setAttribute("aria-expanded", "true");
-    H.ready.then(finish);
-  } else if (H.getParam("panel") === "proposal") {
-    setOpen(true);
+  const shared = (getParam("proposal") || "").split(";").map((pair) => pair.split(",").map(parseFloat))
+    .filter((c) => c.length === 2 && isFinite(c[0]) && isFinite(c[1]));
+  if (shared.length >= 3) {
+    ready.then(() => {
+      adopt(L.polygon(shared.map((c) => L.latLng(c[1], c[0])), { ...style(), pmIgnore: false }));
+      check();
+    });
   }
-})();
+  return {
+    opened() { if (!drawn && !drawing && shared.length < 3) startDrawing(); },
+    closed() { stopDrawing(); },
+  };
+}
