@@ -91,6 +91,58 @@ def test_search_ignores_diacritics_and_zooms_to_the_result(watched):
     assert w.errors() == []
 
 
+def search_results(page, query: str) -> list[dict]:
+    """Type ``query`` in the search box; return each result's feature or place id and its text."""
+    page.fill("#hp-search-input", query)
+    page.locator("#hp-search-results button").first.wait_for()
+    return page.eval_on_selector_all(
+        "#hp-search-results button",
+        "bs => bs.map(b => ({id: b.dataset.featureId || b.dataset.placeId, text: b.innerText}))",
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "tenant", "commune", "province"),
+    [("vi", "doanh nghiệp thuê đất", "xã/phường", "tỉnh cũ"), ("en", "tenant", "commune", "former province")],
+)
+def test_search_finds_tenants_communes_and_former_provinces_and_says_why(watched, shipped, lang, tenant, commune,
+                                                                         province):  # fmt: skip
+    w = watched()
+    page = w.open(f"/?lang={lang}")
+    # The index is not part of the page: it comes when the search box is first used.
+    assert not any("/api/search-index" in url for url in w.requests)
+    parks = shipped.layer("industrial-parks").gdf
+    with_lg = [i for i, ts in parks["tenants"].items() if any(t.startswith("LG Display") for t in ts)]
+    results = search_results(page, "lg")
+    assert any("/api/search-index" in url for url in w.requests)
+    first = {r["id"]: r["text"] for r in results}
+    assert with_lg and set(with_lg) <= set(first)
+    assert f"{tenant}: LG " in first[with_lg[0]]
+    results = search_results(page, "lg display")
+    assert results[0]["id"] == with_lg[0] and f"{tenant}: LG Display" in results[0]["text"]
+    # A name match comes before any other: "trang due" gives Tràng Duệ first, and no explanation.
+    results = search_results(page, "Trang  DUE")
+    assert results[0]["id"].startswith("kcn-trang-due") and len(results[0]["text"].split("\n")) == 2
+    # A former province: the parks of old Hải Dương, each saying so, after the place of that name.
+    from_hai_duong = set(parks.index[parks["former_province"] == "hai-duong"])
+    results = search_results(page, "hai duong")
+    assert results[0]["text"].startswith("Phường Hải Dương" if lang == "vi" else "Hải Dương ward")
+    parks_found = [r for r in results if r["id"] in parks.index]
+    assert parks_found and {r["id"] for r in parks_found} <= from_hai_duong
+    why = [r["text"].split("\n")[-1] for r in parks_found]
+    assert all("Hải Dương" in line for line in why) and f"{province}: Hải Dương (" in "\n".join(why)
+    # A commune of 2025: the parks in it, with the commune named.
+    in_an_duong = {i for i, c in parks["commune_2025"].items() if "Phường An Dương" in str(c)}
+    results = search_results(page, "phuong an duong")
+    assert in_an_duong and in_an_duong <= {r["id"] for r in results}
+    assert all(f"{commune}: Phường An Dương" in r["text"] for r in results if r["id"] in in_an_duong)
+    # A place result moves the map there.
+    page.locator("#hp-search-results button[data-place-id]").first.click()
+    assert page.evaluate("map_hpmap.getZoom()") >= 13
+    assert "An Dương" in page.wait_for_selector(".leaflet-popup-content").inner_text()
+    assert w.errors() == [] and w.foreign_requests() == []
+
+
 def test_the_language_switch_changes_the_interface_and_keeps_the_view(watched):
     w = watched(locale="vi-VN")
     page = w.open("/?lat=20.85&lon=106.70&z=12")

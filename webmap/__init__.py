@@ -56,7 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hpmap.dataset"] = dataset  # pages, site finder, coverage, quality, collection metadata
     app.extensions["hpmap.store"] = store  # the API's items and item queries
 
-    from webmap import api, city_view, coverage_api, errors, i18n, pages, sites_api, templating
+    from webmap import api, city_view, coverage_api, errors, i18n, pages, search_api, sites_api, templating
     from webmap.server import compression, security
 
     app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"])
@@ -66,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(sites_api.bp, url_prefix="/api")
     app.register_blueprint(coverage_api.bp, url_prefix="/api")
+    app.register_blueprint(search_api.bp, url_prefix="/api")
     app.register_blueprint(city_view.bp)
     errors.register(app)
     security.register(app)

@@ -45,6 +45,13 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's name for "mark for extract
 # The words the map's script and the views look up by key (``catalog``, ``t``).
 MESSAGES: dict[str, str] = {
     "search_none": N_("Nothing found"),
+    # Why a search result matched, before the matching text: "tenant: LG Display".
+    "search_alias": N_("also called"),
+    "search_tenant": N_("tenant"),
+    "search_commune": N_("commune"),
+    "search_old_district": N_("former district"),
+    "search_province": N_("former province"),
+    "search_place": N_("Place (commune, ward or district)"),
     "legend": N_("Legend"),
     "legend_kinds": N_("Kind"),
     "legend_status": N_("Status (click to filter)"),

@@ -51,7 +51,8 @@ SCRIPT_MESSAGES = (
     "load_failed_help", "loading", "loading_layers", "measure", "measure_hint", "measure_total", "no_data",
     "of_proposal", "offline_note", "points", "popup_failed", "proposal_area", "proposal_need_points",
     "proposal_no_overlap", "proposal_not_json", "proposal_outside", "proposal_overlaps", "proposal_running_area",
-    "proposal_zone", "reload", "request_failed", "request_unreachable", "score", "search_none", "sites_excluded",
+    "proposal_zone", "reload", "request_failed", "request_unreachable", "score", "search_alias", "search_commune",
+    "search_none", "search_old_district", "search_place", "search_province", "search_tenant", "sites_excluded",
     "sites_lacks", "sites_need_status", "sites_none", "sites_not_scored", "sites_pick", "sites_results",
     "sites_tied", "sites_unknown", "tool_failed", "uncertainty_note", "uncertainty_unknown", "zoom_in",
 )  # fmt: skip

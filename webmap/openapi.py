@@ -15,6 +15,7 @@ from geo.stores.query import MAX_ZOOM, filter_vocabulary, queryables
 from webmap import coverage_openapi, sites_openapi
 from webmap.city_openapi import CITY_PATHS
 from webmap.params import CRS84, DEFAULT_LIMIT, FORMATS, LANGUAGES, MAX_LIMIT
+from webmap.search_openapi import SEARCH_PATHS
 
 OPENAPI_VERSION = "3.0.3"
 JSON = "application/json"
@@ -50,6 +51,7 @@ def build_document(data: Dataset, server_url: str) -> dict:
             **sites_openapi.paths(),
             **coverage_openapi.paths(),
             **CITY_PATHS,
+            **SEARCH_PATHS,
         },
         "components": {
             "schemas": {**SCHEMAS, **sites_openapi.SCHEMAS, **coverage_openapi.SCHEMAS},

@@ -1,57 +1,130 @@
-/* Search by name, ignoring diacritics, case and punctuation: over the features of the layers loaded
-   whole, indexed on the first search. Imported when the search box is first used (armSearch). */
-import { el, fold, labels, msg, nameOf, onLayerLoaded, openFeature, wholeLayers } from "./index.js";
+/* Search over names, aliases, tenants, communes (2025), old districts, former provinces and places, ignoring
+   diacritics, case and punctuation. The index (GET /api/search-index) comes on the first use of the search box,
+   never with the page. Each result says why it matched ("tenant: LG Display") unless its name did. */
+import { L, config, el, fold, labels, lang, map, msg, nameOf, openFeature, requestJson } from "./index.js";
 
 const MAX_RESULTS = 12;
-let searchIndex = null;
-onLayerLoaded(() => { searchIndex = null; }); // a layer that came after the first search
+// How strongly each kind of match counts: a feature's name first, then a place's, then the rest.
+const KIND_RANK = { name: 0, place: 1, alias: 2, tenant: 3, commune: 4, old_district: 5, province: 6 };
+const KIND_LABEL = {
+  alias: () => msg.search_alias, tenant: () => msg.search_tenant, commune: () => msg.search_commune,
+  old_district: () => msg.search_old_district, province: () => msg.search_province,
+};
+let index = null;
+let indexRequest = null;
 
-function searchItem(cfg, feature) {
-  const p = feature.properties;
-  const text = [p.name_vi, p.name_en, p.id].concat(p.aliases || []).join(" ");
-  return { id: feature.id, name: nameOf(p), layer: cfg.title, status: p.status, folded: fold(text),
-           aliases: (p.aliases || []).map(fold), order: cfg.searchOrder };
+/** The search index, asked for once (again after a failure). */
+export function loadIndex() {
+  if (!indexRequest) {
+    indexRequest = requestJson("/api/search-index?lang=" + encodeURIComponent(lang)).then((body) => {
+      index = prepare(body);
+      return index;
+    }, (error) => { indexRequest = null; throw error; });
+  }
+  return indexRequest;
 }
 
-function searchItems() {
-  if (!searchIndex) searchIndex = wholeLayers.flatMap(([cfg, list]) => list.map((f) => searchItem(cfg, f)));
-  return searchIndex;
+function folded(kind, text) {
+  return { kind, text, words: " " + fold(text) };
 }
 
-/** The features matching every word of ``query``: an exact name or alias first, then names starting with
-    it, then the rest; within each, by the layers' order (config: searchOrder), then by name. */
+function prepare(body) {
+  const order = Object.fromEntries(config.layers.map((cfg) => [cfg.id, cfg]));
+  const features = body.features.map((f) => {
+    const cfg = order[f.layer] || { title: f.layer, searchOrder: 99 };
+    const name = nameOf(f);
+    return {
+      id: f.id, name, layer: cfg.title, status: f.status, order: cfg.searchOrder,
+      fields: [folded("name", f.name_vi), folded("name", f.name_en), folded("name", f.id)]
+        .concat(f.matches.map(([kind, text]) => folded(kind, text))),
+    };
+  });
+  const places = body.places.map((p) => ({
+    place: p, name: nameOf(p), order: 0, fields: [folded("place", p.name_vi), folded("place", p.name_en)],
+  }));
+  return features.concat(places);
+}
+
+// A query word matches the start of a word of the text ("lg" finds "LG Display", not "Bulgaria").
+const hasWord = (field, token) => field.words.includes(" " + token);
+
+/** The strongest field of ``item`` holding every word of ``tokens`` (all in one field: "hai duong" is not
+    "Hải Phòng" plus "An Dương"), with its rank, or null. */
+function matchOf(item, tokens, whole) {
+  let best = null;
+  for (const field of item.fields) {
+    if ((!best || KIND_RANK[field.kind] < KIND_RANK[best.kind]) && tokens.every((token) => hasWord(field, token))) {
+      best = field;
+    }
+  }
+  return best && { field: best, rank: KIND_RANK[best.kind], exact: fold(best.text) === whole };
+}
+
+/** The results for ``query``: each {item, field, rank}; name matches first (an exact one before the others),
+    then places, aliases, tenants, communes, old districts and former provinces; then the layers' order. */
 export function search(query) {
-  const folded = fold(query);
-  const tokens = folded.split(" ").filter(Boolean);
-  if (!tokens.length) return [];
-  const rank = (item) => {
-    const name = fold(item.name);
-    const where = name.indexOf(folded);
-    const exact = name === folded || item.aliases.includes(folded);
-    return (exact ? 0 : where === 0 ? 1 : where > 0 ? 2 : 3) * 100 + item.order;
-  };
-  return searchItems().filter((item) => tokens.every((token) => item.folded.includes(token)))
-    .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name)).slice(0, MAX_RESULTS);
+  const whole = fold(query);
+  const tokens = whole.split(" ").filter(Boolean);
+  if (!tokens.length || !index) return [];
+  const results = [];
+  for (const item of index) {
+    const match = matchOf(item, tokens, whole);
+    if (match) results.push({ item, ...match });
+  }
+  const score = (r) => (r.rank * 2 + (r.exact ? 0 : 1)) * 100 + r.item.order;
+  return results.sort((a, b) => score(a) - score(b) || a.item.name.localeCompare(b.item.name)).slice(0, MAX_RESULTS);
+}
+
+/** Why a result matched, in the page's language: "tenant: LG Display"; nothing when its name did. */
+export function explain(result) {
+  const label = KIND_LABEL[result.field.kind];
+  return label ? label() + ": " + result.field.text : "";
+}
+
+function resultButton(result) {
+  const { item } = result;
+  const kind = item.place ? msg.search_place : item.layer + " · " + (labels.status[item.status] || "");
+  const parts = [el("span", { class: "hp-result-name", text: item.name }),
+    el("span", { class: "hp-result-layer", text: kind })];
+  const why = explain(result);
+  if (why) parts.push(el("span", { class: "hp-result-why", text: why }));
+  const attributes = { type: "button", role: "option" };
+  if (item.place) attributes["data-place-id"] = item.place.id;
+  else attributes["data-feature-id"] = item.id;
+  return el("button", attributes, parts);
+}
+
+function showPlace(place) {
+  const at = [place.lat, place.lon];
+  map.setView(at, Math.max(map.getZoom(), 13), { animate: false });
+  L.popup().setLatLng(at).setContent(el("strong", { text: nameOf(place) })).openOn(map);
 }
 
 /** Handle the search box ``input`` and its result list ``list`` (map.html). */
 export function setUpSearch(input, list) {
-  function choose(id) {
+  function choose(result) {
     list.hidden = true;
     input.value = "";
-    openFeature(id, true);
+    if (result.item.place) showPlace(result.item.place);
+    else openFeature(result.item.id, true);
   }
   function show() {
-    const results = search(input.value);
     list.textContent = "";
     if (!input.value.trim()) { list.hidden = true; return; }
+    if (!index) {
+      list.appendChild(el("li", { class: "hp-search-none", text: msg.loading }));
+      list.hidden = false;
+      loadIndex().then(show, (error) => {
+        list.textContent = "";
+        list.appendChild(el("li", { class: "hp-search-none", text: error.message }));
+      });
+      return;
+    }
+    const results = search(input.value);
     if (!results.length) list.appendChild(el("li", { class: "hp-search-none", text: msg.search_none }));
-    for (const item of results) {
-      const button = el("button", { type: "button", role: "option", "data-feature-id": item.id }, [
-        el("span", { class: "hp-result-name", text: item.name }),
-        el("span", { class: "hp-result-layer", text: item.layer + " · " + (labels.status[item.status] || "") }),
-      ]);
-      button.addEventListener("click", () => choose(item.id));
+    for (const result of results) {
+      const button = resultButton(result);
+      button.addEventListener("click", () => choose(result));
       list.appendChild(el("li", {}, [button]));
     }
     list.hidden = false;
@@ -60,7 +133,7 @@ export function setUpSearch(input, list) {
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
       const first = search(input.value)[0];
-      if (first) { event.preventDefault(); choose(first.id); }
+      if (first) { event.preventDefault(); choose(first); }
     } else if (event.key === "Escape" && !list.hidden) {
       event.preventDefault(); // closes the list, not the popup (hpmap.js)
       list.hidden = true;
@@ -82,5 +155,6 @@ export function setUpSearch(input, list) {
     }
     if (event.key === "Escape") { event.preventDefault(); list.hidden = true; input.focus(); }
   });
+  loadIndex().catch(() => {}); // on the box's first focus, so that the index is usually there by the first key
   if (input.value) show(); // typed while this module was on its way
 }
