@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
+import openpyxl
 import pytest
 
 from tests.builders import edit_csv, edit_geojson, write_dataset
@@ -49,6 +51,17 @@ def test_csv_downloads_neutralise_formulas(client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert_no_formula(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("url", ["/api/sites?f=xlsx&limit=100"])
+def test_xlsx_downloads_keep_formulas_as_text(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as book:
+        sheet_xml = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml  # no formula element anywhere
+    found = [c.value for row in openpyxl.load_workbook(io.BytesIO(response.get_data())).active.iter_rows() for c in row]
+    assert FORMULAS[0] in found  # the value itself, as text
 
 
 def test_csv_export_neutralises_formulas(data_dir):

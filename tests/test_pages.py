@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 
+import openpyxl
 import pytest
 
 from tests.builders import HOSTILE_NAME, write_contacts, write_hostile_dataset
@@ -311,3 +314,24 @@ def test_versioned_static_assets_are_cached_for_a_day(client):
     response = client.get(asset)
     response.close()
     assert response.headers["Cache-Control"] == "public, max-age=86400"
+
+
+def test_the_comparison_downloads_as_excel_and_csv_with_what_an_investor_needs(client, shipped):
+    ids = "kcn-trang-due,kcn-vsip-hai-phong"
+    page = client.get(f"/compare?ids={ids}&lang=en").get_data(as_text=True)
+    assert 'f=xlsx" download="comparison.xlsx"' in page and 'f=csv" download="comparison.csv"' in page
+    workbook = client.get(f"/compare?ids={ids}&lang=en&f=xlsx")
+    assert workbook.status_code == 200 and workbook.headers["Content-Disposition"].endswith('comparison.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.get_data())).active
+    header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    parks = shipped.layer("industrial-parks").gdf
+    trang_due = dict(zip(header, rows[0], strict=True))
+    park = parks.loc["kcn-trang-due"]
+    assert trang_due["id"] == "kcn-trang-due" and trang_due["developer"] == park["developer"]
+    assert trang_due["area_ha"] == park["area_ha"] and trang_due["status"] == park["status"]
+    assert trang_due["distance_km_lach-huyen"] == park["distance_km_lach_huyen"]
+    assert trang_due["page_url"] == "http://localhost/features/kcn-trang-due?lang=en"
+    assert dict(zip(header, rows[1], strict=True))["lease_usd_m2"] is None  # unknown: empty, never 0
+    text = client.get(f"/compare?ids={ids}&f=csv").get_data(as_text=True)
+    assert text.startswith("\ufeff") and list(csv.reader(io.StringIO(text[1:])))[0] == header
+    assert client.get(f"/compare?ids={ids}&f=pdf").status_code == 400

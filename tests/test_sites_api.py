@@ -12,12 +12,14 @@ import io
 import json
 from urllib.parse import quote
 
+import openpyxl
 import pytest
 from openapi_schema_validator import OAS30Validator
 
 from shapely.geometry import box, mapping, shape
 
 from geo.analysis.sites import tie_ranks
+from geo.formats.export import XLSX_MEDIA_TYPE
 from geo.model.catalog import STATUSES
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
@@ -281,6 +283,24 @@ def test_csv_has_one_row_per_result_then_the_parks_apart(client):
     assert float(apart["distance_km_lach-huyen"]) == 21.94
 
 
+def test_xlsx_holds_the_csv_rows_with_numbers_as_numbers(client):
+    query = "/api/sites?min_free_ha=0&w_free_land=1&f="
+    response = client.get(query + "xlsx")
+    assert response.status_code == 200
+    assert response.content_type == XLSX_MEDIA_TYPE
+    assert response.headers["Content-Disposition"] == 'attachment; filename="sites.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    table = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    rows = csv_rows(client.get(query + "csv"))
+    assert table[0] == list(rows[0])
+    assert [row[table[0].index("id")] for row in table[1:]] == [row["id"] for row in rows]
+    first = dict(zip(table[0], table[1], strict=True))
+    assert isinstance(first["score"], float) and first["score"] == float(rows[0]["score"])
+    assert first["page_url"] == rows[0]["page_url"] and first["name_vi"] == rows[0]["name_vi"]
+    apart = dict(zip(table[0], table[-1], strict=True))
+    assert apart["rank"] is None and apart["unknown_criteria"] == "free_land"  # unknown: an empty cell
+
+
 def test_csv_links_use_the_public_url_setting_and_the_language(tmp_path):
     data_dir = write_sites_dataset(tmp_path / "data")
     app = create_app({"DATA_DIR": str(data_dir), "OFFLINE": True, "TESTING": True,
@@ -402,8 +422,8 @@ SITES_REFUSED = [
     ("in_zone=yes&in_zone=no", "'in_zone' is given 2 times"),
     ("former_province=ha-noi", "former_province: 'ha-noi' is not one of hai-phong, hai-duong"),
     ("former_province=hai-phong&former_province=hai-duong", "'former_province' is given 2 times"),
-    ("f=xml", "f: expected one of json, csv, geojson, got 'xml'"),
-    ("f=", "f: expected one of json, csv, geojson, got ''"),
+    ("f=xml", "f: expected one of json, csv, xlsx, geojson, got 'xml'"),
+    ("f=", "f: expected one of json, csv, xlsx, geojson, got ''"),
     ("f=json&f=csv", "query parameter 'f' is given 2 times"),
     ("lang=fr", "lang: expected one of vi, en, ko, ja, zh, got 'fr'"),
     ("lang=vi&lang=en", "'lang' is given 2 times"),

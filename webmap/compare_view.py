@@ -6,11 +6,17 @@ import pandas as pd
 
 from geo.model.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE
 from geo.model.errors import InvalidQuery
+from geo.model.features import json_value
 from webmap.feature_view import ATTRIBUTES, feature_context
 from webmap.i18n import field_label, t
 from webmap.templating import format_distance, format_number
 
 MIN_PARKS, MAX_PARKS = 2, 4
+DOWNLOAD_FORMATS = ("csv", "xlsx")  # ?f= of the compare page: the comparison as a table to download
+DOWNLOAD_COLUMNS = (
+    "id", "name_vi", "name_en", "kind", "status", "status_as_of", "developer", "area_ha", "area_ha_as_of",
+    "free_ha", "free_ha_as_of", "occupancy_pct", "occupancy_pct_as_of", "lease_usd_m2", "lease_usd_m2_as_of",
+)  # fmt: skip
 
 
 def parse_ids(text: str | None, lang: str) -> list[str]:
@@ -113,3 +119,23 @@ def _distance_rows(contexts: list[dict], lang: str) -> list[dict]:
                       for km, spread in cells],
         })  # fmt: skip
     return rows
+
+
+def download_rows(rows: list[pd.Series], distances, uncertainty_column, page_url) -> list[list]:
+    """Return the compared parks as a table for CSV and Excel (header first): one row per park, its figures
+    with their dates, the km to each place of ``distances`` (site-finder criteria) with their uncertainty,
+    and the absolute link ``page_url(id)`` of its page. An unknown value is None (an empty cell)."""
+    header = [*DOWNLOAD_COLUMNS, *(f"distance_km_{c.key}" for c in distances)]
+    header += [f"distance_uncertainty_km_{c.key}" for c in distances] + ["page_url"]
+    table = [header]
+    for row in rows:
+        cells = [row.name if name == "id" else _cell(row.get(name)) for name in DOWNLOAD_COLUMNS]
+        cells += [_cell(row.get(c.column)) for c in distances]
+        cells += [_cell(row.get(uncertainty_column(c))) for c in distances]
+        table.append([*cells, page_url(row.name)])
+    return table
+
+
+def _cell(value):
+    value = json_value(value)
+    return None if value == "" else value

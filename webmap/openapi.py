@@ -22,6 +22,7 @@ JSON = "application/json"
 MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
 GEOJSON = "application/geo+json"
 HTML = "text/html"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGES, API = "Pages", "OGC API – Features"
 NUMERIC_QUERYABLES = {"year_established"}
 _STRING = {"type": "string"}
@@ -125,9 +126,15 @@ def _page_paths() -> dict:
         ),
         "/compare": _get(
             "comparePage", PAGES, "Two to four parks side by side",
-            [_query("ids", "2 to 4 feature ids, comma-separated", _STRING), lang],
-            {"200": _ok("The comparison", HTML, _HTML_PAGE), "400": {"description": "Fewer than 2 or more than 4 ids"},
-             **_PAGE_ERRORS},
+            [_query("ids", "2 to 4 feature ids, comma-separated", _STRING), lang,
+             _query("f", "Download the comparison instead of the page: csv (UTF-8 with a BOM) or xlsx (Excel), one "
+                    "row per park: names, kind, status, developer, area_ha, free_ha, occupancy_pct, lease_usd_m2 "
+                    "(each with its date), distance_km_<place> and distance_uncertainty_km_<place>, page_url",
+                    {"type": "string", "enum": ["csv", "xlsx"]})],
+            {"200": {"description": "The comparison, or with f its table (an attachment)",
+                     "content": {HTML: {"schema": _HTML_PAGE}, "text/csv": {"schema": _STRING},
+                                 XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+             "400": {"description": "Fewer than 2 or more than 4 ids, or an unknown f"}, **_PAGE_ERRORS},
         ),
         "/coverage": _get(
             "coveragePage", PAGES, "Planners' view: zone coverage, occupancy, overlaps and data quality, with charts",

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import date
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from geo.analysis import sites
 from geo.analysis.city import parks_reference
 from geo.analysis.sites import CRITERIA
+from geo.formats.export import XLSX_MEDIA_TYPE, csv_writer, xlsx_bytes
 from geo.model.catalog import KEY_INFRASTRUCTURE, STATUSES
+from geo.model.errors import InvalidQuery
 from geo.model.features import feature_properties, to_geojson
-from webmap.compare_view import comparison, parse_ids
+from webmap.compare_view import DOWNLOAD_FORMATS, comparison, download_rows, parse_ids
 from webmap.coverage_api import coverage_report, quality_report, reports
 from webmap.feature_view import feature_context, position_context
 from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, field_label, labels, language
@@ -20,6 +24,7 @@ from webmap.layers import dataset
 from webmap.map_config import criterion_label, map_config, module_chunks
 from webmap.maps import BASEMAPS, MapParts, render_parts
 from webmap.server.answer_cache import data_version
+from webmap.sites_api import park_page_url, uncertainty_column
 
 bp = Blueprint("pages", __name__)
 SCRIPT_CACHE = "public, max-age=86400"
@@ -110,6 +115,8 @@ def compare_page():
     lang = language()
     ids = parse_ids(request.args.get("ids"), lang)
     found = [dataset().find_feature(feature_id) for feature_id in ids]
+    if "f" in request.args:
+        return _comparison_download(request.args["f"], [row for _, row in found])
     context = comparison([row for _, row in found], lang, zone_names(lang))
     online = not current_app.config["OFFLINE"]
     context["map_config"] = {
@@ -118,6 +125,22 @@ def compare_page():
         "tiles": {"url": BASEMAPS[0][1], "attribution": BASEMAPS[0][2]} if online else None,
     }
     return render_template("compare.html", lang=lang, **context)
+
+
+def _comparison_download(format_: str, rows: list) -> Response:
+    if format_ not in DOWNLOAD_FORMATS:
+        raise InvalidQuery(f"f: expected one of {', '.join(DOWNLOAD_FORMATS)}, got '{format_}'")
+    table = download_rows(rows, sites.DISTANCES, uncertainty_column, park_page_url)
+    if format_ == "xlsx":
+        body, content_type = xlsx_bytes(table, "comparison"), XLSX_MEDIA_TYPE
+    else:
+        buffer = io.StringIO()
+        writer = csv_writer(buffer)
+        for row in table:
+            writer.writerow(["" if cell is None else cell for cell in row])
+        body, content_type = "\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8"  # the BOM: for Excel
+    disposition = f'attachment; filename="comparison.{format_}"'
+    return Response(body, content_type=content_type, headers={"Content-Disposition": disposition})
 
 
 @bp.get("/coverage")

@@ -23,7 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from shapely.geometry import mapping
 
 from geo.analysis import proposal, sites
-from geo.formats.export import csv_writer, flat_value
+from geo.formats.export import XLSX_MEDIA_TYPE, csv_writer, flat_value, xlsx_bytes
 from geo.model.catalog import FORMER_PROVINCES, STATUSES
 from geo.model.errors import InvalidQuery
 from geo.model.features import json_value
@@ -38,7 +38,7 @@ bp = Blueprint("sites_api", __name__)
 JSON, GEOJSON, CSV = "application/json", "application/geo+json", "text/csv; charset=utf-8"
 CACHE_CONTROL = "public, max-age=300"
 MAX_BODY_BYTES = 64 * 1024  # a drawn outline is a few kB; the app-wide limit is 256 KiB
-SITES_FORMATS = ("json", "csv", "geojson")
+SITES_FORMATS = ("json", "csv", "xlsx", "geojson")
 WEIGHT_PARAMETERS = {f"w_{c.parameter}": c.key for c in sites.CRITERIA}
 DISTANCE_PARAMETERS = {f"max_km_{c.parameter}": c.key for c in sites.DISTANCES}
 SITES_PARAMETERS = (
@@ -75,6 +75,9 @@ def _sites_answer(format_: str, args: MultiDict) -> tuple[str, str, dict]:
     search = sites.find_sites(parks, query)
     if format_ == "csv":
         return sites_csv(search, query, parks), CSV, {"Content-Disposition": 'attachment; filename="sites.csv"'}
+    if format_ == "xlsx":
+        workbook = xlsx_bytes(sites_rows(search, query, parks), "sites")
+        return workbook, XLSX_MEDIA_TYPE, {"Content-Disposition": 'attachment; filename="sites.xlsx"'}
     body = sites_body(search, query, args)
     if format_ == "geojson":
         return _json_text(sites_feature_collection(search, body)), GEOJSON, {}
@@ -269,24 +272,31 @@ CSV_PARK_COLUMNS = (
 
 
 def sites_csv(search: sites.SiteSearch, query: sites.SiteQuery, parks: pd.DataFrame) -> str:
-    """Return the ranked parks as CSV for a spreadsheet: a UTF-8 BOM (Excel then reads the diacritics),
-    rank, names, score and one column per weighted criterion, the park's figures, km with their
-    uncertainty, the missing values and the park's page; then the parks listed apart (no rank, no score).
+    """Return ``sites_rows`` as CSV for a spreadsheet, with a UTF-8 BOM (Excel then reads the diacritics)."""
+    buffer = io.StringIO()
+    writer = csv_writer(buffer)
+    for row in sites_rows(search, query, parks):
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+def sites_rows(search: sites.SiteSearch, query: sites.SiteQuery, parks: pd.DataFrame) -> list[list]:
+    """Return the ranked parks as a table (header first) for CSV and Excel: rank, names, score and one
+    column per weighted criterion, the park's figures, km with their uncertainty, the missing values and
+    the park's page; then the parks listed apart (no rank, no score). Unknown values are None.
     """
     weighted = list(sites.active_weights(query.weights))
     columns = [*CSV_LEADING_COLUMNS, *(f"score_{key}" for key in weighted), *CSV_PARK_COLUMNS]
     columns += [f"distance_km_{c.key}" for c in sites.DISTANCES]
     columns += [f"distance_uncertainty_km_{c.key}" for c in sites.DISTANCES]
     columns += ["unknown_criteria", "reasons", "page_url"]
-    buffer = io.StringIO()
-    writer = csv_writer(buffer)
-    writer.writerow(columns)
+    rows: list[list] = [columns]
     for _, row in search.results.iterrows():
         record = site_record(row)
         cells = [record[name] for name in CSV_LEADING_COLUMNS]
         cells[1] = "yes" if record["tied"] else "no"
         cells += [record["score_breakdown"].get(key) for key in weighted]
-        writer.writerow(_csv_cells(cells + _park_cells(record)))
+        rows.append(_flat_cells(cells + _park_cells(record)))
     for site in search.unknown:
         record = {name: json_value(parks.at[site.id, name]) for name in CSV_PARK_COLUMNS}
         record["distances_km"] = {c.key: json_value(parks.at[site.id, c.column]) for c in sites.DISTANCES}
@@ -297,8 +307,8 @@ def sites_csv(search: sites.SiteSearch, query: sites.SiteQuery, parks: pd.DataFr
         record["unknown_criteria"] = [c.key for c in needed if pd.isna(parks.at[site.id, c.column])]
         record |= {"reasons": list(site.reasons), "page_url": park_page_url(site.id)}
         cells = [None, None, site.id, site.name_vi, site.name_en, json_value(parks.at[site.id, "status"]), None]
-        writer.writerow(_csv_cells(cells + [None] * len(weighted) + _park_cells(record)))
-    return "\ufeff" + buffer.getvalue()
+        rows.append(_flat_cells(cells + [None] * len(weighted) + _park_cells(record)))
+    return rows
 
 
 def _park_cells(record: dict) -> list:
@@ -307,8 +317,8 @@ def _park_cells(record: dict) -> list:
     return cells + ["; ".join(record["unknown_criteria"]), "; ".join(record["reasons"]), record["page_url"]]
 
 
-def _csv_cells(cells: list) -> list[str]:
-    return ["" if cell is None else flat_value(cell) for cell in cells]
+def _flat_cells(cells: list) -> list:
+    return [None if cell is None else flat_value(cell) for cell in cells]
 
 
 def _json(body: dict, content_type: str = JSON) -> Response:

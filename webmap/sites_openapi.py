@@ -11,6 +11,7 @@ from geo.model.catalog import FORMER_PROVINCES, STATUSES
 
 TAG = "Investors"
 JSON, GEOJSON, CSV = "application/json", "application/geo+json", "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _STRING = {"type": "string"}
 _NUMBER = {"type": "number"}
 _NULLABLE_NUMBER = {"type": "number", "nullable": True}
@@ -271,7 +272,11 @@ def _site_parameters() -> list[dict]:
             "excluded_unknown)",
             {"type": "string", "enum": list(sites.UNKNOWNS_CHOICES), "default": "apart"},
         ),
-        _query("f", "Response format", {"type": "string", "enum": ["json", "csv", "geojson"], "default": "json"}),
+        _query(
+            "f",
+            "Response format: xlsx is an Excel workbook of the CSV's table",
+            {"type": "string", "enum": ["json", "csv", "xlsx", "geojson"], "default": "json"},
+        ),
         {"$ref": "#/components/parameters/lang"},
     ]
 
@@ -308,6 +313,14 @@ def paths() -> dict:
                     "listed apart (no rank or score): rank, tied, names, status, score, score_<criterion>, "
                     "developer, area_ha, free_ha, occupancy_pct, lease_usd_m2 (each with its date), "
                     "distance_km_<place>, distance_uncertainty_km_<place>, unknown_criteria, reasons, page_url",
+                }
+            },
+            XLSX: {
+                "schema": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "An Excel workbook (attachment sites.xlsx), one sheet with the CSV's columns and "
+                    "rows; numbers as numbers, text always as text (never a formula)",
                 }
             },
         },

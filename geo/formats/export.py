@@ -123,3 +123,50 @@ def write_layer(gdf: gpd.GeoDataFrame, format_: str, path: Path, layer_name: str
         write_atomically(path, lambda tmp: flat.to_file(tmp, layer=layer_name, driver="GPKG"))
     else:
         raise ValueError(f"unknown format '{format_}'; use one of {', '.join(FORMATS)}")
+
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(rows: list[list], sheet_title: str) -> bytes:
+    """Return ``rows`` (the first the header) as an Excel workbook of one sheet, every cell data.
+
+    Numbers stay numbers; all text is stored as text, so "=SUM(A1)" shows as written and never runs (the
+    workbook's answer to what ``spreadsheet_safe`` does for CSV: the apostrophe is the cell's hidden quote
+    prefix, not part of the value). The
+    header row is bold and frozen, the columns as wide as their contents (up to 60 characters).
+    """
+    from openpyxl import Workbook  # imported when a workbook is asked for: only the downloads need it
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_title[:31]  # Excel's limit
+    widths: dict[int, int] = {}
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            value = _xlsx_value(flat_value(value))
+            cell = sheet.cell(row=r, column=c)
+            if isinstance(value, str):
+                cell.value = value
+                cell.data_type = TYPE_STRING  # openpyxl would take a leading "=" for a formula
+                cell.quotePrefix = value.startswith(FORMULA_STARTS)  # Excel's hidden apostrophe: text if edited
+            else:
+                cell.value = value
+            if r == 1:
+                cell.font = Font(bold=True)
+            widths[c] = max(widths.get(c, 0), len(str(value)) if value is not None else 0)
+    for c, width in widths.items():
+        sheet.column_dimensions[sheet.cell(row=1, column=c).column_letter].width = min(max(width, 6), 60) + 2
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value):
+    if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
+        return value
+    # Control characters other than tab and line breaks are not allowed in the workbook's XML.
+    return "".join(ch for ch in str(value) if ch >= " " or ch in "\t\n\r")

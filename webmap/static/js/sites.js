@@ -131,6 +131,7 @@ function render(body, params) {
   unknown.querySelector("summary").textContent = body.unknown.length + " " + msg.sites_unknown;
   unknown.hidden = !body.unknown.length;
   const query = params.toString() + (params.toString() ? "&" : "") + "lang=" + lang + "&f=";
+  document.getElementById("hp-sites-xlsx").setAttribute("href", "/api/sites?" + query + "xlsx");
   document.getElementById("hp-sites-csv").setAttribute("href", "/api/sites?" + query + "csv");
   document.getElementById("hp-sites-geojson").setAttribute("href", "/api/sites?" + query + "geojson");
   output.hidden = false;
