@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlparse
+from urllib.request import urlopen
 
 import pytest
 
@@ -179,13 +181,36 @@ def test_a_server_error_in_the_site_finder_is_explained_not_parsed(watched):
     assert page.is_hidden("#hp-sites-output")
 
 
-def test_the_coverage_page_renders_its_charts(watched):
+@pytest.mark.parametrize(("lang", "operating"), [("en", "Operating"), ("vi", "Đang hoạt động")])
+def test_the_coverage_page_renders_its_charts_headline_and_map(watched, lang, operating):
     w = watched()
-    page = w.open_static("/coverage?lang=en")
+    w.page.set_viewport_size({"width": 1440, "height": 1000})
+    page = w.open(f"/coverage?lang={lang}")  # ready when its map has drawn
     assert page.locator("#chart-coverage rect.hp-bar-operating").count() == 2
     assert page.locator("#chart-occupancy rect.hp-occupancy-bar").count() >= 10
-    assert "Economic zone" in page.inner_text("#table-zones")
+    report = json.loads(urlopen(w.server.url + "/api/coverage").read())
+    # The headline: each zone's operating, under-construction and planned shares apart, with units.
+    for zone in report["zones"]:
+        line = page.inner_text(f'#coverage-headline li[data-zone="{zone["id"]}"]')
+        share = zone["by_status"]["operating"] / zone["outline_ha"] * 100
+        assert operating in line and line.count("%") == 3 and line.count("ha") >= 4
+        expected = f"{share:,.2f}".rstrip("0").rstrip(".")
+        assert (expected if lang == "en" else expected.replace(",", "_").replace(".", ",").replace("_", ".")) in line
+    # The map: every park outside the zones and every overlapping park drawn.
+    drawn = page.eval_on_selector_all("#hp-coverage-map path[data-coverage]", "ps => ps.map(p => p.dataset.featureId)")
+    overlapping = {i for o in report["overlaps"] for i in (o["a"], o["b"])}
+    assert sorted(drawn) == sorted({p["id"] for p in report["outside_zones"]} | overlapping)
+    # Units and the reader's number format: "4.9 years" in English, "4,9 năm" in Vietnamese.
+    age = page.locator("#table-stale td.hp-num").first.inner_text()
+    assert re.fullmatch(r"\d+(\.\d)? years" if lang == "en" else r"\d+(,\d)? năm", age), age
+    assert " ha" in page.inner_text("#table-conflicts")
+    # Names are not squeezed to a word per line by the numeric columns.
+    for table in ("#table-zones", "#table-certainty"):
+        assert page.locator(f"{table} tbody th").first.bounding_box()["width"] >= 150
     assert w.errors() == [] and w.foreign_requests() == []
+    if lang == "en":
+        page.set_viewport_size({"width": 1100, "height": 1400})
+        page.screenshot(path=str(SCREENSHOTS / "coverage.png"))
     page.set_viewport_size({"width": 1100, "height": 1400})
     page.screenshot(path=str(SCREENSHOTS / "coverage.png"))
 

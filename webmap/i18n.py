@@ -143,6 +143,10 @@ MESSAGES: dict[str, str] = {
     "proposal_running_area": N_("Area so far"),
     "proposal_not_json": N_("The pasted text is not valid JSON."),
     "of_proposal": N_("of the proposal"),
+    # An age on the coverage page: "4.9 years".
+    "years": N_("%(years)s years"),
+    # On the coverage map, before the numbers of a park's rows in the overlaps table: "overlap 1, 3".
+    "coverage_overlap_pair": N_("overlap"),
     "compare_need": N_("Give 2 to 4 park ids, separated by commas: ?ids=id-1,id-2"),
     "province_hai-phong": N_("Hải Phòng"),
     "province_hai-duong": N_("Hải Dương (merged 1 July 2025)"),

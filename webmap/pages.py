@@ -13,18 +13,19 @@ from geo.analysis import sites
 from geo.analysis.city import parks_reference
 from geo.analysis.sites import CRITERIA
 from geo.formats.export import XLSX_MEDIA_TYPE, csv_writer, xlsx_bytes
-from geo.model.catalog import KEY_INFRASTRUCTURE, STATUSES
+from geo.model.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE, STATUSES
 from geo.model.errors import InvalidQuery
 from geo.model.features import feature_properties, to_geojson
 from webmap.compare_view import DOWNLOAD_FORMATS, comparison, download_rows, parse_ids
 from webmap.coverage_api import coverage_report, quality_report, reports
 from webmap.feature_view import feature_context, position_context
-from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, field_label, labels, language
+from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, field_label, labels, language, t, unit_label
 from webmap.layers import dataset
 from webmap.map_config import criterion_label, map_config, module_chunks
 from webmap.maps import BASEMAPS, MapParts, render_parts
 from webmap.server.answer_cache import data_version
 from webmap.sites_api import park_page_url, uncertainty_column
+from webmap.templating import format_number
 
 bp = Blueprint("pages", __name__)
 SCRIPT_CACHE = "public, max-age=86400"
@@ -169,8 +170,41 @@ def _render_coverage_page(lang: str) -> str:
         occupancy=occupancy,
         names=names,
         field_label=lambda field: field_label(field, lang),
+        with_unit=lambda value, field: with_unit(value, field, lang),
+        years=lambda value: t("years", lang) % {"years": format_number(round(value, 1), lang)},
+        shares=zone_shares(coverage_report()["zones"]),
+        headline_statuses=HEADLINE_STATUSES,
         reference=parks_reference(dataset()),
+        map_config={
+            "lang": lang,
+            "zonesUrl": "/api/collections/economic-zones/items?limit=1000&properties=id,name_vi,name_en",
+            "parksUrl": "/api/collections/industrial-parks/items?limit=1000&properties=id,name_vi,name_en",
+            "outside": [park["id"] for park in coverage_report()["outside_zones"]],
+            "overlaps": [[pair["a"], pair["b"]] for pair in coverage_report()["overlaps"]],
+            "overlapWord": t("coverage_overlap_pair", lang),
+            "tiles": None if current_app.config["OFFLINE"] else {"url": BASEMAPS[0][1], "attribution": BASEMAPS[0][2]},
+        },
     )
+
+
+HEADLINE_STATUSES = ("operating", "under_construction", "planned")  # the coverage headline's shares, in order
+
+
+def zone_shares(zones: list[dict]) -> dict[str, dict[str, float | None]]:
+    """Per zone id, the share (%) of its outline covered by parks of each headline status; None without outline."""
+    return {
+        zone["id"]: {
+            status: (zone["by_status"][status] or 0) / zone["outline_ha"] * 100 if zone["outline_ha"] else None
+            for status in HEADLINE_STATUSES
+        }
+        for zone in zones
+    }
+
+
+def with_unit(value: float, field: str, lang: str) -> str:
+    """A figure's value as the reader's language writes it, with its unit: "22,540 ha", "2008"."""
+    unit = unit_label(FIGURE_FIELDS[field].unit, lang) if field in FIGURE_FIELDS else ""
+    return format_number(value, lang) + (f" {unit}" if unit else "")
 
 
 @bp.get("/features/<feature_id>.json")

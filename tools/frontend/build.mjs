@@ -12,6 +12,7 @@
 //                        only a button needs (the panels, drawing with leaflet-geoman) into chunks imported
 //                        on first use, and what those share with the first load into one chunk
 // dist/feature.js        the small map of the feature and comparison pages
+// dist/coverage-map.js   the coverage page's map of the parks outside every zone and of the overlaps
 // dist/copy-link.js      the other pages' "copy link" button (the map page's is in dist/hpmap.js)
 // dist/*.css             the map page's first-load style, the panels' style, the drawing tools' style
 // dist/manifest.json     the packages; every output's sha256, the sha256 of its sources in static/ and
@@ -68,9 +69,9 @@ async function build() {
       ...common, entryPoints: [join(stat, "js", "hpmap.js")], outdir: dist, format: "esm", splitting: true,
       target: "es2020", chunkNames: "[name]-[hash]",
     }),
-    // the other pages' scripts: the small map of the feature and comparison pages, the copy-link button
+    // the other pages' scripts: the small maps of the feature, comparison and coverage pages, the copy-link button
     esbuild.build({
-      ...common, entryPoints: ["feature", "copy-link"].map((name) => join(stat, "js", `${name}.js`)), outdir: dist,
+      ...common, entryPoints: ["feature", "copy-link", "coverage-map"].map((name) => join(stat, "js", `${name}.js`)), outdir: dist,
       format: "esm", target: "es2020",
     }),
     esbuild.build({
