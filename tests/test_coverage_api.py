@@ -12,6 +12,7 @@ import itertools
 import json
 from datetime import date
 
+import openpyxl
 import pandas as pd
 import pytest
 from openapi_schema_validator import OAS30Validator
@@ -20,6 +21,7 @@ import geopandas as gpd
 from shapely import unary_union
 from shapely.geometry import box, mapping
 
+from geo.formats.export import XLSX_MEDIA_TYPE
 from tests.builders import edit_csv, edit_geojson, empty_layer, set_row, write_dataset
 from tests.cli_runner import hpmap
 from tests.conftest import DATA_DIR
@@ -373,8 +375,8 @@ def test_an_older_reference_date_finds_fewer_stale_figures(client):
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("/api/coverage?f=geojson", "f: expected one of json, csv, got 'geojson'"),
-        ("/api/coverage?f=", "f: expected one of json, csv, got ''"),
+        ("/api/coverage?f=geojson", "f: expected one of json, csv, xlsx, got 'geojson'"),
+        ("/api/coverage?f=", "f: expected one of json, csv, xlsx, got ''"),
         ("/api/coverage?f=csv&f=json", "query parameter 'f' is given 2 times"),
         ("/api/coverage?lang=fr", "lang: expected one of vi, en, ko, ja, zh"),
         ("/api/coverage?as_of=2025-12-31", "unknown query parameter 'as_of'"),
@@ -384,7 +386,7 @@ def test_an_older_reference_date_finds_fewer_stale_figures(client):
         ("/api/quality?as_of=2025", "as_of: '2025' is not a day"),
         ("/api/quality?as_of=", "as_of: '' is not a day"),
         ("/api/quality?as_of=2025-01-01&as_of=2025-01-02", "query parameter 'as_of' is given 2 times"),
-        ("/api/quality?f=xlsx", "f: expected one of json, csv"),
+        ("/api/quality?f=pdf", "f: expected one of json, csv, xlsx"),
         ("/api/quality?lang=", "lang: expected one of vi, en, ko, ja, zh, got ''"),
         ("/api/quality?limit=10", "unknown query parameter 'limit'; the parameters of this endpoint are: as_of, f,"),
     ],
@@ -452,8 +454,8 @@ def test_parameters_and_csv_are_documented(document, path, names):
     operation = resolve(documented_paths(document)[path]["get"], document)
     assert [parameter["name"] for parameter in operation["parameters"]] == names
     formats = next(p for p in operation["parameters"] if p["name"] == "f")["schema"]["enum"]
-    assert formats == ["json", "csv"]
-    assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    assert formats == ["json", "csv", "xlsx"]
+    assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv", XLSX_MEDIA_TYPE}
     assert operation["responses"]["400"]["content"]["application/json"]["schema"]["required"] == ["code", "description"]
 
 
@@ -504,3 +506,27 @@ def test_the_reports_are_computed_once_per_data_version_and_shared(monkeypatch):
     assert calls == {"coverage": 1, "quality": 1}
     assert client.get("/api/quality?as_of=2020-01-01").status_code == 200  # another reference date: computed
     assert calls["quality"] == 2
+
+
+@pytest.mark.parametrize(("url", "filename"), [
+    ("/api/coverage?f=", "coverage"),
+    ("/api/quality?as_of=2026-01-01&f=", "data-quality"),
+    ("/api/city?f=", "city-figures"),
+])  # fmt: skip
+def test_every_csv_download_also_comes_as_an_excel_workbook_with_the_same_table(client, url, filename):
+    response = client.get(url + "xlsx")
+    assert response.status_code == 200 and response.content_type == XLSX_MEDIA_TYPE
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{filename}.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    table = [[cell.value for cell in row] for row in sheet.rows]
+    text = client.get(url + "csv").get_data(as_text=True).removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(table) == len(rows) > 1 and table[0] == rows[0]
+    for cells, csv_cells in zip(table, rows, strict=True):
+        for cell, csv_cell in zip(cells, csv_cells, strict=True):  # the same values; numbers as numbers
+            if cell is None:
+                assert csv_cell == ""
+            elif isinstance(cell, (int, float)):
+                assert float(csv_cell) == cell
+            else:
+                assert cell == csv_cell

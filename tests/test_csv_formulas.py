@@ -53,7 +53,7 @@ def test_csv_downloads_neutralise_formulas(client, url):
     assert_no_formula(response.get_data(as_text=True))
 
 
-@pytest.mark.parametrize("url", ["/api/sites?f=xlsx&limit=100"])
+@pytest.mark.parametrize("url", ["/api/sites?f=xlsx&limit=100", "/api/quality?f=xlsx"])
 def test_xlsx_downloads_keep_formulas_as_text(client, url):
     response = client.get(url)
     assert response.status_code == 200

@@ -56,8 +56,9 @@ CITY_PATHS = {
             "summary": "Figures about Hải Phòng as a whole, each dated and cited, and the data set's parks beside them",
             "parameters": [
                 {"name": "f", "in": "query", "required": False,
-                 "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"},
-                 "description": "csv: UTF-8 with a BOM, sources as 'title (publisher) url'"},
+                 "schema": {"type": "string", "enum": ["json", "csv", "xlsx"], "default": "json"},
+                 "description": "csv: UTF-8 with a BOM, sources as 'title (publisher) url'; xlsx: the same "
+                                "table as an Excel workbook"},
                 {"$ref": "#/components/parameters/lang"},
             ],
             "responses": {
@@ -70,6 +71,8 @@ CITY_PATHS = {
                                            "parks_reference": _REFERENCE},
                         }},
                         "text/csv": {"schema": _STRING},
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            "schema": {"type": "string", "format": "binary"}},
                     },
                 },
                 "400": {"$ref": "#/components/responses/BadRequest"},

@@ -11,7 +11,7 @@ import io
 from flask import Blueprint, Response, render_template, request
 
 from geo.analysis.city import city_figures, parks_reference
-from geo.formats.export import csv_writer
+from geo.formats.export import XLSX_MEDIA_TYPE, csv_writer, xlsx_bytes
 from geo.model.catalog import CITY_FIELDS
 from webmap import params
 from webmap.feature_view import source_label
@@ -38,8 +38,14 @@ def cited(figure: dict) -> dict:
 @bp.get("/api/city")
 def city_api():
     """The city's figures, each with its date and sources, and the data set's parks beside the city's."""
-    format_ = params.check_format(request.args, CITY_PARAMETERS, ("json", "csv"))
+    format_ = params.check_format(request.args, CITY_PARAMETERS, ("json", "csv", "xlsx"))
     figures = [cited(figure) for figure in city_figures(dataset())]
+    if format_ == "xlsx":
+        return Response(
+            xlsx_bytes(_rows(figures), "city figures"),
+            content_type=XLSX_MEDIA_TYPE,
+            headers={"Content-Disposition": 'attachment; filename="city-figures.xlsx"'},
+        )
     if format_ == "csv":
         return Response(
             _csv(figures),
@@ -53,15 +59,21 @@ def city_api():
 def _csv(figures: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv_writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    for row in _rows(figures):
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+def _rows(figures: list[dict]) -> list[list]:
+    rows: list[list] = [list(CSV_COLUMNS)]
     for figure in figures:
         sources = "; ".join(f"{s['label']} ({s['publisher']}) {s['url'] or ''}".strip() for s in figure["sources"])
         cells = {**figure, "shown": "yes" if figure["shown"] else "no", "sources": sources}
         cells["verified"] = "yes" if figure["verified"] else "no"
         if figure["value"] is not None and float(figure["value"]).is_integer():
             cells["value"] = int(figure["value"])
-        writer.writerow(["" if cells[name] is None else cells[name] for name in CSV_COLUMNS])
-    return "\ufeff" + buffer.getvalue()
+        rows.append([cells[name] for name in CSV_COLUMNS])
+    return rows
 
 
 @bp.get("/glance")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from geo.analysis.coverage import KNOWN_WITHIN_M, MIN_OVERLAP_HA
 from geo.analysis.quality import COMPLETENESS_FIELDS, CSV_COLUMNS, STALE_AFTER_YEARS, TRACED
+from geo.formats.export import XLSX_MEDIA_TYPE
 from geo.model.catalog import GEOMETRY_QUALITIES, POSITION_MARKS, STATUSES
 from webmap.coverage_api import FORMATS, JSON
 from webmap.params import LANGUAGES
@@ -205,7 +206,11 @@ def _query(name: str, description: str, schema: dict) -> dict:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
-_FORMAT = _query("f", "Response format: JSON (default) or CSV", {"type": "string", "enum": list(FORMATS)})
+_FORMAT = _query(
+    "f",
+    "Response format: JSON (default), CSV or xlsx (an Excel workbook of the CSV's table)",
+    {"type": "string", "enum": list(FORMATS)},
+)
 _LANG = _query(
     "lang", "Interface language; accepted, the report holds both", {"type": "string", "enum": list(LANGUAGES)}
 )
@@ -217,10 +222,12 @@ _AS_OF = _query(
 def _responses(json_schema: str, csv_description: str) -> dict:
     return {
         "200": {
-            "description": f"The report as JSON, or with f=csv {csv_description} (an attachment)",
+            "description": f"The report as JSON, or with f=csv (or f=xlsx, as a workbook) {csv_description} "
+            "(an attachment)",
             "content": {
                 JSON: {"schema": _ref("schemas", json_schema)},
                 CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
+                XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
             },
         },
         "304": _ref("responses", "NotModified"),

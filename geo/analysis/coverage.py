@@ -333,12 +333,20 @@ def _round(value, digits: int = 2) -> float | None:
 
 
 def zones_csv(report: dict) -> str:
-    """Return the report's zones as CSV: one row per zone, ``by_status`` flattened to ``covered_<status>_ha``
-    and ``by_certainty`` to ``covered_known_ha``, ``covered_known_<status>_ha``, ``covered_uncertain_...``.
-    """
+    """Return ``zones_rows`` as CSV."""
     buffer = io.StringIO()
     writer = csv_writer(buffer)
-    writer.writerow(ZONE_CSV_COLUMNS)
+    for row in zones_rows(report):
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return buffer.getvalue()
+
+
+def zones_rows(report: dict) -> list[list]:
+    """Return the report's zones as a table (header first; None where no data): one row per zone, ``by_status``
+    flattened to ``covered_<status>_ha`` and ``by_certainty`` to ``covered_known_ha``,
+    ``covered_known_<status>_ha``, ``covered_uncertain_...``.
+    """
+    rows: list[list] = [list(ZONE_CSV_COLUMNS)]
     for zone in report["zones"]:
         cells = {**zone, **{f"covered_{status}_ha": ha for status, ha in zone["by_status"].items()}}
         for part in ("known", "uncertain"):
@@ -346,5 +354,5 @@ def zones_csv(report: dict) -> str:
             cells[f"covered_{part}_ha"] = certainty["covered_ha"]
             cells |= {f"covered_{part}_{status}_ha": ha for status, ha in certainty["by_status"].items()}
         cells["parks"], cells["parks_declared"] = "; ".join(zone["parks"]), "; ".join(zone["parks_declared"])
-        writer.writerow(["" if cells[column] is None else cells[column] for column in ZONE_CSV_COLUMNS])
-    return buffer.getvalue()
+        rows.append([cells[column] for column in ZONE_CSV_COLUMNS])
+    return rows

@@ -240,6 +240,11 @@ def findings_csv(report: dict) -> str:
     return buffer.getvalue()
 
 
+def findings_rows(report: dict) -> list[list]:
+    """Return ``findings_csv``'s table (header first; None where no value) for a spreadsheet."""
+    return [list(CSV_COLUMNS)] + [[row.get(column) for column in CSV_COLUMNS] for row in _finding_rows(report)]
+
+
 def _finding_rows(report: dict):
     for item in report["completeness"]:
         detail = f"{item['known']} of {item['total']} parks"
