@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from urllib.parse import parse_qs, urlparse
 from urllib.request import urlopen
 
+import openpyxl
 import pytest
 
 from tests.conftest import SCREENSHOTS
@@ -30,6 +32,15 @@ def test_the_site_finder_filters_ranks_highlights_and_shares(watched, shipped):
     query = parse_qs(urlparse(page.url).query)
     assert parse_qs(query["sites"][0])["max_km_lach_huyen"] == ["25"]
     assert "f=csv" in page.get_attribute("#hp-sites-csv", "href")
+    with page.expect_download() as download:  # the workbook, as the browser saves it
+        page.click("#hp-sites-xlsx")
+    assert download.value.suggested_filename == "sites.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    header, *rows = [[cell.value for cell in row] for row in sheet.rows]
+    assert [row[header.index("id")] for row in rows][: len(ids)] == ids
+    first = dict(zip(header, rows[0], strict=True))
+    assert first["page_url"].startswith(w.server.url + "/features/" + ids[0])
+    assert first["area_ha"] == parks.at[ids[0], "area_ha"]  # a number, not text
 
     shared = watched()
     again = shared.open(urlparse(page.url).path + "?" + urlparse(page.url).query)
