@@ -120,9 +120,11 @@ def test_search_finds_tenants_communes_and_former_provinces_and_says_why(watched
     assert f"{tenant}: LG " in first[with_lg[0]]
     results = search_results(page, "lg display")
     assert results[0]["id"] == with_lg[0] and f"{tenant}: LG Display" in results[0]["text"]
-    # A name match comes before any other: "trang due" gives Tràng Duệ first, and no explanation.
+    # A name or alias equal to the query comes first ("Tràng Duệ" is the park's alias), then the other names,
+    # which need no explanation, before any other kind of match.
     results = search_results(page, "Trang  DUE")
-    assert results[0]["id"].startswith("kcn-trang-due") and len(results[0]["text"].split("\n")) == 2
+    assert results[0]["id"] == "kcn-trang-due" and results[0]["text"].endswith(": Tràng Duệ")
+    assert results[1]["id"].startswith("kcn-trang-due") and len(results[1]["text"].split("\n")) == 2
     # A former province: the parks of old Hải Dương, each saying so, after the place of that name.
     from_hai_duong = set(parks.index[parks["former_province"] == "hai-duong"])
     results = search_results(page, "hai duong")

@@ -49,19 +49,24 @@ function prepare(body) {
 const hasWord = (field, token) => field.words.includes(" " + token);
 
 /** The strongest field of ``item`` holding every word of ``tokens`` (all in one field: "hai duong" is not
-    "Hải Phòng" plus "An Dương"), with its rank, or null. */
+    "Hải Phòng" plus "An Dương"): a name or alias equal to the query, else the strongest kind; or null. */
 function matchOf(item, tokens, whole) {
   let best = null;
+  let bestStrength = Infinity;
   for (const field of item.fields) {
-    if ((!best || KIND_RANK[field.kind] < KIND_RANK[best.kind]) && tokens.every((token) => hasWord(field, token))) {
-      best = field;
+    if (!tokens.every((token) => hasWord(field, token))) continue;
+    const exact = fold(field.text) === whole;
+    const strength = exact && KIND_RANK[field.kind] <= KIND_RANK.alias ? -1 : KIND_RANK[field.kind];
+    if (strength < bestStrength) {
+      best = { field, rank: KIND_RANK[field.kind], exact };
+      bestStrength = strength;
     }
   }
-  return best && { field: best, rank: KIND_RANK[best.kind], exact: fold(best.text) === whole };
+  return best;
 }
 
-/** The results for ``query``: each {item, field, rank}; name matches first (an exact one before the others),
-    then places, aliases, tenants, communes, old districts and former provinces; then the layers' order. */
+/** The results for ``query``: each {item, field, rank}; a name or alias equal to the query first, then name
+    matches, places, aliases, tenants, communes, old districts and former provinces; then the layers' order. */
 export function search(query) {
   const whole = fold(query);
   const tokens = whole.split(" ").filter(Boolean);
@@ -71,7 +76,9 @@ export function search(query) {
     const match = matchOf(item, tokens, whole);
     if (match) results.push({ item, ...match });
   }
-  const score = (r) => (r.rank * 2 + (r.exact ? 0 : 1)) * 100 + r.item.order;
+  // A name or alias equal to the query first ("Lạch Huyện" is the port's), then by kind of match.
+  const tier = (r) => (r.exact && r.rank <= KIND_RANK.alias ? 0 : 1 + r.rank * 2 + (r.exact ? 0 : 1));
+  const score = (r) => tier(r) * 100 + r.item.order;
   return results.sort((a, b) => score(a) - score(b) || a.item.name.localeCompare(b.item.name)).slice(0, MAX_RESULTS);
 }
 
