@@ -56,14 +56,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hpmap.dataset"] = dataset  # pages, site finder, coverage, quality, collection metadata
     app.extensions["hpmap.store"] = store  # the API's items and item queries
 
-    from webmap import api, city_view, compression, coverage_api, errors, pages, security, sites_api, templating
+    from webmap import api, city_view, compression, errors, pages, security, templating
 
     app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"])
     templating.register(app)
     app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp, url_prefix="/api")
-    app.register_blueprint(sites_api.bp, url_prefix="/api")
-    app.register_blueprint(coverage_api.bp, url_prefix="/api")
+    api.register(app)
     app.register_blueprint(city_view.bp)
     errors.register(app)
     security.register(app)

@@ -12,8 +12,8 @@ from geo.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
 from geo.city import parks_reference
 from geo.export import feature_properties, to_geojson
 from webmap.answer_cache import data_version
+from webmap.api.planning import coverage_report, quality_report, reports
 from webmap.compare_view import comparison, parse_ids
-from webmap.coverage_api import coverage_report, quality_report, reports
 from webmap.feature_view import feature_context, position_context
 from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, catalog, field_label, language, layer_title
 from webmap.layers import dataset

@@ -23,7 +23,7 @@ from geo.errors import UnknownFeature
 from geo.export import compact_json
 from geo.models import Dataset, Layer
 from geo.store import FeaturePage, FeatureStore
-from webmap import openapi, params
+from webmap.api import openapi, params
 from webmap.layers import dataset
 
 bp = Blueprint("api", __name__)
@@ -46,6 +46,11 @@ _FINGERPRINT = "hpmap.api.fingerprint"
 @bp.record_once
 def _fingerprint_on_registration(state) -> None:
     state.app.extensions[_FINGERPRINT] = data_fingerprint(state.app.extensions["hpmap.dataset"])
+
+
+def serve_new_data(app, fingerprint: str) -> None:
+    """Tag the answers from now on with ``fingerprint``, the new data's ``data_fingerprint`` (``webmap.reload``)."""
+    app.extensions[_FINGERPRINT] = fingerprint
 
 
 def fingerprint() -> str:

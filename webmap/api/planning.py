@@ -15,10 +15,10 @@ from flask import Blueprint, Response, current_app, request
 
 from geo import coverage, quality
 from geo.export import json_value
-from webmap import params
 from webmap.answer_cache import AnswerCache, data_version
+from webmap.api import params
+from webmap.api.responses import public_and_cacheable
 from webmap.layers import dataset
-from webmap.responses import public_and_cacheable
 
 bp = Blueprint("coverage_api", __name__)
 
@@ -35,6 +35,11 @@ REPORTS_CACHE_BYTES = 128 * 2**20  # per worker process: a few versions of each 
 def _prepare_cache(state) -> None:
     budget = state.app.config.get("REPORTS_CACHE_BYTES", REPORTS_CACHE_BYTES)
     state.app.extensions[REPORTS_EXTENSION] = AnswerCache(budget)
+
+
+def serve_new_data(app) -> None:
+    """Forget the reports of the data served until now (``webmap.reload``)."""
+    app.extensions[REPORTS_EXTENSION].clear()  # their keys hold the data version: this only frees the memory sooner
 
 
 def reports() -> AnswerCache:

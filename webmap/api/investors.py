@@ -27,8 +27,9 @@ from geo.catalog import FORMER_PROVINCES, STATUSES
 from geo.derive import economic_zones
 from geo.errors import InvalidQuery
 from geo.export import csv_writer, flat_value, json_value
-from webmap import answer_cache, api, i18n, params
+from webmap import answer_cache, i18n
 from webmap.answer_cache import query_key
+from webmap.api import features, params
 from webmap.layers import dataset
 
 bp = Blueprint("sites_api", __name__)
@@ -82,6 +83,12 @@ def _sites_answer(format_: str, args: MultiDict) -> tuple[str, str, dict]:
 @bp.record_once
 def _prepare_answers(state) -> None:
     state.app.extensions[_ANSWERS] = answer_cache.AnswerCache(state.app.config.get("SITES_CACHE_BYTES", MAX_KEPT_BYTES))
+
+
+def serve_new_data(app) -> None:
+    """Forget the answers and the fingerprint of the data served until now (``webmap.reload``)."""
+    app.extensions.pop(_FINGERPRINT, None)
+    app.extensions[_ANSWERS].clear()  # their keys hold the data version: this only frees the memory sooner
 
 
 @bp.post("/evaluate")
@@ -324,7 +331,7 @@ def _cacheable(response: Response) -> Response:
         fingerprint = current_app.extensions.get(_FINGERPRINT)
         if fingerprint is None:  # once per app: the data set and the code shaping the answers
             code = b"".join(Path(m.__file__).read_bytes() for m in (sites, proposal)) + Path(__file__).read_bytes()
-            fingerprint = hashlib.sha256(api.fingerprint().encode() + code).hexdigest()
+            fingerprint = hashlib.sha256(features.fingerprint().encode() + code).hexdigest()
             current_app.extensions[_FINGERPRINT] = fingerprint
         response.set_etag(hashlib.sha256(f"{fingerprint} {request.url}".encode()).hexdigest()[:32], weak=True)
         response.headers["Cache-Control"] = CACHE_CONTROL

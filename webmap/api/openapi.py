@@ -12,9 +12,9 @@ from geo.catalog import STATUSES
 from geo.clusters import CELL_PX, MAX_CELLS
 from geo.models import Dataset, LayerSpec
 from geo.query import MAX_ZOOM, filter_vocabulary, queryables
-from webmap import coverage_openapi, sites_openapi
-from webmap.city_openapi import CITY_PATHS
-from webmap.params import CRS84, DEFAULT_LIMIT, FORMATS, LANGUAGES, MAX_LIMIT
+from webmap.api import investors_openapi, planning_openapi
+from webmap.api.city_openapi import CITY_PATHS
+from webmap.api.params import CRS84, DEFAULT_LIMIT, FORMATS, LANGUAGES, MAX_LIMIT
 
 OPENAPI_VERSION = "3.0.3"
 JSON = "application/json"
@@ -47,12 +47,12 @@ def build_document(data: Dataset, server_url: str) -> dict:
         "paths": {
             **_page_paths(),
             **_api_paths(specs, api_url=f"{server_url}/api"),
-            **sites_openapi.paths(),
-            **coverage_openapi.paths(),
+            **investors_openapi.paths(),
+            **planning_openapi.paths(),
             **CITY_PATHS,
         },
         "components": {
-            "schemas": {**SCHEMAS, **sites_openapi.SCHEMAS, **coverage_openapi.SCHEMAS},
+            "schemas": {**SCHEMAS, **investors_openapi.SCHEMAS, **planning_openapi.SCHEMAS},
             "parameters": _parameters(specs),
             "responses": RESPONSES,
         },

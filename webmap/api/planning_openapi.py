@@ -10,8 +10,8 @@ from __future__ import annotations
 from geo.catalog import GEOMETRY_QUALITIES, POSITION_MARKS, STATUSES
 from geo.coverage import KNOWN_WITHIN_M, MIN_OVERLAP_HA
 from geo.quality import COMPLETENESS_FIELDS, CSV_COLUMNS, STALE_AFTER_YEARS, TRACED
-from webmap.coverage_api import FORMATS, JSON
-from webmap.params import LANGUAGES
+from webmap.api.params import LANGUAGES
+from webmap.api.planning import FORMATS, JSON
 
 CSV_MEDIA_TYPE = "text/csv"
 TAG = "Planning"
