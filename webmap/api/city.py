@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 
 from geo.catalog import CITY_FIELDS
 from geo.city import city_figures, parks_reference
 from geo.export import csv_writer
 from webmap.api import params
+from webmap.api.responses import csv_attachment, json_response, public_and_cacheable
 from webmap.feature_view import source_label
 from webmap.layers import dataset
 
 bp = Blueprint("city_api", __name__)
+bp.after_request(public_and_cacheable)  # tagged by the body, as the other reports
 
 CITY_PARAMETERS = ("f", "lang")
 CSV_COLUMNS = ("field", "label_en", "label_vi", "value", "unit", "as_of", "shown", "verified", "sources", "note")
@@ -40,13 +42,9 @@ def city_api():
     format_ = params.check_format(request.args, CITY_PARAMETERS, ("json", "csv"))
     figures = [cited(figure) for figure in city_figures(dataset())]
     if format_ == "csv":
-        return Response(
-            _csv(figures),
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="city-figures.csv"'},
-        )
-    response = {"figures": figures, "parks_reference": parks_reference(dataset())}
-    return response, 200, {"Access-Control-Allow-Origin": "*"}
+        return csv_attachment(_csv(figures), "city-figures.csv")
+    body = {"figures": figures, "parks_reference": parks_reference(dataset())}
+    return json_response(body)
 
 
 def _csv(figures: list[dict]) -> str:

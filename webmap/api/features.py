@@ -4,34 +4,28 @@ Every layer is a collection; metadata is ``application/json``, features ``applic
 Collection metadata comes from the data set; items come from the feature store (``geo.store``:
 the files in memory, or PostGIS), and so do their clusters for a web map's zoom level
 (``/collections/<id>/clusters``, ``geo.clusters``; not part of OGC API – Features). GET responses
-carry a weak ETag (data set, code and URL) and may be cached for five minutes.
+carry a weak ETag (data set, code and URL) and may be cached for five minutes (``responses``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from geo import clusters as clustering
-from geo import export, pgstore, query, store
 from geo.errors import UnknownFeature
 from geo.export import compact_json
-from geo.models import Dataset, Layer
+from geo.models import Layer
 from geo.store import FeaturePage, FeatureStore
 from webmap.api import openapi, params
+from webmap.api.responses import GEOJSON, JSON, json_response, tagged_by_url
 from webmap.layers import dataset
 
 bp = Blueprint("api", __name__)
+bp.after_request(tagged_by_url)
 
-JSON = "application/json"
-GEOJSON = "application/geo+json"
-OPENAPI = openapi.MEDIA_TYPE
-CACHE_CONTROL = "public, max-age=300"
 CONFORMANCE = tuple(
     f"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/{name}" for name in ("core", "geojson", "oas30")
 )
@@ -40,47 +34,6 @@ DESCRIPTION = (
     "Economic zones, industrial parks and clusters, seaports and airports of Hải Phòng, "
     "with every figure's source and date (OGC API – Features, GeoJSON, CRS84 longitude/latitude)."
 )
-_FINGERPRINT = "hpmap.api.fingerprint"
-
-
-@bp.record_once
-def _fingerprint_on_registration(state) -> None:
-    state.app.extensions[_FINGERPRINT] = data_fingerprint(state.app.extensions["hpmap.dataset"])
-
-
-def serve_new_data(app, fingerprint: str) -> None:
-    """Tag the answers from now on with ``fingerprint``, the new data's ``data_fingerprint`` (``webmap.reload``)."""
-    app.extensions[_FINGERPRINT] = fingerprint
-
-
-def fingerprint() -> str:
-    """Return this app's ``data_fingerprint``, computed once when the API was registered."""
-    return current_app.extensions[_FINGERPRINT]
-
-
-def data_fingerprint(data: Dataset) -> str:
-    """Return a hash of every feature served and of the code that shapes the responses."""
-    digest = hashlib.sha256()
-    for module in (export, query, clustering, store, pgstore, params, openapi):
-        digest.update(Path(module.__file__).read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    for name, layer in data.layers.items():
-        digest.update(name.encode())
-        for text in layer.feature_texts:
-            digest.update(text.encode())
-    return digest.hexdigest()
-
-
-@bp.after_request
-def _cacheable(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"  # public open data, for web clients on any site
-    if request.method in ("GET", "HEAD") and response.status_code == 200:
-        # Weak: the body's timeStamp changes from one response to the next, its content does not.
-        url_hash = hashlib.sha256(f"{current_app.extensions[_FINGERPRINT]} {request.url}".encode())
-        response.set_etag(url_hash.hexdigest()[:32], weak=True)
-        response.headers["Cache-Control"] = CACHE_CONTROL
-        response.make_conditional(request)
-    return response
 
 
 @bp.get("/")
@@ -90,18 +43,18 @@ def landing():
     params.check_parameters(request.args)
     links = [
         _link("api.landing", "self", JSON, "This document"),
-        _link("api.openapi_document", "service-desc", OPENAPI, "The API definition (OpenAPI 3.0)"),
+        _link("api.openapi_document", "service-desc", openapi.MEDIA_TYPE, "The API definition (OpenAPI 3.0)"),
         _link("api.conformance", "conformance", JSON, "The OGC conformance classes this API implements"),
         _link("api.collections", "data", JSON, "The layers: economic zones, parks, clusters, ports, airports"),
     ]
-    return _json({"title": TITLE, "description": DESCRIPTION, "links": links})
+    return json_response({"title": TITLE, "description": DESCRIPTION, "links": links})
 
 
 @bp.get("/conformance")
 def conformance():
     """The conformance classes implemented."""
     params.check_parameters(request.args)
-    return _json({"conformsTo": list(CONFORMANCE)})
+    return json_response({"conformsTo": list(CONFORMANCE)})
 
 
 @bp.get("/collections")
@@ -112,14 +65,14 @@ def collections():
         "links": [_link("api.collections", "self", JSON, "The layers")],
         "collections": [_collection(layer) for layer in dataset().layers.values()],
     }
-    return _json(body)
+    return json_response(body)
 
 
 @bp.get("/collections/<collection_id>")
 def collection(collection_id: str):
     """One layer's metadata."""
     params.check_parameters(request.args)
-    return _json(_collection(dataset().layer(collection_id)))
+    return json_response(_collection(dataset().layer(collection_id)))
 
 
 @bp.get("/collections/<collection_id>/items")
@@ -183,7 +136,7 @@ def feature(collection_id: str, feature_id: str):
 def openapi_document():
     """The OpenAPI 3.0 definition of every endpoint of the app."""
     params.check_parameters(request.args)
-    return _json(openapi.build_document(dataset(), server_url=request.url_root.rstrip("/")), OPENAPI)
+    return json_response(openapi.build_document(dataset(), server_url=request.url_root.rstrip("/")), openapi.MEDIA_TYPE)
 
 
 def _store() -> FeatureStore:
@@ -244,7 +197,3 @@ def _items_url(**changes: int) -> str:
 def _link(endpoint: str, rel: str, type_: str, title: str, **values: str) -> dict:
     return {"href": url_for(endpoint, **values, _external=True), "rel": rel, "type": type_, "title": title}
 
-
-def _json(body: dict, content_type: str = JSON) -> Response:
-    # allow_nan=False (compact_json): a NaN that slipped through is a bug to see, never invalid JSON to send.
-    return Response(compact_json(body), content_type=content_type)

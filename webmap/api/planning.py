@@ -8,22 +8,19 @@ report wait for one computation.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from flask import Blueprint, Response, current_app, request
 
 from geo import coverage, quality
-from geo.export import json_value
+from geo.export import compact_json, json_value
 from webmap.answer_cache import AnswerCache, data_version
 from webmap.api import params
-from webmap.api.responses import public_and_cacheable
+from webmap.api.responses import JSON, csv_attachment, public_and_cacheable
 from webmap.layers import dataset
 
 bp = Blueprint("coverage_api", __name__)
 
-JSON = "application/json"
-CSV = "text/csv; charset=utf-8"
 FORMATS = ("json", "csv")
 COVERAGE_PARAMETERS = ("f", "lang")
 QUALITY_PARAMETERS = ("as_of", "f", "lang")
@@ -37,7 +34,7 @@ def _prepare_cache(state) -> None:
     state.app.extensions[REPORTS_EXTENSION] = AnswerCache(budget)
 
 
-def serve_new_data(app) -> None:
+def forget_reports(app) -> None:
     """Forget the reports of the data served until now (``webmap.reload``)."""
     app.extensions[REPORTS_EXTENSION].clear()  # their keys hold the data version: this only frees the memory sooner
 
@@ -56,7 +53,7 @@ def coverage_view():
     format_ = params.check_format(request.args, COVERAGE_PARAMETERS, FORMATS)
     if format_ == "csv":
         text = reports().get_or_compute(("coverage.csv", data_version()), lambda: coverage.zones_csv(coverage_report()))
-        return _csv(text, "coverage.csv")
+        return csv_attachment(text, "coverage.csv")
     text = reports().get_or_compute(("coverage.json", data_version()), lambda: _json_text(coverage_report()))
     return Response(text, content_type=JSON)
 
@@ -69,7 +66,7 @@ def quality_view():
     if format_ == "csv":
         key = ("quality.csv", data_version(), reference_date)
         text = reports().get_or_compute(key, lambda: quality.findings_csv(quality_report(reference_date)))
-        return _csv(text, "data-quality.csv")
+        return csv_attachment(text, "data-quality.csv")
     text = reports().get_or_compute(
         ("quality.json", data_version(), reference_date), lambda: _json_text(quality_report(reference_date))
     )
@@ -94,10 +91,6 @@ def quality_report(reference_date: date) -> dict:
     )
 
 
+
 def _json_text(body: dict) -> str:
-    # allow_nan=False: a NaN that slipped through is a bug to see, never invalid JSON to send.
-    return json.dumps(json_value(body), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-
-
-def _csv(text: str, filename: str) -> Response:
-    return Response(text, content_type=CSV, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return compact_json(json_value(body))

@@ -1,14 +1,46 @@
-"""What the API's answers share: open to scripts of any site, cached for five minutes, revalidated by ETag.
+"""What the API's answers share: open to scripts of any site, cached for five minutes, revalidated by ETag;
+JSON that never holds a NaN; CSV as an attachment.
 
-The home of these headers for every blueprint under /api (coverage_api uses it; api and sites_api
-still keep their own copies, see docs/architecture.md).
+An answer is tagged either by its URL and the fingerprint of the data and of the code that shapes answers
+(``tagged_by_url``: the OGC API and the site search, whose answers carry a timestamp), or by its body
+(``public_and_cacheable``: the reports, whose default reference date is today).
 """
 
 from __future__ import annotations
 
-from flask import Response, request
+import hashlib
+from pathlib import Path
 
+from flask import Flask, Response, current_app, request
+
+from geo import clusters, export, pgstore, proposal, query, sites, store
+from geo.export import compact_json
+from geo.models import Dataset
+
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+CSV = "text/csv; charset=utf-8"
 CACHE_CONTROL = "public, max-age=300"
+_FINGERPRINT = "hpmap.api.fingerprint"
+_SHAPING_ANSWERS = (export, query, clusters, store, pgstore, sites, proposal)  # besides webmap/api itself
+
+
+def data_fingerprint(data: Dataset) -> str:
+    """Return a hash of every feature served and of the code that shapes the answers."""
+    digest = hashlib.sha256()
+    code = sorted(Path(__file__).parent.rglob("*.py")) + [Path(module.__file__) for module in _SHAPING_ANSWERS]
+    for path in code:
+        digest.update(path.read_bytes())
+    for name, layer in data.layers.items():
+        digest.update(name.encode())
+        for text in layer.feature_texts:
+            digest.update(text.encode())
+    return digest.hexdigest()
+
+
+def remember_fingerprint(app: Flask, fingerprint: str) -> None:
+    """Tag ``app``'s answers from now on with ``fingerprint`` (``data_fingerprint`` of the data it serves)."""
+    app.extensions[_FINGERPRINT] = fingerprint
 
 
 def public_and_cacheable(response: Response, etag: str | None = None) -> Response:
@@ -26,3 +58,19 @@ def public_and_cacheable(response: Response, etag: str | None = None) -> Respons
         response.headers["Cache-Control"] = CACHE_CONTROL
         response.make_conditional(request)
     return response
+
+
+def tagged_by_url(response: Response) -> Response:
+    """``public_and_cacheable``, tagged by the request's URL and the data and code fingerprint."""
+    tag = hashlib.sha256(f"{current_app.extensions[_FINGERPRINT]} {request.url}".encode()).hexdigest()[:32]
+    return public_and_cacheable(response, tag)
+
+
+def json_response(body: dict | list, content_type: str = JSON) -> Response:
+    """Return ``body`` as compact JSON; a NaN that slipped through is a bug to see, never invalid JSON to send."""
+    return Response(compact_json(body), content_type=content_type)
+
+
+def csv_attachment(text: str, filename: str) -> Response:
+    """Return CSV ``text`` as a download named ``filename``."""
+    return Response(text, content_type=CSV, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
