@@ -15,6 +15,7 @@ from geo.city import city_figures, parks_reference
 from geo.export import csv_writer
 from webmap.api import params
 from webmap.api.responses import csv_attachment, json_response, public_and_cacheable
+from webmap.api.schemas.planning import CityFigures
 from webmap.feature_view import source_label
 from webmap.layers import dataset
 
@@ -43,7 +44,7 @@ def city_api():
     figures = [cited(figure) for figure in city_figures(dataset())]
     if format_ == "csv":
         return csv_attachment(_csv(figures), "city-figures.csv")
-    body = {"figures": figures, "parks_reference": parks_reference(dataset())}
+    body: CityFigures = {"figures": figures, "parks_reference": parks_reference(dataset())}
     return json_response(body)
 
 

@@ -21,6 +21,7 @@ from geo.models import Layer
 from geo.store import FeaturePage, FeatureStore
 from webmap.api import openapi, params
 from webmap.api.responses import GEOJSON, JSON, json_response, tagged_by_url
+from webmap.api.schemas.features import Collection, Link
 from webmap.layers import dataset
 
 bp = Blueprint("api", __name__)
@@ -151,7 +152,7 @@ def _missing_feature_message(collection_id: str, feature_id: str) -> str:
     return message
 
 
-def _collection(layer: Layer) -> dict:
+def _collection(layer: Layer) -> Collection:
     spec, name = layer.spec, layer.spec.name
     body = {
         "id": name,
@@ -171,7 +172,7 @@ def _collection(layer: Layer) -> dict:
     return body
 
 
-def _page_links(layer: Layer, result: FeaturePage) -> list[dict]:
+def _page_links(layer: Layer, result: FeaturePage) -> list[Link]:
     name = layer.spec.name
     links = [
         {"href": _items_url(), "rel": "self", "type": GEOJSON, "title": "This page"},
@@ -194,6 +195,6 @@ def _items_url(**changes: int) -> str:
     return url_for(request.endpoint, **request.view_args, **args, _external=True)
 
 
-def _link(endpoint: str, rel: str, type_: str, title: str, **values: str) -> dict:
+def _link(endpoint: str, rel: str, type_: str, title: str, **values: str) -> Link:
     return {"href": url_for(endpoint, **values, _external=True), "rel": rel, "type": type_, "title": title}
 

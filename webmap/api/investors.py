@@ -27,6 +27,7 @@ from webmap.answer_cache import query_key
 from webmap.api import params
 from webmap.api.params import DISTANCE_PARAMETERS, WEIGHT_PARAMETERS
 from webmap.api.responses import CSV, GEOJSON, JSON, json_response, tagged_by_url
+from webmap.api.schemas.investors import ProposalEvaluation, SiteFeatureCollection, SiteResult, SiteSearch
 from webmap.layers import dataset
 
 bp = Blueprint("sites_api", __name__)
@@ -85,7 +86,7 @@ def evaluate():
     """Check a proposed site drawn as a GeoJSON polygon: area, zones, overlaps and distances."""
     params.check_format(request.args, params.COMMON_PARAMETERS, ("json",))
     shape = proposal.read_proposal(_bounded_body())
-    evaluation = json_value(dataclasses.asdict(proposal.evaluate_proposal(shape, dataset())))
+    evaluation: ProposalEvaluation = json_value(dataclasses.asdict(proposal.evaluate_proposal(shape, dataset())))
     return json_response(evaluation)
 
 
@@ -112,7 +113,7 @@ RESULT_FIELDS = (
 )  # fmt: skip
 
 
-def site_record(row: pd.Series) -> dict:
+def site_record(row: pd.Series) -> SiteResult:
     """Return one ranked park as a JSON-safe dict (NaN becomes None): rank, attributes, score, distances.
 
     ``rank`` is null for a park included with no weighted value known (``unknowns=include``); ``tied``
@@ -148,7 +149,7 @@ def criteria_record(weights: Mapping[str, float]) -> dict:
     }
 
 
-def sites_body(search: sites.SiteSearch, query: sites.SiteQuery, args: MultiDict) -> dict:
+def sites_body(search: sites.SiteSearch, query: sites.SiteQuery, args: MultiDict) -> SiteSearch:
     """Return the JSON body of ``GET /api/sites``."""
     lang = args.get("lang") if args.get("lang") in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
     return {
@@ -183,7 +184,7 @@ def _normalised_query(query: sites.SiteQuery, args: MultiDict) -> dict:
     }
 
 
-def sites_feature_collection(search: sites.SiteSearch, body: dict) -> dict:
+def sites_feature_collection(search: sites.SiteSearch, body: SiteSearch) -> SiteFeatureCollection:
     """Return the ranked parks as a GeoJSON FeatureCollection; the rest of ``body`` rides along."""
     features = [
         {"type": "Feature", "id": record["id"], "geometry": mapping(geometry), "properties": record}

@@ -17,6 +17,7 @@ from geo.export import compact_json, json_value
 from webmap.answer_cache import AnswerCache, data_version
 from webmap.api import params
 from webmap.api.responses import JSON, csv_attachment, public_and_cacheable
+from webmap.api.schemas.planning import CoverageReport, QualityReport
 from webmap.layers import dataset
 
 bp = Blueprint("coverage_api", __name__)
@@ -73,7 +74,7 @@ def quality_view():
     return Response(text, content_type=JSON)
 
 
-def coverage_report() -> dict:
+def coverage_report() -> CoverageReport:
     """Return the coverage report of the data served, computed once per data version."""
 
     def compute() -> dict:
@@ -84,7 +85,7 @@ def coverage_report() -> dict:
     return reports().get_or_compute(("coverage", data_version()), compute)
 
 
-def quality_report(reference_date: date) -> dict:
+def quality_report(reference_date: date) -> QualityReport:
     """Return the quality report of the data served on ``reference_date``, computed once per data version."""
     return reports().get_or_compute(
         ("quality", data_version(), reference_date), lambda: quality.quality_report(dataset(), reference_date)
