@@ -145,8 +145,9 @@ def parameters(layers: list[Layer]) -> dict:
         ),
         "bbox-crs": query("bbox-crs", "CRS of bbox: only CRS84", {"type": "string", "format": "uri", "enum": [CRS84]}),
         "limit": query(
-            "limit", f"Features per page; a larger value is reduced to {MAX_LIMIT}",
-            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+            "limit", f"Features per page, at most {MAX_LIMIT}: a larger value is read as {MAX_LIMIT} (OGC API – "
+            "Features asks a server to reduce such a limit, not to refuse it)",
+            {"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT},
         ),
         "offset": query("offset", "Matching features to skip (follow the next/prev links)",
                         {"type": "integer", "minimum": 0, "default": 0}),
