@@ -2,8 +2,9 @@
 
 The landing page is relative to the server root; the rest is relative to ``/api`` (a path-level
 server), the way OGC clients look paths up. Each collection's own items and clusters paths list the
-properties it can be filtered on (GDAL reads a collection's
-filters from ``paths["/collections/<id>/items"]``).
+properties it can be filtered on and the ones ``properties`` may name (GDAL reads a collection's
+filters from ``paths["/collections/<id>/items"]``); the generic ``{collectionId}`` paths list the
+parameters every collection shares.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ def paths(layers: list[Layer], api_url: str) -> dict:
             {**_json_ok("The layer", "Collection"), **not_found},
         ),
         "/collections/{collectionId}/items": get(
-            "items", TAG, "One layer's features (each collection's own path lists its filters)",
-            [collection_id, *_items_parameters(), *_display_parameters()],
+            "items", TAG, "One layer's features (each collection's own path lists its filters and properties)",
+            [collection_id, *_items_parameters(), ref("parameters", "zoom")],
             {**_geojson_ok("A page of features", "FeatureCollection"), **not_found},
         ),
         "/collections/{collectionId}/items/{featureId}": get(
@@ -81,7 +82,7 @@ def paths(layers: list[Layer], api_url: str) -> dict:
         spec, operation = layer.spec, layer.spec.name.replace("-", "_")
         below_root[f"/collections/{spec.name}/items"] = get(
             f"items_{operation}", TAG, f"{spec.title_en}: features, filtered by bbox and properties",
-            [*_items_parameters(), *_filter_parameters(layer), *_display_parameters()],
+            [*_items_parameters(), *_filter_parameters(layer), ref("parameters", "zoom"), _properties(layer)],
             _geojson_ok(f"A page of {spec.title_en.lower()}", "FeatureCollection"),
         )  # fmt: skip
     for layer in layers:
@@ -112,10 +113,6 @@ def _items_parameters() -> list[dict]:
     return [ref("parameters", name) for name in ("bbox", "bbox-crs", "limit", "offset", "f", "lang")]
 
 
-def _display_parameters() -> list[dict]:
-    return [ref("parameters", "zoom"), ref("parameters", "properties")]
-
-
 def _filter_parameters(layer: Layer) -> list[dict]:
     vocabularies = filter_vocabulary(layer.spec)
     parameters = []
@@ -132,6 +129,14 @@ def _filter_parameters(layer: Layer) -> list[dict]:
     return parameters
 
 
+
+
+def _properties(layer: Layer) -> dict:
+    return listed(
+        "properties", "Only these properties in each feature (comma-separated names, e.g. name_vi,name_en,status): "
+        "what a client draws, in a smaller answer. The feature's id and geometry are always there. Without it, "
+        "every property.", {"type": "string", "enum": list(layer.property_names)}, minItems=1,
+    )  # fmt: skip
 
 
 def parameters(layers: list[Layer]) -> dict:
@@ -157,12 +162,6 @@ def parameters(layers: list[Layer]) -> dict:
             "empty or invalid is returned as stored. Features are still selected by their stored geometry, and "
             "the next/prev links keep the zoom. Without it, geometries are returned as stored.",
             {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM},
-        ),
-        "properties": listed(
-            "properties", "Only these properties in each feature (comma-separated names, e.g. "
-            "name_vi,name_en,status): what a client draws, in a smaller answer. The feature's id and geometry "
-            "are always there; an unknown name is refused (400). Without it, every property.",
-            {"type": "string"}, minItems=1,
         ),
         "clustersZoom": query(
             "zoom", f"The web map zoom level to cluster for: cells {CELL_PX} · 360 / (256 · 2^zoom) degrees wide",
