@@ -16,7 +16,7 @@ from webmap.api.openapi.generate import GEOJSON, JSON, answer, cached_json, get,
 INVESTORS, PLANNING = "Investors", "Planning"
 _TEXT = {"type": "string"}
 _NUMBER = {"type": "number", "minimum": 0}
-_WORD = _TEXT
+_WORD = {"type": "string", "pattern": params.WORD_PATTERN}
 _LANG = ref("parameters", "lang")
 _PROPOSAL = {"anyOf": [ref("schemas", name) for name in ("ProposalPolygon", "ProposalMultiPolygon", "ProposalFeature")]}
 
@@ -126,7 +126,7 @@ def _site_parameters(zone_ids: list[str]) -> list[dict]:
             "centroids)", {**_NUMBER, "exclusiveMinimum": True}) for c in sites.DISTANCES},
         "sector": repeated("sector", "Only parks with any of these sectors (case and diacritics ignored)", _WORD),
         "in_zone": query("in_zone", f"Declared economic zone membership: {zones}",
-                         {"type": "string", "default": "any"}),
+                         {"type": "string", "enum": [*sites.IN_ZONE_CHOICES, *zone_ids], "default": "any"}),
         "former_province": query("former_province", "Only parks of this former province",
                                  {"type": "string", "enum": list(FORMER_PROVINCES)}),
         **{f"w_{c.parameter}": query(f"w_{c.parameter}", f"Weight of {c.label} in the score",

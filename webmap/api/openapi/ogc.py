@@ -12,13 +12,14 @@ from __future__ import annotations
 from geo.clusters import CELL_PX, MAX_CELLS
 from geo.models import Layer
 from geo.query import MAX_ZOOM, filter_vocabulary, queryables
+from webmap.api import params
 from webmap.api.openapi.generate import answer, cached_json, get, in_path, listed, query, ref, repeated
 from webmap.api.params import CRS84, DEFAULT_LIMIT, FORMATS, MAX_LIMIT
 from webmap.i18n import LANGUAGES
 
 TAG = "OGC API – Features"
 NUMERIC_QUERYABLES = {"year_established"}
-TEXT = {"type": "string"}
+TEXT = {"type": "string", "pattern": params.WORD_PATTERN}
 
 CLUSTERS_DESCRIPTION = (
     "Not part of OGC API – Features: for a web map that cannot fetch every feature to cluster them itself. "
@@ -120,7 +121,7 @@ def _filter_parameters(layer: Layer) -> list[dict]:
         if name in vocabularies:
             item = {"type": "string", "enum": list(vocabularies[name])}
         elif name in NUMERIC_QUERYABLES:
-            item = {"type": "integer"}
+            item = {"type": "number"}  # compared as numbers: 1994 and 1994.0 are one year
         else:
             item = TEXT
         verb = "include" if name == "sectors" else "equals"
