@@ -147,7 +147,10 @@ def parameters(layers: list[Layer]) -> dict:
         "lang": query("lang", "Interface language (the data hold both)", {"type": "string", "enum": list(LANGUAGES)}),
         "bbox": listed(
             "bbox", "Only features intersecting the box min lon,min lat,max lon,max lat (CRS84); 6 numbers for a 3D "
-            "box. min lon > max lon crosses the antimeridian.", {"type": "number"}, minItems=4, maxItems=6,
+            "box, whose heights are ignored. Longitudes lie in -180..180 and latitudes in -90..90, min lat at most max "
+            "lat (else 400: most often a box given latitude first); min lon > max lon crosses the antimeridian. A box "
+            "of no width or height (a point, a line) selects what it touches.",
+            {"type": "number"}, minItems=4, maxItems=6, **{"not": {"minItems": 5, "maxItems": 5}},
         ),
         "bbox-crs": query("bbox-crs", "CRS of bbox: only CRS84", {"type": "string", "format": "uri", "enum": [CRS84]}),
         "limit": query(
