@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from geo.clusters import CELL_PX, MAX_CELLS
 from geo.models import Layer
+from geo.parse import SLUG
 from geo.query import MAX_ZOOM, filter_vocabulary, queryables
 from webmap.api import params
 from webmap.api.openapi.generate import answer, cached_json, get, in_path, listed, query, ref, repeated
@@ -130,8 +131,6 @@ def _filter_parameters(layer: Layer) -> list[dict]:
     return parameters
 
 
-
-
 def _properties(layer: Layer) -> dict:
     return listed(
         "properties", "Only these properties in each feature (comma-separated names, e.g. name_vi,name_en,status): "
@@ -173,5 +172,6 @@ def parameters(layers: list[Layer]) -> dict:
         ),
         "collectionId": in_path("collectionId", "A layer",
                                 {"type": "string", "enum": [layer.spec.name for layer in layers]}),
-        "featureId": in_path("featureId", "A feature id, e.g. kcn-trang-due", {"type": "string"}),
+        "featureId": in_path("featureId", "A feature id, e.g. kcn-trang-due: a slug (no other id exists: 404)",
+                             {"type": "string", "pattern": SLUG.pattern}),
     }  # fmt: skip

@@ -1,20 +1,25 @@
 """The HTML pages in the OpenAPI document, and the JSON and GeoJSON variants of a feature's page.
 
+The map page's own parameters (centre, zoom, layers, open panel) are read by its script, not by the
+server: any text is accepted, and a value the script cannot read leaves the map's default.
 """
 
 from __future__ import annotations
 
 from geo.catalog import STATUSES
-from webmap.api.openapi.generate import answer, get, in_path, query, ref
+from geo.parse import SLUG
+from webmap.api.openapi.generate import answer, get, in_path, listed, query, ref
 from webmap.i18n import LANGUAGES
 
 TAG = "Pages"
 _PAGE = {"type": "string", "description": "an HTML document"}
 _TEXT = {"type": "string"}
-_BAD_LANGUAGE: dict = {}
+_BAD_LANGUAGE = {"400": answer("lang names a language the app does not speak (an HTML page saying so)", html=_PAGE)}
 _NO_FEATURE = {"404": {"description": "No such feature"}}
 
 
+def _read_by_the_map(name: str, description: str) -> dict:
+    return query(name, f"{description}. Read by the map's script: a value it cannot read leaves its default", _TEXT)
 
 
 def paths() -> dict:
@@ -23,18 +28,20 @@ def paths() -> dict:
     feature_id = ref("parameters", "featureId")
     map_parameters = [
         lang,
-        query("lat", "Latitude of the map centre (degrees)", {"type": "number", "minimum": -90, "maximum": 90}),
-        query("lon", "Longitude of the map centre (degrees)", {"type": "number", "minimum": -180, "maximum": 180}),
-        query("z", "Zoom level", {"type": "integer", "minimum": 0}),
-        query("f", "Id of the feature whose details open with the map", _TEXT),
-        query("status", f"Statuses to show, comma-separated: {', '.join(STATUSES)}", _TEXT),
-        query("layers", "Layers to show, comma-separated collection ids", _TEXT),
-        query("panel", "Panel open with the map: sites (site finder) or proposal (proposal check)",
-              {"type": "string", "enum": ["sites", "proposal"]}),
-        query("sites", "The site finder's query (the /api/sites parameters, URL-encoded); runs on opening", _TEXT),
-        query("proposal", "Corners of a proposal to check, as lon,lat;lon,lat;...", _TEXT),
+        _read_by_the_map("lat", "Latitude of the map centre (degrees, -90 to 90)"),
+        _read_by_the_map("lon", "Longitude of the map centre (degrees, -180 to 180)"),
+        _read_by_the_map("z", "Zoom level (0 or more)"),
+        _read_by_the_map("f", "Id of the feature whose details open with the map"),
+        _read_by_the_map("status", f"Statuses to show, comma-separated: {', '.join(STATUSES)}"),
+        _read_by_the_map("layers", "Layers to show, comma-separated collection ids"),
+        _read_by_the_map("panel", "Panel open with the map: sites (site finder) or proposal (proposal check)"),
+        _read_by_the_map("sites", "The site finder's query (the /api/sites parameters, URL-encoded); runs on opening"),
+        _read_by_the_map("proposal", "Corners of a proposal to check, as lon,lat;lon,lat;..."),
     ]
-    compared = query("ids", "2 to 4 feature ids, comma-separated", _TEXT)
+    compared = listed(
+        "ids", "2 to 4 distinct feature ids, comma-separated", {"type": "string", "pattern": SLUG.pattern},
+        minItems=2, maxItems=4, uniqueItems=True,
+    ) | {"required": True}  # fmt: skip
     return {
         "/": get("mapPage", TAG, "The interactive map", map_parameters,
                  {"200": answer("The map", html=_PAGE), **_BAD_LANGUAGE}),
@@ -53,7 +60,7 @@ def paths() -> dict:
         "/compare": get(
             "comparePage", TAG, "Two to four parks side by side", [compared, lang],
             {"200": answer("The comparison", html=_PAGE),
-             "400": {"description": "Fewer than 2 or more than 4 ids"},
+             "400": answer("Not 2 to 4 distinct ids, or a bad lang (an HTML page saying so)", html=_PAGE),
              **_NO_FEATURE},
         ),
         "/coverage": get(
