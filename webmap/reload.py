@@ -56,6 +56,7 @@ def current_version(app: Flask) -> str | None:
 def reload_data(app: Flask, version: str) -> None:
     """Read and check the data now configured, then serve them from the next request on."""
     from webmap import api
+    from webmap.api.responses import data_fingerprint
     from webmap.pages import map_selections
 
     url = app.config.get("DATABASE_URL")
@@ -69,7 +70,7 @@ def reload_data(app: Flask, version: str) -> None:
     else:
         dataset = build_dataset(app.config["DATA_DIR"])
         store = FileStore(dataset, map_selections(dataset))
-    fingerprint = api.data_fingerprint(dataset)  # before the swap: it reads every feature
+    fingerprint = data_fingerprint(dataset)  # before the swap: it reads every feature
     extensions = app.extensions
     extensions["hpmap.dataset"], extensions["hpmap.store"] = dataset, store
     api.serve_new_data(app, fingerprint)

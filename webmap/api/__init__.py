@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webmap.api import city, features, investors, planning
-from webmap.api.responses import data_fingerprint, remember_fingerprint
-
-__all__ = ["data_fingerprint", "register", "serve_new_data"]
+# The modules are imported where they are used: importing one of them (webmap.api.params, say) runs this
+# file first, which then imports nothing back.
 
 
 def register(app: Flask) -> None:
     """Serve the API's blueprints under /api."""
+    from webmap.api import city, features, investors, planning
+    from webmap.api.responses import data_fingerprint, remember_fingerprint
+
     remember_fingerprint(app, data_fingerprint(app.extensions["hpmap.dataset"]))
     for blueprint in (features.bp, investors.bp, planning.bp, city.bp):
         app.register_blueprint(blueprint, url_prefix="/api")
@@ -27,8 +28,12 @@ def register(app: Flask) -> None:
 
 def serve_new_data(app: Flask, fingerprint: str) -> None:
     """Forget what the API computed from the data ``app`` served until now (``webmap.reload``): ``fingerprint``
-    (``data_fingerprint`` of the new data, computed before they were put in place) tags the answers from now on.
+    (``responses.data_fingerprint`` of the new data, computed before they were put in place) tags the answers
+    from now on.
     """
+    from webmap.api import investors, planning
+    from webmap.api.responses import remember_fingerprint
+
     remember_fingerprint(app, fingerprint)
     investors.forget_answers(app)
     planning.forget_reports(app)

@@ -19,7 +19,8 @@ from geo.errors import UnknownFeature
 from geo.export import compact_json
 from geo.models import Layer
 from geo.store import FeaturePage, FeatureStore
-from webmap.api import openapi, params
+from webmap.api import params
+from webmap.api.openapi import document as openapi
 from webmap.api.responses import GEOJSON, JSON, json_response, tagged_by_url
 from webmap.api.schemas.features import Collection, Link
 from webmap.layers import dataset
