@@ -22,7 +22,6 @@ from webmap.layers import dataset
 bp = Blueprint("city_api", __name__)
 bp.after_request(public_and_cacheable)  # tagged by the body, as the other reports
 
-CITY_PARAMETERS = ("f", "lang")
 CSV_COLUMNS = ("field", "label_en", "label_vi", "value", "unit", "as_of", "shown", "verified", "sources", "note")
 
 
@@ -40,7 +39,7 @@ def cited(figure: dict) -> dict:
 @bp.get("/city")
 def city_api():
     """The city's figures, each with its date and sources, and the data set's parks beside the city's."""
-    format_ = params.check_format(request.args, CITY_PARAMETERS, ("json", "csv"))
+    format_ = params.check_format(request.args, params.COMMON_PARAMETERS, params.REPORT_FORMATS)
     figures = [cited(figure) for figure in city_figures(dataset())]
     if format_ == "csv":
         return csv_attachment(_csv(figures), "city-figures.csv")

@@ -84,7 +84,7 @@ def _sites_answer(format_: str, args: MultiDict) -> tuple[str, str, dict]:
 @bp.post("/evaluate")
 def evaluate():
     """Check a proposed site drawn as a GeoJSON polygon: area, zones, overlaps and distances."""
-    params.check_format(request.args, params.COMMON_PARAMETERS, ("json",))
+    params.check_format(request.args, params.COMMON_PARAMETERS, params.EVALUATE_FORMATS)
     shape = proposal.read_proposal(_bounded_body())
     evaluation: ProposalEvaluation = json_value(dataclasses.asdict(proposal.evaluate_proposal(shape, dataset())))
     return json_response(evaluation)

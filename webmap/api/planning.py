@@ -22,9 +22,6 @@ from webmap.layers import dataset
 
 bp = Blueprint("coverage_api", __name__)
 
-FORMATS = ("json", "csv")
-COVERAGE_PARAMETERS = ("f", "lang")
-QUALITY_PARAMETERS = ("as_of", "f", "lang")
 REPORTS_EXTENSION = "hpmap.reports"  # the computed reports and their renderings, by data version
 REPORTS_CACHE_BYTES = 128 * 2**20  # per worker process: a few versions of each report on 20,000 parks
 
@@ -51,7 +48,7 @@ bp.after_request(public_and_cacheable)  # tagged by the body: the same report gi
 @bp.get("/coverage")
 def coverage_view():
     """Coverage of each economic zone by the industrial parks; parks by district and commune."""
-    format_ = params.check_format(request.args, COVERAGE_PARAMETERS, FORMATS)
+    format_ = params.check_format(request.args, params.COMMON_PARAMETERS, params.REPORT_FORMATS)
     if format_ == "csv":
         text = reports().get_or_compute(("coverage.csv", data_version()), lambda: coverage.zones_csv(coverage_report()))
         return csv_attachment(text, "coverage.csv")
@@ -62,7 +59,7 @@ def coverage_view():
 @bp.get("/quality")
 def quality_view():
     """Completeness of the park attributes, and stale, conflicting and roughly drawn data."""
-    format_ = params.check_format(request.args, QUALITY_PARAMETERS, FORMATS)
+    format_ = params.check_format(request.args, params.QUALITY_PARAMETERS, params.REPORT_FORMATS)
     reference_date = quality.parse_reference_date(request.args.get("as_of"), default=date.today())
     if format_ == "csv":
         key = ("quality.csv", data_version(), reference_date)

@@ -61,7 +61,8 @@ def paths(zone_ids: list[str]) -> dict:
             "tags": [INVESTORS],
             "summary": "Check a proposed site: area, economic zone, overlapping parks and clusters, distances",
             "description": EVALUATE_DESCRIPTION,
-            "parameters": [query("f", "Response format", {"type": "string", "enum": ["json"], "default": "json"}),
+            "parameters": [query("f", "Response format",
+                                 {"type": "string", "enum": list(params.EVALUATE_FORMATS), "default": "json"}),
                            _LANG],
             "requestBody": {"required": True, "content": {
                 media: {"schema": _PROPOSAL} for media in (JSON, GEOJSON)
@@ -106,7 +107,7 @@ def paths(zone_ids: list[str]) -> dict:
 
 
 def _format(description: str = "Response format: JSON (default) or CSV") -> dict:
-    return query("f", description, {"type": "string", "enum": ["json", "csv"], "default": "json"})
+    return query("f", description, {"type": "string", "enum": list(params.REPORT_FORMATS), "default": "json"})
 
 
 def _report(schema: str, csv_rows: str) -> dict:
