@@ -7,6 +7,7 @@ realistic queries run on the shipped data.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import http.client
 import io
 import json
@@ -17,12 +18,14 @@ from openapi_schema_validator import OAS30Validator
 
 from shapely.geometry import box, mapping, shape
 
-from geo.analysis.sites import tie_ranks
+from geo.analysis import proposal
+from geo.analysis.sites import UnknownSite, tie_ranks
 from geo.model.catalog import STATUSES
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
 from tests.test_sites import DEFAULT_ORDER, remove_feature, write_sites_dataset
 from webmap import create_app
+from webmap.api.schemas import investors as bodies
 from webmap.server.answer_cache import AnswerCache, answer_size
 
 JSON, GEOJSON = "application/json", "application/geo+json"
@@ -664,6 +667,20 @@ def test_evaluate_responses_match_their_schema(shipped_client, document):
         OAS30Validator(schema).validate(response.get_json())
     bad = shipped_client.get("/api/sites?limit=0")
     OAS30Validator(_documented_schema(document, "/api/sites", "get", "400", JSON)).validate(bad.get_json())
+
+
+@pytest.mark.parametrize(
+    ("body", "dataclass", "added"),
+    [(bodies.ProposalEvaluation, proposal.Evaluation, set()), (bodies.ProposalZone, proposal.ZoneShare, set()),
+     (bodies.ProposalOverlap, proposal.Overlap, set()), (bodies.SiteUnknown, UnknownSite, {"page_url"})],
+)  # fmt: skip
+def test_the_documented_bodies_hold_the_fields_of_the_dataclasses_they_send(body, dataclass, added):
+    """A field added to a dataclass the API sends (dataclasses.asdict) must be added to the document's body too."""
+    assert list(body.__annotations__) == [f.name for f in dataclasses.fields(dataclass)] + sorted(added)
+
+
+def test_the_documented_site_result_holds_the_keys_each_result_has():
+    assert list(bodies.SiteResult.__annotations__) == RESULT_KEYS
 
 
 def test_a_repeated_search_is_answered_from_the_kept_answers():

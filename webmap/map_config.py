@@ -15,10 +15,10 @@ from flask import current_app
 from geo.analysis.sites import CRITERIA, FREE_LAND
 from geo.model.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
 from geo.stores.query import MAX_ZOOM
+from webmap.api.params import MAX_LIMIT
 from webmap.i18n import LOCALES, catalog, layer_title, t
 from webmap.layers import dataset
 from webmap.maps import OSM_ATTRIBUTION, MapParts, osm_layers
-from webmap.params import MAX_LIMIT
 from webmap.templating import STATIC_DIR, asset
 
 VIEWPORT_THRESHOLD = 2_000  # features; above it a layer is fetched by bounding box as the map moves

@@ -12,8 +12,8 @@ from geo.analysis.city import parks_reference
 from geo.analysis.sites import CRITERIA
 from geo.model.catalog import KEY_INFRASTRUCTURE, STATUSES
 from geo.model.features import feature_properties, to_geojson
+from webmap.api.planning import coverage_report, quality_report, reports
 from webmap.compare_view import comparison, parse_ids
-from webmap.coverage_api import coverage_report, quality_report, reports
 from webmap.feature_view import feature_context, position_context
 from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, field_label, labels, language
 from webmap.layers import dataset
