@@ -89,7 +89,7 @@ def map_config(lang: str, parts: MapParts) -> dict:
         "statuses": list(STATUSES),
         # distances to them are the layers' properties distance_km_<key> (geo.pipeline.derive)
         "places": [{"key": place, "label": t(f"place_{place}", lang)} for place in KEY_INFRASTRUCTURE],
-        # The API names a criterion by its key ("lach-huyen"); the page by its parameter, as its place.
+        # A criterion's key in the API and its parameter (w_<id>, max_km_<id>) are one spelling: the place's key.
         "criteria": [{"key": c.key, "id": c.parameter, "label": criterion_label(c, lang)} for c in CRITERIA],
         "viewport": VIEWPORT,
         "maxApiZoom": MAX_ZOOM,
