@@ -329,7 +329,7 @@ def test_the_comparison_downloads_as_excel_and_csv_with_what_an_investor_needs(c
     park = parks.loc["kcn-trang-due"]
     assert trang_due["id"] == "kcn-trang-due" and trang_due["developer"] == park["developer"]
     assert trang_due["area_ha"] == park["area_ha"] and trang_due["status"] == park["status"]
-    assert trang_due["distance_km_lach-huyen"] == park["distance_km_lach_huyen"]
+    assert trang_due["distance_km_lach_huyen"] == park["distance_km_lach_huyen"]
     assert trang_due["page_url"] == "http://localhost/features/kcn-trang-due?lang=en"
     assert dict(zip(header, rows[1], strict=True))["lease_usd_m2"] is None  # unknown: empty, never 0
     text = client.get(f"/compare?ids={ids}&f=csv").get_data(as_text=True)

@@ -3,7 +3,7 @@
 The tiny data set of tests/builders.py, plus free-land figures and sectors written here, gives:
 
 =============  ==================  ========  ===========  ===========  ================  ============
-park           status              zone_id   province     free_ha      sectors           lach-huyen km
+park           status              zone_id   province     free_ha      sectors           lach_huyen km
 =============  ==================  ========  ===========  ===========  ================  ============
 kcn-trang-due  operating           kkt-a     hai-phong    100 (2014)   electronics       29.87
 kcn-overlap    planned             kkt-a     hai-phong    20 (2024)    Điện tử, logistics  28.62
@@ -89,9 +89,8 @@ def ids(frame) -> list[str]:
 
 
 def weights(**given: float) -> dict[str, float]:
-    """Every weight 0 except those given (criterion keys with '_' for '-')."""
-    chosen = {key.replace("_", "-") if key != "free_land" else key: value for key, value in given.items()}
-    return {c.key: chosen.get(c.key, 0.0) for c in CRITERIA}
+    """Every weight 0 except those given, by criterion key."""
+    return {c.key: given.get(c.key, 0.0) for c in CRITERIA}
 
 
 def test_the_fixture_has_the_values_the_tests_rely_on(parks):
@@ -125,12 +124,12 @@ def test_criterion_points(criterion, value, points):
     ("values", "weights_", "expected"),
     [
         ({"free_land": 50.0}, {"free_land": 3.0}, {"free_land": 50.0}),
-        ({"free_land": 100.0, "cat-bi": 30.0}, {"free_land": 1.0, "cat-bi": 1.0}, {"free_land": 50.0, "cat-bi": 25.0}),
-        ({"lach-huyen": 0.0, "cat-bi": 0.0, "city-centre": 0.0}, {"lach-huyen": 1, "cat-bi": 1, "city-centre": 1},
-         {"lach-huyen": 33.34, "cat-bi": 33.33, "city-centre": 33.33}),  # the spare hundredth to the first
+        ({"free_land": 100.0, "cat_bi": 30.0}, {"free_land": 1.0, "cat_bi": 1.0}, {"free_land": 50.0, "cat_bi": 25.0}),
+        ({"lach_huyen": 0.0, "cat_bi": 0.0, "city_centre": 0.0}, {"lach_huyen": 1, "cat_bi": 1, "city_centre": 1},
+         {"lach_huyen": 33.34, "cat_bi": 33.33, "city_centre": 33.33}),  # the spare hundredth to the first
         ({"free_land": 40.0}, {"free_land": 1e308}, {"free_land": 40.0}),  # no overflow
-        ({"free_land": 40.0, "cat-bi": 6.0}, {"free_land": 1e308, "cat-bi": 1e308},
-         {"free_land": 20.0, "cat-bi": 45.0}),
+        ({"free_land": 40.0, "cat_bi": 6.0}, {"free_land": 1e308, "cat_bi": 1e308},
+         {"free_land": 20.0, "cat_bi": 45.0}),
     ],
 )  # fmt: skip
 def test_score_breakdown_is_each_weighted_share_rounded_by_largest_remainder(values, weights_, expected):
@@ -138,7 +137,7 @@ def test_score_breakdown_is_each_weighted_share_rounded_by_largest_remainder(val
 
 
 def test_score_is_the_sum_of_the_rounded_breakdown():
-    breakdown = {"lach-huyen": 33.33, "cat-bi": 33.33, "city-centre": 33.33}
+    breakdown = {"lach_huyen": 33.33, "cat_bi": 33.33, "city_centre": 33.33}
     assert score_of(breakdown) == 99.99
     assert score_of({}) == 0
 
@@ -147,9 +146,9 @@ def test_score_is_the_sum_of_the_rounded_breakdown():
     ("weights_", "message"),
     [
         (weights(), "every weight is 0: give at least one of w_free_land, w_lach_huyen"),
-        ({**DEFAULT_WEIGHTS, "cat-bi": -1.0}, "weight of cat-bi: expected a finite number of at least 0, got -1.0"),
-        ({**DEFAULT_WEIGHTS, "cat-bi": math.nan}, "weight of cat-bi"),
-        ({**DEFAULT_WEIGHTS, "cat-bi": math.inf}, "weight of cat-bi"),
+        ({**DEFAULT_WEIGHTS, "cat_bi": -1.0}, "weight of cat_bi: expected a finite number of at least 0, got -1.0"),
+        ({**DEFAULT_WEIGHTS, "cat_bi": math.nan}, "weight of cat_bi"),
+        ({**DEFAULT_WEIGHTS, "cat_bi": math.inf}, "weight of cat_bi"),
         ({"hanoi": 1.0}, "no criterion 'hanoi'"),
     ],
 )
@@ -163,8 +162,8 @@ def test_bad_weights_are_refused(parks, weights_, message):
     [
         (SiteQuery(max_km={"hanoi": 5}), "no distance criterion 'hanoi'"),
         (SiteQuery(max_km={"free_land": 5}), "no distance criterion 'free_land'"),
-        (SiteQuery(max_km={"cat-bi": 0}), "max km to cat-bi: expected a finite number above 0, got 0"),
-        (SiteQuery(max_km={"cat-bi": math.nan}), "max km to cat-bi"),
+        (SiteQuery(max_km={"cat_bi": 0}), "max km to cat_bi: expected a finite number above 0, got 0"),
+        (SiteQuery(max_km={"cat_bi": math.nan}), "max km to cat_bi"),
         (SiteQuery(min_free_ha=-1), "min free land: expected a finite number of at least 0, got -1"),
         (SiteQuery(min_free_ha=math.inf), "min free land"),
         (SiteQuery(limit=0), "limit: expected a whole number of at least 1, got 0"),
@@ -178,9 +177,9 @@ def test_bad_limits_are_refused(parks, query, message):
 
 
 def test_the_breakdown_follows_the_criteria_order_whatever_the_weights_order(parks):
-    reordered = {"city-centre": 1.0, "free_land": 1.0, "cat-bi": 1.0}
+    reordered = {"city_centre": 1.0, "free_land": 1.0, "cat_bi": 1.0}
     [row] = [r for _, r in find_sites(parks, SiteQuery(weights=reordered, limit=1)).results.iterrows()]
-    assert list(row["score_breakdown"]) == ["free_land", "cat-bi", "city-centre"]
+    assert list(row["score_breakdown"]) == ["free_land", "cat_bi", "city_centre"]
 
 
 # --- filters ---------------------------------------------------------------------------------
@@ -208,22 +207,22 @@ def test_the_breakdown_follows_the_criteria_order_whatever_the_weights_order(par
         (SiteQuery(sectors=("electronics", "logistics")), ["kcn-straddle", "kcn-overlap", "kcn-trang-due"], []),
         (SiteQuery(sectors=("electro",)), [], []),  # whole sectors, not substrings
         (SiteQuery(sectors=("steel",)), [], []),
-        (SiteQuery(max_km={"lach-huyen": 25}), ["kcn-straddle"], []),
-        (SiteQuery(max_km={"lach-huyen": 29}), ["kcn-straddle", "kcn-overlap"], []),
-        (SiteQuery(max_km={"lach-huyen": 29.87}), ["kcn-straddle", "kcn-overlap", "kcn-trang-due"], []),  # inclusive
-        (SiteQuery(max_km={"cat-bi": 12}), ["kcn-straddle", "kcn-overlap"], []),
-        (SiteQuery(max_km={"tien-lang-airport": 10}), ["kcn-trang-due"], []),
-        (SiteQuery(max_km={"nam-do-son": 19.5}), ["kcn-straddle", "kcn-overlap"], []),
-        (SiteQuery(max_km={"city-centre": 1}), [], []),
-        (SiteQuery(max_km={"lach-huyen": 29, "cat-bi": 6}), ["kcn-straddle"], []),
+        (SiteQuery(max_km={"lach_huyen": 25}), ["kcn-straddle"], []),
+        (SiteQuery(max_km={"lach_huyen": 29}), ["kcn-straddle", "kcn-overlap"], []),
+        (SiteQuery(max_km={"lach_huyen": 29.87}), ["kcn-straddle", "kcn-overlap", "kcn-trang-due"], []),  # inclusive
+        (SiteQuery(max_km={"cat_bi": 12}), ["kcn-straddle", "kcn-overlap"], []),
+        (SiteQuery(max_km={"tien_lang_airport": 10}), ["kcn-trang-due"], []),
+        (SiteQuery(max_km={"nam_do_son": 19.5}), ["kcn-straddle", "kcn-overlap"], []),
+        (SiteQuery(max_km={"city_centre": 1}), [], []),
+        (SiteQuery(max_km={"lach_huyen": 29, "cat_bi": 6}), ["kcn-straddle"], []),
         (SiteQuery(min_free_ha=100), ["kcn-trang-due", "kcn-outside"], ["kcn-straddle"]),
         (SiteQuery(min_free_ha=0), ["kcn-overlap", "kcn-trang-due", "kcn-outside"], ["kcn-straddle"]),
         (SiteQuery(min_free_ha=1000), [], ["kcn-straddle"]),
         (SiteQuery(min_free_ha=100, statuses=("operating",)), ["kcn-trang-due", "kcn-outside"], []),
-        (SiteQuery(min_free_ha=10, max_km={"lach-huyen": 25}), [], ["kcn-straddle"]),
-        (SiteQuery(min_free_ha=10, max_km={"lach-huyen": 20}), [], []),  # straddle is too far: not unknown
+        (SiteQuery(min_free_ha=10, max_km={"lach_huyen": 25}), [], ["kcn-straddle"]),
+        (SiteQuery(min_free_ha=10, max_km={"lach_huyen": 20}), [], []),  # straddle is too far: not unknown
         (SiteQuery(statuses=("planned",), in_zone="no"), [], []),
-        (SiteQuery(former_province="hai-duong", max_km={"lach-huyen": 60}), [], []),
+        (SiteQuery(former_province="hai-duong", max_km={"lach_huyen": 60}), [], []),
     ],
 )
 def test_every_filter_is_honoured(parks, query, results, unknown):
@@ -244,7 +243,7 @@ def test_free_land_weight_needs_free_land(parks):
 def test_unknown_parks_are_listed_with_every_reason_never_dropped(parks_without_nam_do_son):
     parks = parks_without_nam_do_son
     assert parks["distance_km_nam_do_son"].isna().all()
-    search = find_sites(parks, SiteQuery(min_free_ha=10, weights={**DEFAULT_WEIGHTS, "nam-do-son": 1.0}))
+    search = find_sites(parks, SiteQuery(min_free_ha=10, weights={**DEFAULT_WEIGHTS, "nam_do_son": 1.0}))
     assert ids(search.results) == []
     reasons = {site.id: site.reasons for site in search.unknown}
     nam_do_son = "distance to Nam Đồ Sơn port unknown: the place is not in the data set"
@@ -257,7 +256,7 @@ def test_unknown_parks_are_listed_with_every_reason_never_dropped(parks_without_
 
 
 def test_a_park_failing_a_known_filter_is_excluded_even_with_unknown_values(parks_without_nam_do_son):
-    search = find_sites(parks_without_nam_do_son, SiteQuery(min_free_ha=50, max_km={"nam-do-son": 100}))
+    search = find_sites(parks_without_nam_do_son, SiteQuery(min_free_ha=50, max_km={"nam_do_son": 100}))
     assert ids(search.results) == []
     assert [site.id for site in search.unknown] == ["kcn-outside", "kcn-straddle", "kcn-trang-due"]  # not overlap
 
@@ -283,7 +282,7 @@ def test_default_scores_follow_the_formula(parks):
         points = {c.key: criterion_points(c, parks.at[park_id, c.column]) for c in weighted}
         exact = sum(DEFAULT_WEIGHTS[k] * points[k] for k in points) / sum(DEFAULT_WEIGHTS.values())
         assert row["score"] == pytest.approx(exact, abs=0.03)
-        assert set(row["score_breakdown"]) == {"lach-huyen", "cat-bi", "city-centre"}
+        assert set(row["score_breakdown"]) == {"lach_huyen", "cat_bi", "city_centre"}
 
 
 @pytest.mark.parametrize(
@@ -405,7 +404,7 @@ def test_included_unknowns_are_ranked_on_what_is_known_and_marked(parks):
     # scored on Lạch Huyện alone (its only known weighted value), never 0 for the missing free land
     lach_huyen = criterion_points(DISTANCES[0], parks.at["kcn-straddle", "distance_km_lach_huyen"])
     assert straddle["score"] == pytest.approx(lach_huyen, abs=0.005)
-    assert list(straddle["score_breakdown"]) == ["lach-huyen"]
+    assert list(straddle["score_breakdown"]) == ["lach_huyen"]
     assert all(
         list(search.results.loc[p, "unknown_criteria"]) == [] for p in ids(search.results) if p != "kcn-straddle"
     )

@@ -7,6 +7,7 @@ realistic queries run on the shipped data.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import http.client
 import io
 import json
@@ -18,17 +19,19 @@ from openapi_schema_validator import OAS30Validator
 
 from shapely.geometry import box, mapping, shape
 
-from geo.analysis.sites import tie_ranks
+from geo.analysis import proposal
+from geo.analysis.sites import UnknownSite, tie_ranks
 from geo.formats.export import XLSX_MEDIA_TYPE
 from geo.model.catalog import STATUSES
 from tests.conftest import DATA_DIR
 from tests.test_api import documented_paths, resolve
 from tests.test_sites import DEFAULT_ORDER, remove_feature, write_sites_dataset
 from webmap import create_app
+from webmap.api.schemas import investors as bodies
 from webmap.server.answer_cache import AnswerCache, answer_size
 
 JSON, GEOJSON = "application/json", "application/geo+json"
-CRITERIA = ["free_land", "lach-huyen", "nam-do-son", "cat-bi", "tien-lang-airport", "city-centre"]
+CRITERIA = ["free_land", "lach_huyen", "nam_do_son", "cat_bi", "tien_lang_airport", "city_centre"]
 PLACES = CRITERIA[1:]
 RESULT_KEYS = [
     "rank", "tied", "id", "name_vi", "name_en", "status", "kind", "zone_id", "former_province", "sectors", "developer",
@@ -99,14 +102,14 @@ def test_the_json_shape_is_the_contract(client):
         "reasons": [], "distances_km": None, "distance_uncertainty_km": None,
         "page_url": "http://localhost/features/kcn-straddle",
     }  # fmt: skip
-    assert list(first["score_breakdown"]) == ["lach-huyen", "cat-bi", "city-centre"]
+    assert list(first["score_breakdown"]) == ["lach_huyen", "cat_bi", "city_centre"]
     assert list(first["distances_km"]) == PLACES
-    assert first["distances_km"]["lach-huyen"] == 21.94
+    assert first["distances_km"]["lach_huyen"] == 21.94
     # an indicative outline (± 3,000 m) to a traced port (± 50 m), and to the city centre (a chosen point)
-    assert first["distance_uncertainty_km"]["lach-huyen"] == 3.05
-    assert first["distance_uncertainty_km"]["city-centre"] == 3.0
+    assert first["distance_uncertainty_km"]["lach_huyen"] == 3.05
+    assert first["distance_uncertainty_km"]["city_centre"] == 3.0
     assert list(body["criteria"]) == CRITERIA
-    assert body["criteria"]["lach-huyen"] == {
+    assert body["criteria"]["lach_huyen"] == {
         "weight": 2.0,
         "points": "100 × max(0, 1 − km / 60): 100 points on the spot, 0 from 60 km away",
     }
@@ -199,7 +202,7 @@ def test_a_missing_key_place_puts_every_park_under_unknown(tmp_path):
     }
     assert result_ids(sites(app_client, "w_cat_bi=0")) == DEFAULT_ORDER
     assert (
-        sites(app_client, "w_cat_bi=0&f=geojson", GEOJSON)["features"][0]["properties"]["distances_km"]["cat-bi"]
+        sites(app_client, "w_cat_bi=0&f=geojson", GEOJSON)["features"][0]["properties"]["distances_km"]["cat_bi"]
         is None
     )
 
@@ -256,8 +259,8 @@ def test_csv_has_one_row_per_result_then_the_parks_apart(client):
     assert response.headers["Content-Disposition"] == 'attachment; filename="sites.csv"'
     rows = csv_rows(response)
     assert list(rows[0]) == [
-        "rank", "tied", "id", "name_vi", "name_en", "status", "score", "score_free_land", "score_lach-huyen",
-        "score_cat-bi", "score_city-centre", "developer", "area_ha", "area_ha_as_of", "free_ha", "free_ha_as_of",
+        "rank", "tied", "id", "name_vi", "name_en", "status", "score", "score_free_land", "score_lach_huyen",
+        "score_cat_bi", "score_city_centre", "developer", "area_ha", "area_ha_as_of", "free_ha", "free_ha_as_of",
         "occupancy_pct", "lease_usd_m2", "lease_usd_m2_as_of", *[f"distance_km_{place}" for place in PLACES],
         *[f"distance_uncertainty_km_{place}" for place in PLACES], "unknown_criteria", "reasons", "page_url",
     ]  # fmt: skip
@@ -267,8 +270,8 @@ def test_csv_has_one_row_per_result_then_the_parks_apart(client):
         assert float(row["score"]) == result["score"] and int(row["rank"]) == result["rank"]
         assert row["tied"] == ("yes" if result["tied"] else "no")
         assert float(row["score_free_land"]) == result["score_breakdown"]["free_land"]
-        assert float(row["distance_km_city-centre"]) == result["distances_km"]["city-centre"]
-        assert float(row["distance_uncertainty_km_cat-bi"]) == result["distance_uncertainty_km"]["cat-bi"] > 0
+        assert float(row["distance_km_city_centre"]) == result["distances_km"]["city_centre"]
+        assert float(row["distance_uncertainty_km_cat_bi"]) == result["distance_uncertainty_km"]["cat_bi"] > 0
         assert float(row["free_ha"]) == result["free_ha"] and row["free_ha_as_of"] == result["free_ha_as_of"]
         assert row["name_vi"] == result["name_vi"]
         assert row["page_url"] == f"http://localhost/features/{result['id']}"
@@ -280,7 +283,7 @@ def test_csv_has_one_row_per_result_then_the_parks_apart(client):
         "free_land",
     )
     assert apart["reasons"] == "free land unknown: occupancy not published (leasable area 80 ha)"
-    assert float(apart["distance_km_lach-huyen"]) == 21.94
+    assert float(apart["distance_km_lach_huyen"]) == 21.94
 
 
 def test_xlsx_holds_the_csv_rows_with_numbers_as_numbers(client):
@@ -322,7 +325,7 @@ def test_unknowns_include_ranks_them_among_the_others_marked(client):
     assert body["unknown"] == [] and "kcn-straddle" in result_ids(body)
     straddle = next(r for r in body["results"] if r["id"] == "kcn-straddle")
     assert straddle["unknown_criteria"] == ["free_land"] and straddle["score"] > 0
-    assert list(straddle["score_breakdown"]) == ["lach-huyen"]
+    assert list(straddle["score_breakdown"]) == ["lach_huyen"]
     assert straddle["reasons"] == ["free land unknown: occupancy not published (leasable area 80 ha)"]
     assert body["query"]["unknowns"] == "include"
 
@@ -477,7 +480,7 @@ def test_evaluate_shape_on_a_hand_built_case(client):
                             "share_pct": body["zones"][0]["share_pct"]}  # fmt: skip
     assert body["zone"]["share_pct"] == pytest.approx(75, abs=0.5)
     # the drawn site is exact: each distance is as uncertain as the place (a traced port ± 50 m, the city centre 0)
-    assert body["distance_uncertainty_km"]["lach-huyen"] == 0.05 and body["distance_uncertainty_km"]["city-centre"] == 0
+    assert body["distance_uncertainty_km"]["lach_huyen"] == 0.05 and body["distance_uncertainty_km"]["city_centre"] == 0
     [overlap] = body["overlaps"]
     assert list(overlap) == ["id", "layer", "name_vi", "name_en", "overlap_ha", "share_of_proposal_pct"]
     assert (overlap["id"], overlap["layer"]) == ("kcn-straddle", "industrial-parks")
@@ -499,7 +502,7 @@ def test_a_missing_key_place_gives_a_null_distance(tmp_path):
     remove_feature(data_dir, "ports", "port-lach-huyen")
     app_client = create_app({"DATA_DIR": str(data_dir), "OFFLINE": True, "TESTING": True}).test_client()
     distances = evaluate(app_client, mapping(SQUARE)).get_json()["distances_km"]
-    assert distances["lach-huyen"] is None and distances["cat-bi"] > 0
+    assert distances["lach_huyen"] is None and distances["cat_bi"] > 0
 
 
 def _compact(document) -> bytes:
@@ -607,7 +610,7 @@ def test_parks_within_25_km_of_lach_huyen(shipped_client, shipped):
     parks = shipped.layer("industrial-parks").gdf
     near = set(parks.index[parks["distance_km_lach_huyen"] <= 25])
     assert set(result_ids(body)) == near and body["matched"] == len(near) >= 10 and body["unknown"] == []
-    assert all(r["distances_km"]["lach-huyen"] <= 25 for r in body["results"])
+    assert all(r["distances_km"]["lach_huyen"] <= 25 for r in body["results"])
     scores = [(-r["score"], r["id"]) for r in body["results"]]
     assert scores == sorted(scores)
     assert "kcn-xuan-cau-lach-huyen" in near  # 1 km from the port
@@ -684,6 +687,20 @@ def test_evaluate_responses_match_their_schema(shipped_client, document):
         OAS30Validator(schema).validate(response.get_json())
     bad = shipped_client.get("/api/sites?limit=0")
     OAS30Validator(_documented_schema(document, "/api/sites", "get", "400", JSON)).validate(bad.get_json())
+
+
+@pytest.mark.parametrize(
+    ("body", "dataclass", "added"),
+    [(bodies.ProposalEvaluation, proposal.Evaluation, set()), (bodies.ProposalZone, proposal.ZoneShare, set()),
+     (bodies.ProposalOverlap, proposal.Overlap, set()), (bodies.SiteUnknown, UnknownSite, {"page_url"})],
+)  # fmt: skip
+def test_the_documented_bodies_hold_the_fields_of_the_dataclasses_they_send(body, dataclass, added):
+    """A field added to a dataclass the API sends (dataclasses.asdict) must be added to the document's body too."""
+    assert list(body.__annotations__) == [f.name for f in dataclasses.fields(dataclass)] + sorted(added)
+
+
+def test_the_documented_site_result_holds_the_keys_each_result_has():
+    assert list(bodies.SiteResult.__annotations__) == RESULT_KEYS
 
 
 def test_a_repeated_search_is_answered_from_the_kept_answers():
@@ -771,7 +788,7 @@ def test_the_investors_first_question_in_each_way_of_treating_unknowns(shipped_c
     assert sorted(result_ids(included)) == might_qualify  # ranked on what is known, never dropped, never 0
     for result in included["results"]:
         assert result["unknown_criteria"] == ["free_land"] and result["score"] > 0 and result["free_ha"] is None
-        assert result["distances_km"]["lach-huyen"] <= 30
+        assert result["distances_km"]["lach_huyen"] <= 30
     ranks = [r["rank"] for r in included["results"]]
     assert ranks == tie_ranks([r["score"] for r in included["results"]]) and ranks[0] == 1
     excluded = sites(shipped_client, question + "&unknowns=exclude")

@@ -56,17 +56,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hpmap.dataset"] = dataset  # pages, site finder, coverage, quality, collection metadata
     app.extensions["hpmap.store"] = store  # the API's items and item queries
 
-    from webmap import api, city_view, coverage_api, errors, i18n, pages, search_api, sites_api, templating
+    from webmap import api, city_view, errors, i18n, pages, templating
     from webmap.server import compression, security
 
     app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"])
     i18n.init_app(app)
     templating.register(app)
     app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp, url_prefix="/api")
-    app.register_blueprint(sites_api.bp, url_prefix="/api")
-    app.register_blueprint(coverage_api.bp, url_prefix="/api")
-    app.register_blueprint(search_api.bp, url_prefix="/api")
+    api.register(app)
     app.register_blueprint(city_view.bp)
     errors.register(app)
     security.register(app)

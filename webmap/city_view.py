@@ -1,4 +1,4 @@
-"""The city as a whole: the "Hải Phòng at a glance" page (``/glance``) and ``GET /api/city`` (JSON or CSV).
+"""The city as a whole: the "Hải Phòng at a glance" page (``/glance``); its data are ``GET /api/city``'s.
 
 Every value is a row of ``city-figures.csv`` with its date and the sources that state it (named by title
 and publisher); the values not shown (earlier counts, other reports) stay visible below the shown ones.
@@ -6,74 +6,14 @@ and publisher); the values not shown (earlier counts, other reports) stay visibl
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template
 
 from geo.analysis.city import city_figures, parks_reference
-from geo.formats.export import XLSX_MEDIA_TYPE, csv_writer, xlsx_bytes
-from geo.model.catalog import CITY_FIELDS
-from webmap import params
-from webmap.feature_view import source_label
+from webmap.api.city import cited
 from webmap.i18n import language
 from webmap.layers import dataset
 
 bp = Blueprint("city", __name__)
-
-CITY_PARAMETERS = ("f", "lang")
-CSV_COLUMNS = ("field", "label_en", "label_vi", "value", "unit", "as_of", "shown", "verified", "sources", "note")
-
-
-def cited(figure: dict) -> dict:
-    """Return a city figure with its labels and each source as a title, publisher and link."""
-    spec = CITY_FIELDS[figure["field"]]
-    register = dataset().sources
-    sources = []
-    for source_id in figure["sources"]:
-        entry = register.loc[source_id].to_dict() if source_id in register.index else {}
-        sources.append({"id": source_id, **source_label(entry)})
-    return {**figure, "label_en": spec.en, "label_vi": spec.vi, "sources": sources}
-
-
-@bp.get("/api/city")
-def city_api():
-    """The city's figures, each with its date and sources, and the data set's parks beside the city's."""
-    format_ = params.check_format(request.args, CITY_PARAMETERS, ("json", "csv", "xlsx"))
-    figures = [cited(figure) for figure in city_figures(dataset())]
-    if format_ == "xlsx":
-        return Response(
-            xlsx_bytes(_rows(figures), "city figures"),
-            content_type=XLSX_MEDIA_TYPE,
-            headers={"Content-Disposition": 'attachment; filename="city-figures.xlsx"'},
-        )
-    if format_ == "csv":
-        return Response(
-            _csv(figures),
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="city-figures.csv"'},
-        )
-    response = {"figures": figures, "parks_reference": parks_reference(dataset())}
-    return response, 200, {"Access-Control-Allow-Origin": "*"}
-
-
-def _csv(figures: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv_writer(buffer)
-    for row in _rows(figures):
-        writer.writerow(["" if cell is None else cell for cell in row])
-    return "\ufeff" + buffer.getvalue()
-
-
-def _rows(figures: list[dict]) -> list[list]:
-    rows: list[list] = [list(CSV_COLUMNS)]
-    for figure in figures:
-        sources = "; ".join(f"{s['label']} ({s['publisher']}) {s['url'] or ''}".strip() for s in figure["sources"])
-        cells = {**figure, "shown": "yes" if figure["shown"] else "no", "sources": sources}
-        cells["verified"] = "yes" if figure["verified"] else "no"
-        if figure["value"] is not None and float(figure["value"]).is_integer():
-            cells["value"] = int(figure["value"])
-        rows.append([cells[name] for name in CSV_COLUMNS])
-    return rows
 
 
 @bp.get("/glance")

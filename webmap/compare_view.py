@@ -12,7 +12,6 @@ from webmap.i18n import field_label, t
 from webmap.templating import format_distance, format_number
 
 MIN_PARKS, MAX_PARKS = 2, 4
-DOWNLOAD_FORMATS = ("csv", "xlsx")  # ?f= of the compare page: the comparison as a table to download
 DOWNLOAD_COLUMNS = (
     "id", "name_vi", "name_en", "kind", "status", "status_as_of", "developer", "area_ha", "area_ha_as_of",
     "free_ha", "free_ha_as_of", "occupancy_pct", "occupancy_pct_as_of", "lease_usd_m2", "lease_usd_m2_as_of",

@@ -15,10 +15,10 @@ from flask import current_app
 from geo.analysis.sites import CRITERIA, FREE_LAND
 from geo.model.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
 from geo.stores.query import MAX_ZOOM
+from webmap.api.params import MAX_LIMIT
 from webmap.i18n import LOCALES, catalog, layer_title, t
 from webmap.layers import dataset
 from webmap.maps import OSM_ATTRIBUTION, MapParts, osm_layers
-from webmap.params import MAX_LIMIT
 from webmap.templating import STATIC_DIR, asset
 
 VIEWPORT_THRESHOLD = 2_000  # features; above it a layer is fetched by bounding box as the map moves
@@ -90,7 +90,7 @@ def map_config(lang: str, parts: MapParts) -> dict:
         "statuses": list(STATUSES),
         # distances to them are the layers' properties distance_km_<key> (geo.pipeline.derive)
         "places": [{"key": place, "label": t(f"place_{place}", lang)} for place in KEY_INFRASTRUCTURE],
-        # The API names a criterion by its key ("lach-huyen"); the page by its parameter, as its place.
+        # A criterion's key in the API and its parameter (w_<id>, max_km_<id>) are one spelling: the place's key.
         "criteria": [{"key": c.key, "id": c.parameter, "label": criterion_label(c, lang)} for c in CRITERIA],
         "viewport": VIEWPORT,
         "maxApiZoom": MAX_ZOOM,

@@ -12,19 +12,21 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from geo.analysis import sites
 from geo.analysis.city import parks_reference
 from geo.analysis.sites import CRITERIA
-from geo.formats.export import XLSX_MEDIA_TYPE, csv_writer, xlsx_bytes
+from geo.formats.export import csv_writer, xlsx_bytes
 from geo.model.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE, STATUSES
 from geo.model.errors import InvalidQuery
 from geo.model.features import feature_properties, to_geojson
-from webmap.compare_view import DOWNLOAD_FORMATS, comparison, download_rows, parse_ids
-from webmap.coverage_api import coverage_report, quality_report, reports
+from webmap.api import params
+from webmap.api.investors import park_page_url, uncertainty_column
+from webmap.api.planning import coverage_report, quality_report, reports
+from webmap.api.responses import csv_attachment, xlsx_attachment
+from webmap.compare_view import comparison, download_rows, parse_ids
 from webmap.feature_view import feature_context, position_context
 from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, field_label, labels, language, t, unit_label
 from webmap.layers import dataset
 from webmap.map_config import criterion_label, map_config, module_chunks
 from webmap.maps import BASEMAPS, MapParts, render_parts
 from webmap.server.answer_cache import data_version
-from webmap.sites_api import park_page_url, uncertainty_column
 from webmap.templating import format_number
 
 bp = Blueprint("pages", __name__)
@@ -129,19 +131,16 @@ def compare_page():
 
 
 def _comparison_download(format_: str, rows: list) -> Response:
-    if format_ not in DOWNLOAD_FORMATS:
-        raise InvalidQuery(f"f: expected one of {', '.join(DOWNLOAD_FORMATS)}, got '{format_}'")
+    if format_ not in params.COMPARE_FORMATS:
+        raise InvalidQuery(f"f: expected one of {', '.join(params.COMPARE_FORMATS)}, got '{format_}'")
     table = download_rows(rows, sites.DISTANCES, uncertainty_column, park_page_url)
     if format_ == "xlsx":
-        body, content_type = xlsx_bytes(table, "comparison"), XLSX_MEDIA_TYPE
-    else:
-        buffer = io.StringIO()
-        writer = csv_writer(buffer)
-        for row in table:
-            writer.writerow(["" if cell is None else cell for cell in row])
-        body, content_type = "\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8"  # the BOM: for Excel
-    disposition = f'attachment; filename="comparison.{format_}"'
-    return Response(body, content_type=content_type, headers={"Content-Disposition": disposition})
+        return xlsx_attachment(xlsx_bytes(table, "comparison"), "comparison.xlsx")
+    buffer = io.StringIO()
+    writer = csv_writer(buffer)
+    for row in table:
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return csv_attachment("\ufeff" + buffer.getvalue(), "comparison.csv")  # the BOM: Excel reads the diacritics
 
 
 @bp.get("/coverage")

@@ -3,7 +3,7 @@
 Each criterion turns one value of a park into points from 0 to 100:
 
 - ``free_land``: ``100 × min(free_ha, 100) / 100``: 100 points from 100 ha of free land up;
-- a distance (``lach-huyen``, ``nam-do-son``, ``cat-bi``, ``tien-lang-airport``, ``city-centre``):
+- a distance (``lach_huyen``, ``nam_do_son``, ``cat_bi``, ``tien_lang_airport``, ``city_centre``):
   ``100 × max(0, 1 − km / 60)``: 100 points on the spot, none from 60 km away.
 
 A park's score is the weighted mean of its points over the criteria whose weight is above 0 and whose
@@ -45,7 +45,7 @@ DISTANCE_NOTE = "great-circle km between feature centroids, not road distance"
 class Criterion:
     """One thing a park is scored on."""
 
-    key: str  # the name in responses: "free_land", "lach-huyen", ...
+    key: str  # the name in responses: "free_land", "lach_huyen", ...
     parameter: str  # the suffix of its query parameters: w_<parameter>, max_km_<parameter>
     column: str  # the parks layer's column holding the value (ha or km)
     default_weight: float
@@ -57,18 +57,18 @@ class Criterion:
         return self.column.startswith("distance_km_")
 
 
-def _distance(key: str, default_weight: float, place: str) -> Criterion:
-    parameter = key.replace("-", "_")
-    return Criterion(key, parameter, f"distance_km_{parameter}", default_weight, f"distance to {place}")
+def _distance(place_key: str, default_weight: float, place: str) -> Criterion:
+    # One spelling everywhere: the key of KEY_INFRASTRUCTURE names the criterion, its parameters and its column.
+    return Criterion(place_key, place_key, f"distance_km_{place_key}", default_weight, f"distance to {place}")
 
 
 FREE_LAND = Criterion("free_land", "free_land", "free_ha", 0.0, "free land")
 DISTANCES: tuple[Criterion, ...] = (
-    _distance("lach-huyen", 2.0, "Lạch Huyện port"),
-    _distance("nam-do-son", 0.0, "Nam Đồ Sơn port"),
-    _distance("cat-bi", 1.0, "Cát Bi airport"),
-    _distance("tien-lang-airport", 0.0, "Tiên Lãng airport"),
-    _distance("city-centre", 1.0, "the city centre"),
+    _distance("lach_huyen", 2.0, "Lạch Huyện port"),
+    _distance("nam_do_son", 0.0, "Nam Đồ Sơn port"),
+    _distance("cat_bi", 1.0, "Cát Bi airport"),
+    _distance("tien_lang_airport", 0.0, "Tiên Lãng airport"),
+    _distance("city_centre", 1.0, "the city centre"),
 )
 CRITERIA: tuple[Criterion, ...] = (FREE_LAND, *DISTANCES)
 DEFAULT_WEIGHTS: dict[str, float] = {c.key: c.default_weight for c in CRITERIA}
@@ -160,8 +160,8 @@ def active_weights(weights: Mapping[str, float]) -> dict[str, float]:
 
     Examples
     --------
-    >>> active_weights({"free_land": 0, "cat-bi": 2.5})
-    {'cat-bi': 2.5}
+    >>> active_weights({"free_land": 0, "cat_bi": 2.5})
+    {'cat_bi': 2.5}
     """
     known = {c.key for c in CRITERIA}
     for key, weight in weights.items():
@@ -222,11 +222,11 @@ def score_breakdown(values: Mapping[str, float], weights: Mapping[str, float]) -
 
     Examples
     --------
-    >>> score_breakdown({"free_land": 50.0, "cat-bi": 30.0}, {"free_land": 1, "cat-bi": 2})
-    {'free_land': 16.67, 'cat-bi': 33.33}
-    >>> places = ["lach-huyen", "cat-bi", "city-centre"]
+    >>> score_breakdown({"free_land": 50.0, "cat_bi": 30.0}, {"free_land": 1, "cat_bi": 2})
+    {'free_land': 16.67, 'cat_bi': 33.33}
+    >>> places = ["lach_huyen", "cat_bi", "city_centre"]
     >>> score_breakdown(dict.fromkeys(places, 0.0), dict.fromkeys(places, 1))
-    {'lach-huyen': 33.34, 'cat-bi': 33.33, 'city-centre': 33.33}
+    {'lach_huyen': 33.34, 'cat_bi': 33.33, 'city_centre': 33.33}
     """
     # Divide by the largest weight first: huge weights (1e308) then cannot overflow the sum.
     largest = max(weights.values())
@@ -253,7 +253,7 @@ def score_of(breakdown: Mapping[str, float]) -> float:
 
     Examples
     --------
-    >>> score_of({"free_land": 16.67, "cat-bi": 33.33})
+    >>> score_of({"free_land": 16.67, "cat_bi": 33.33})
     50.0
     """
     return round(sum(breakdown.values()), 2)

@@ -56,8 +56,8 @@ def current_version(app: Flask) -> str | None:
 
 def reload_data(app: Flask, version: str) -> None:
     """Read and check the data now configured, then serve them from the next request on."""
-    from webmap import api, sites_api
-    from webmap.coverage_api import REPORTS_EXTENSION
+    from webmap import api
+    from webmap.api.responses import data_fingerprint
     from webmap.map_config import map_selections
 
     url = app.config.get("DATABASE_URL")
@@ -71,14 +71,11 @@ def reload_data(app: Flask, version: str) -> None:
     else:
         dataset = build_dataset(app.config["DATA_DIR"])
         store = FileStore(dataset, map_selections(dataset))
-    fingerprint = api.data_fingerprint(dataset)
+    fingerprint = data_fingerprint(dataset)  # before the swap: it reads every feature
     extensions = app.extensions
     extensions["hpmap.dataset"], extensions["hpmap.store"] = dataset, store
-    extensions[api._FINGERPRINT] = fingerprint
-    extensions.pop(sites_api._FINGERPRINT, None)
+    api.serve_new_data(app, fingerprint)
     extensions[VERSION_EXTENSION] = version
-    for cache in (sites_api._ANSWERS, REPORTS_EXTENSION):
-        extensions[cache].clear()  # their keys hold the version: this only frees the memory sooner
 
 
 def watch(app: Flask) -> threading.Thread:

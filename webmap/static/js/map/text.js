@@ -37,9 +37,8 @@ export function formatDistance(km, spread) {
   return numberFormat.format(Math.floor(km * step + 0.5) / step) + " km ± " + numberFormat.format(shown) + " km";
 }
 
-/** The site finder's criteria and the proposal's distances come keyed as the API spells them
-    ("lach-huyen"); config.criteria gives each its id as the page spells it (the place's key in config.places
-    and in the layers' properties: lach_huyen; free_land) and its label. */
+/** The site finder's criteria and the proposal's distances come keyed by the place's key ("lach_huyen",
+    as in config.places and the layers' properties) or "free_land"; config.criteria gives each its label. */
 export function criterionOf(key) {
   return config.criteria.find((c) => c.key === key) || { key, id: key, label: key };
 }

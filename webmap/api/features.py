@@ -4,33 +4,30 @@ Every layer is a collection; metadata is ``application/json``, features ``applic
 Collection metadata comes from the data set; items come from the feature store (``geo.stores.memory``:
 the files in memory, or PostGIS), and so do their clusters for a web map's zoom level
 (``/collections/<id>/clusters``, ``geo.stores.clusters``; not part of OGC API – Features). GET responses
-carry a weak ETag (data set, code and URL) and may be cached for five minutes.
+carry a weak ETag (data set, code and URL) and may be cached for five minutes (``responses``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import math
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from geo.model.dataset import Dataset, Layer
+from geo.model.dataset import Layer
 from geo.model.errors import UnknownFeature
 from geo.model.features import compact_json
 from geo.stores.memory import FeaturePage, FeatureStore
-from webmap import openapi, params
+from webmap.api import params
+from webmap.api.openapi import document as openapi
+from webmap.api.responses import GEOJSON, JSON, json_response, tagged_by_url
+from webmap.api.schemas.features import Collection, Link
 from webmap.layers import dataset
 
 bp = Blueprint("api", __name__)
+bp.after_request(tagged_by_url)
 
-JSON = "application/json"
-GEOJSON = "application/geo+json"
-OPENAPI = openapi.MEDIA_TYPE
-CACHE_CONTROL = "public, max-age=300"
 CONFORMANCE = tuple(
     f"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/{name}" for name in ("core", "geojson", "oas30")
 )
@@ -39,47 +36,6 @@ DESCRIPTION = (
     "Economic zones, industrial parks and clusters, seaports and airports of Hải Phòng, "
     "with every figure's source and date (OGC API – Features, GeoJSON, CRS84 longitude/latitude)."
 )
-_FINGERPRINT = "hpmap.api.fingerprint"
-# The code that shapes the answers, found without importing it (the PostGIS modules need psycopg).
-_SHAPING_MODULES = (
-    "geo.model.features", "geo.formats.export", "geo.stores.query", "geo.stores.clusters", "geo.stores.memory",
-    "geo.postgis.statements", "geo.postgis.store", "webmap.params", "webmap.openapi",
-)
-
-
-@bp.record_once
-def _fingerprint_on_registration(state) -> None:
-    state.app.extensions[_FINGERPRINT] = data_fingerprint(state.app.extensions["hpmap.dataset"])
-
-
-def fingerprint() -> str:
-    """Return this app's ``data_fingerprint``, computed once when the API was registered."""
-    return current_app.extensions[_FINGERPRINT]
-
-
-def data_fingerprint(data: Dataset) -> str:
-    """Return a hash of every feature served and of the code that shapes the responses."""
-    digest = hashlib.sha256()
-    for module in _SHAPING_MODULES:
-        digest.update(Path(importlib.util.find_spec(module).origin).read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    for name, layer in data.layers.items():
-        digest.update(name.encode())
-        for text in layer.feature_texts:
-            digest.update(text.encode())
-    return digest.hexdigest()
-
-
-@bp.after_request
-def _cacheable(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"  # public open data, for web clients on any site
-    if request.method in ("GET", "HEAD") and response.status_code == 200:
-        # Weak: the body's timeStamp changes from one response to the next, its content does not.
-        url_hash = hashlib.sha256(f"{current_app.extensions[_FINGERPRINT]} {request.url}".encode())
-        response.set_etag(url_hash.hexdigest()[:32], weak=True)
-        response.headers["Cache-Control"] = CACHE_CONTROL
-        response.make_conditional(request)
-    return response
 
 
 @bp.get("/")
@@ -89,18 +45,18 @@ def landing():
     params.check_parameters(request.args)
     links = [
         _link("api.landing", "self", JSON, "This document"),
-        _link("api.openapi_document", "service-desc", OPENAPI, "The API definition (OpenAPI 3.0)"),
+        _link("api.openapi_document", "service-desc", openapi.MEDIA_TYPE, "The API definition (OpenAPI 3.0)"),
         _link("api.conformance", "conformance", JSON, "The OGC conformance classes this API implements"),
         _link("api.collections", "data", JSON, "The layers: economic zones, parks, clusters, ports, airports"),
     ]
-    return _json({"title": TITLE, "description": DESCRIPTION, "links": links})
+    return json_response({"title": TITLE, "description": DESCRIPTION, "links": links})
 
 
 @bp.get("/conformance")
 def conformance():
     """The conformance classes implemented."""
     params.check_parameters(request.args)
-    return _json({"conformsTo": list(CONFORMANCE)})
+    return json_response({"conformsTo": list(CONFORMANCE)})
 
 
 @bp.get("/collections")
@@ -111,14 +67,14 @@ def collections():
         "links": [_link("api.collections", "self", JSON, "The layers")],
         "collections": [_collection(layer) for layer in dataset().layers.values()],
     }
-    return _json(body)
+    return json_response(body)
 
 
 @bp.get("/collections/<collection_id>")
 def collection(collection_id: str):
     """One layer's metadata."""
     params.check_parameters(request.args)
-    return _json(_collection(dataset().layer(collection_id)))
+    return json_response(_collection(dataset().layer(collection_id)))
 
 
 @bp.get("/collections/<collection_id>/items")
@@ -182,7 +138,7 @@ def feature(collection_id: str, feature_id: str):
 def openapi_document():
     """The OpenAPI 3.0 definition of every endpoint of the app."""
     params.check_parameters(request.args)
-    return _json(openapi.build_document(dataset(), server_url=request.url_root.rstrip("/")), OPENAPI)
+    return json_response(openapi.build_document(dataset(), server_url=request.url_root.rstrip("/")), openapi.MEDIA_TYPE)
 
 
 def _store() -> FeatureStore:
@@ -197,7 +153,7 @@ def _missing_feature_message(collection_id: str, feature_id: str) -> str:
     return message
 
 
-def _collection(layer: Layer) -> dict:
+def _collection(layer: Layer) -> Collection:
     spec, name = layer.spec, layer.spec.name
     body = {
         "id": name,
@@ -217,7 +173,7 @@ def _collection(layer: Layer) -> dict:
     return body
 
 
-def _page_links(layer: Layer, result: FeaturePage) -> list[dict]:
+def _page_links(layer: Layer, result: FeaturePage) -> list[Link]:
     name = layer.spec.name
     links = [
         {"href": _items_url(), "rel": "self", "type": GEOJSON, "title": "This page"},
@@ -240,10 +196,6 @@ def _items_url(**changes: int) -> str:
     return url_for(request.endpoint, **request.view_args, **args, _external=True)
 
 
-def _link(endpoint: str, rel: str, type_: str, title: str, **values: str) -> dict:
+def _link(endpoint: str, rel: str, type_: str, title: str, **values: str) -> Link:
     return {"href": url_for(endpoint, **values, _external=True), "rel": rel, "type": type_, "title": title}
 
-
-def _json(body: dict, content_type: str = JSON) -> Response:
-    # allow_nan=False (compact_json): a NaN that slipped through is a bug to see, never invalid JSON to send.
-    return Response(compact_json(body), content_type=content_type)

@@ -1,7 +1,9 @@
 """Parse and check the API's query strings; every bad value raises ``InvalidQuery`` (a 400).
 
 OGC API – Features Part 1 asks a server to refuse parameters it does not know
-(/req/core/query-param-unknown) and to clamp, not refuse, a limit above its maximum.
+(/req/core/query-param-unknown) and to clamp, not refuse, a limit above its maximum. What each
+parameter accepts is what the OpenAPI document says (``webmap.api.openapi``); tests/test_schemathesis.py
+holds the two together.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from collections.abc import Sequence
 
 from werkzeug.datastructures import MultiDict
 
-from geo.model.catalog import LayerSpec
+from geo.analysis import sites
+from geo.model.catalog import FORMER_PROVINCES, STATUSES, LayerSpec
 from geo.model.errors import InvalidQuery
 from geo.stores.query import MAX_ZOOM, FeatureQuery, check_bbox, filter_vocabulary, queryables
 from webmap.i18n import LANGUAGES
@@ -22,10 +25,25 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 MAX_OFFSET = 10**18  # far past any layer: a larger offset gives the same empty page
 FORMATS = ("json", "geojson")
+REPORT_FORMATS = ("json", "csv", "xlsx")  # the planners' reports: /api/coverage, /api/quality, /api/city
+EVALUATE_FORMATS = ("json",)
+SEARCH_INDEX_FORMATS = ("json",)
+COMPARE_FORMATS = ("csv", "xlsx")  # the comparison page's ?f=: its table to download instead of the page
 COMMON_PARAMETERS = ("f", "lang")
+QUALITY_PARAMETERS = ("as_of", *COMMON_PARAMETERS)
 ITEMS_PARAMETERS = ("bbox", "bbox-crs", "limit", "offset", *COMMON_PARAMETERS)
 DISPLAY_PARAMETERS = ("zoom", "properties")  # items parameters that shape the features, not the selection
 CLUSTERS_PARAMETERS = ("zoom", "bbox", "bbox-crs", *COMMON_PARAMETERS)  # then the filters, as on items
+SITES_FORMATS = ("json", "csv", "xlsx", "geojson")
+WEIGHT_PARAMETERS = {f"w_{c.parameter}": c.key for c in sites.CRITERIA}
+DISTANCE_PARAMETERS = {f"max_km_{c.parameter}": c.key for c in sites.DISTANCES}
+SITES_PARAMETERS = (
+    "status", "min_free_ha", *DISTANCE_PARAMETERS, "sector", "in_zone", "former_province",
+    *WEIGHT_PARAMETERS, "limit", "unknowns", *COMMON_PARAMETERS,
+)  # fmt: skip
+SITES_REPEATABLE = ("status", "sector")
+# A value to look for, as the OpenAPI document states it: something besides spaces, and no NUL.
+WORD_PATTERN = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -90,7 +108,12 @@ def _parse_bbox_and_crs(args: MultiDict) -> tuple[float, float, float, float] | 
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """Return the 2D box of ``bbox=minx,miny,maxx,maxy`` or of a 3D ``minx,miny,minz,maxx,maxy,maxz``."""
+    """Return the 2D box of ``bbox=minx,miny,maxx,maxy`` or of a 3D ``minx,miny,minz,maxx,maxy,maxz``.
+
+    The ranges and the order of the latitudes are checked (``geo.stores.query.check_bbox``): a latitude
+    beyond ±90 is most often a box given latitude first. A box of no width or height selects what
+    it touches.
+    """
     parts = text.split(",")
     if len(parts) not in (4, 6):
         raise InvalidQuery(
@@ -99,7 +122,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
         )
     numbers = [_decimal("bbox", part) for part in parts]
     if len(numbers) == 6:
-        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]  # drop the heights
+        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]  # drop the heights: CRS84 has none
     return check_bbox(numbers)
 
 
@@ -114,9 +137,7 @@ def parse_limit(text: str | None) -> int:
     """Return the page size: 100 by default, and at most 1000 (a larger limit is clamped)."""
     if text is None:
         return DEFAULT_LIMIT
-    if not _WHOLE_NUMBER.fullmatch(text) or not text.strip("0"):
-        raise InvalidQuery(f"limit: expected a whole number from 1 (at most {MAX_LIMIT} are returned), got '{text}'")
-    return _clamped_int(text, MAX_LIMIT)
+    return parse_whole_number("limit", text, MAX_LIMIT)
 
 
 def parse_offset(text: str | None) -> int:
@@ -173,17 +194,18 @@ def parse_filters(args: MultiDict, spec: LayerSpec) -> tuple[tuple[str, tuple[st
         values = tuple(args.getlist(name))
         if not values:
             continue
-        for value in values:
-            _check_filter_value(name, value, vocabularies.get(name))
-        filters.append((name, values))
+        filters.append((name, checked_values(name, values, vocabularies.get(name))))
     return tuple(filters)
 
 
-def _check_filter_value(name: str, value: str, vocabulary: tuple[str, ...] | None) -> None:
-    if value == "":
-        raise InvalidQuery(f"{name}: give a value to filter on, e.g. {name}={(vocabulary or ('...',))[0]}")
-    if vocabulary is not None and value not in vocabulary:
-        raise InvalidQuery(f"{name}: '{value}' is not one of {', '.join(vocabulary)}")
+def checked_values(name: str, values: Sequence[str], vocabulary: Sequence[str] | None) -> tuple[str, ...]:
+    """Return ``values`` of parameter ``name``, refusing a blank one or, given a ``vocabulary``, a word not in it."""
+    for value in values:
+        if value.strip() == "":
+            raise InvalidQuery(f"{name}: give a value, e.g. {name}={vocabulary[0] if vocabulary else '...'}")
+        if vocabulary is not None and value not in vocabulary:
+            raise InvalidQuery(f"{name}: '{value}' is not one of {', '.join(vocabulary)}")
+    return tuple(values)
 
 
 def check_format(
@@ -191,7 +213,7 @@ def check_format(
 ) -> str:
     """Check the parameters like ``check_parameters`` but with this endpoint's own formats; return ``f``.
 
-    The analyses speak other formats (csv) than the OGC endpoints (json, geojson).
+    The analyses speak other formats (csv, xlsx) than the OGC endpoints (json, geojson).
     """
     others = MultiDict([(name, value) for name, value in args.items(multi=True) if name != "f"])
     check_parameters(others, allowed=allowed, repeatable=repeatable)
@@ -202,3 +224,52 @@ def check_format(
     if format_ not in formats:
         raise InvalidQuery(f"f: expected one of {', '.join(formats)}, got '{format_}'")
     return format_
+
+
+# --- GET /api/sites --------------------------------------------------------------------------------
+
+
+def parse_site_query(args: MultiDict, zone_ids: Sequence[str]) -> sites.SiteQuery:
+    """Return the site query of ``GET /api/sites``'s parameters, with defaults for the missing ones.
+
+    ``zone_ids`` are the economic zones ``in_zone`` may name besides any, yes and no.
+    """
+    weights = dict(sites.DEFAULT_WEIGHTS)
+    weights |= {key: parse_amount(name, args[name]) for name, key in WEIGHT_PARAMETERS.items() if name in args}
+    choice = {name: checked_values(name, args.getlist(name), vocabulary)[0] for name, vocabulary in (
+        ("former_province", FORMER_PROVINCES), ("unknowns", sites.UNKNOWNS_CHOICES)) if name in args}  # fmt: skip
+    return sites.SiteQuery(
+        statuses=checked_values("status", args.getlist("status"), STATUSES),
+        min_free_ha=parse_amount("min_free_ha", args["min_free_ha"]) if "min_free_ha" in args else None,
+        max_km={key: parse_amount(name, args[name], above_zero=True) for name, key in DISTANCE_PARAMETERS.items()
+                if name in args},
+        sectors=checked_values("sector", args.getlist("sector"), None),
+        in_zone=_in_zone(args.get("in_zone", "any"), zone_ids),
+        former_province=choice.get("former_province"),
+        weights=weights,
+        limit=None if "limit" not in args else parse_whole_number("limit", args["limit"], ceiling=10**9),
+        unknowns=choice.get("unknowns", "apart"),
+    )
+
+
+def _in_zone(value: str, zone_ids: Sequence[str]) -> str:
+    if value in sites.IN_ZONE_CHOICES or value in zone_ids:
+        return value
+    choices = ", ".join((*sites.IN_ZONE_CHOICES, *zone_ids))
+    raise InvalidQuery(f"in_zone: expected one of {choices} (an economic zone id), got '{value}'")
+
+
+def parse_amount(name: str, text: str, above_zero: bool = False) -> float:
+    """Return a finite decimal number of at least 0 (ha, a weight), or above 0 (a distance); -0 is 0."""
+    number = float(text) if _DECIMAL.fullmatch(text) else math.nan
+    if not (0 < number < math.inf if above_zero else 0 <= number < math.inf):
+        bound = "above 0" if above_zero else "of at least 0"
+        raise InvalidQuery(f"{name}: expected a finite decimal number {bound}, got '{text}'")
+    return number + 0.0
+
+
+def parse_whole_number(name: str, text: str, ceiling: int) -> int:
+    """Return a whole number from 1, read as ``ceiling`` when larger (the limits: OGC's 1000, far more than parks)."""
+    if not _WHOLE_NUMBER.fullmatch(text) or not text.strip("0"):
+        raise InvalidQuery(f"{name}: expected a whole number from 1, got '{text}'")
+    return _clamped_int(text, ceiling)

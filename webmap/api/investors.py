@@ -1,19 +1,15 @@
 """The investor endpoints under /api: ``GET /api/sites`` (find and rank parks) and ``POST /api/evaluate``.
 
 The scoring and the proposal checks live in ``geo.analysis.sites`` and ``geo.analysis.proposal``; this module parses the
-request, calls them and writes JSON, CSV or GeoJSON. Every bad input raises ``InvalidQuery`` (a 400) or
-``RequestEntityTooLarge`` (a 413), which ``webmap.errors`` turns into ``{"code", "description"}``.
+request, calls them and writes JSON, CSV, an Excel workbook or GeoJSON. Every bad input raises ``InvalidQuery`` (a
+400) or ``RequestEntityTooLarge`` (a 413), which ``webmap.errors`` turns into ``{"code", "description"}``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
-import json
-import re
 from collections.abc import Mapping
-from pathlib import Path
 
 import pandas as pd
 from flask import Blueprint, Response, current_app, request, url_for
@@ -23,44 +19,45 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from shapely.geometry import mapping
 
 from geo.analysis import proposal, sites
-from geo.formats.export import XLSX_MEDIA_TYPE, csv_writer, flat_value, xlsx_bytes
-from geo.model.catalog import FORMER_PROVINCES, STATUSES
-from geo.model.errors import InvalidQuery
-from geo.model.features import json_value
+from geo.formats.export import csv_writer, flat_value, xlsx_bytes
+from geo.model.catalog import STATUSES
+from geo.model.features import compact_json, json_value
 from geo.pipeline.derive import economic_zones
-from webmap import api, i18n, params
+from webmap import i18n
+from webmap.api import params
+from webmap.api.params import DISTANCE_PARAMETERS, WEIGHT_PARAMETERS
+from webmap.api.responses import CSV, GEOJSON, JSON, XLSX, json_response, tagged_by_url
+from webmap.api.schemas.investors import ProposalEvaluation, SiteFeatureCollection, SiteResult, SiteSearch
 from webmap.layers import dataset
 from webmap.server import answer_cache
 from webmap.server.answer_cache import query_key
 
 bp = Blueprint("sites_api", __name__)
+bp.after_request(tagged_by_url)
 
-JSON, GEOJSON, CSV = "application/json", "application/geo+json", "text/csv; charset=utf-8"
-CACHE_CONTROL = "public, max-age=300"
 MAX_BODY_BYTES = 64 * 1024  # a drawn outline is a few kB; the app-wide limit is 256 KiB
-SITES_FORMATS = ("json", "csv", "xlsx", "geojson")
-WEIGHT_PARAMETERS = {f"w_{c.parameter}": c.key for c in sites.CRITERIA}
-DISTANCE_PARAMETERS = {f"max_km_{c.parameter}": c.key for c in sites.DISTANCES}
-SITES_PARAMETERS = (
-    "status", "min_free_ha", *DISTANCE_PARAMETERS, "sector", "in_zone", "former_province",
-    *WEIGHT_PARAMETERS, "limit", "unknowns", *params.COMMON_PARAMETERS,
-)  # fmt: skip
-REPEATABLE = ("status", "sector")
-_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
-_WHOLE_NUMBER = re.compile(r"[0-9]+")
-_FINGERPRINT = "hpmap.sites_api.fingerprint"
 _ANSWERS = "hpmap.sites_api.answers"
 MAX_KEPT_BYTES = 64 * 2**20  # per worker process; a search over 20,000 parks as GeoJSON is 15 MB
 
 
+@bp.record_once
+def _prepare_answers(state) -> None:
+    state.app.extensions[_ANSWERS] = answer_cache.AnswerCache(state.app.config.get("SITES_CACHE_BYTES", MAX_KEPT_BYTES))
+
+
+def forget_answers(app) -> None:
+    """Forget the searches answered from the data served until now (``webmap.server.reload``)."""
+    app.extensions[_ANSWERS].clear()  # their keys hold the data version: this only frees the memory sooner
+
+
 @bp.get("/sites")
 def find_sites():
-    """Industrial parks matching the filters, ranked by weighted score, as JSON, CSV or GeoJSON.
+    """Industrial parks matching the filters, ranked by weighted score, as JSON, CSV, Excel or GeoJSON.
 
     An answer is computed once per distinct query and kept (the data set does not change while the
     app runs): a repeated search, the common case of a shared link, costs a lookup.
     """
-    format_ = params.check_format(request.args, SITES_PARAMETERS, SITES_FORMATS, REPEATABLE)
+    format_ = params.check_format(request.args, params.SITES_PARAMETERS, params.SITES_FORMATS, params.SITES_REPEATABLE)
     query = parse_site_query(request.args)
     # The host is part of the answer: it carries absolute links to the parks' pages.
     key = (answer_cache.data_version(), format_, request.host_url, request.args.get("lang"), query_key(query))
@@ -69,7 +66,12 @@ def find_sites():
     return Response(text, content_type=content_type, headers=headers)
 
 
-def _sites_answer(format_: str, args: MultiDict) -> tuple[str, str, dict]:
+def parse_site_query(args: MultiDict) -> sites.SiteQuery:
+    """Return the site query of ``GET /api/sites``'s parameters, with defaults for the missing ones."""
+    return params.parse_site_query(args, zone_ids=tuple(economic_zones(dataset().layer("economic-zones").gdf).index))
+
+
+def _sites_answer(format_: str, args: MultiDict) -> tuple[str | bytes, str, dict]:
     query = parse_site_query(args)
     parks = dataset().layer("industrial-parks").gdf
     search = sites.find_sites(parks, query)
@@ -77,87 +79,20 @@ def _sites_answer(format_: str, args: MultiDict) -> tuple[str, str, dict]:
         return sites_csv(search, query, parks), CSV, {"Content-Disposition": 'attachment; filename="sites.csv"'}
     if format_ == "xlsx":
         workbook = xlsx_bytes(sites_rows(search, query, parks), "sites")
-        return workbook, XLSX_MEDIA_TYPE, {"Content-Disposition": 'attachment; filename="sites.xlsx"'}
+        return workbook, XLSX, {"Content-Disposition": 'attachment; filename="sites.xlsx"'}
     body = sites_body(search, query, args)
     if format_ == "geojson":
-        return _json_text(sites_feature_collection(search, body)), GEOJSON, {}
-    return _json_text(body), JSON, {}
-
-
-@bp.record_once
-def _prepare_answers(state) -> None:
-    state.app.extensions[_ANSWERS] = answer_cache.AnswerCache(state.app.config.get("SITES_CACHE_BYTES", MAX_KEPT_BYTES))
+        return compact_json(sites_feature_collection(search, body)), GEOJSON, {}
+    return compact_json(body), JSON, {}
 
 
 @bp.post("/evaluate")
 def evaluate():
     """Check a proposed site drawn as a GeoJSON polygon: area, zones, overlaps and distances."""
-    params.check_format(request.args, params.COMMON_PARAMETERS, ("json",), REPEATABLE)
+    params.check_format(request.args, params.COMMON_PARAMETERS, params.EVALUATE_FORMATS)
     shape = proposal.read_proposal(_bounded_body())
-    evaluation = proposal.evaluate_proposal(shape, dataset())
-    return _json(json_value(dataclasses.asdict(evaluation)))
-
-
-# --- parameters --------------------------------------------------------------------------------
-
-
-def parse_site_query(args: MultiDict) -> sites.SiteQuery:
-    """Return the site query of ``GET /api/sites``'s parameters, with defaults for the missing ones."""
-    weights = dict(sites.DEFAULT_WEIGHTS)
-    for name, key in WEIGHT_PARAMETERS.items():
-        if name in args:
-            weights[key] = _number(args, name, strictly_positive=False)
-    max_km = {
-        key: _number(args, name, strictly_positive=True) for name, key in DISTANCE_PARAMETERS.items() if name in args
-    }
-    return sites.SiteQuery(
-        statuses=_choices(args, "status", STATUSES),
-        min_free_ha=_number(args, "min_free_ha", strictly_positive=False) if "min_free_ha" in args else None,
-        max_km=max_km,
-        sectors=_choices(args, "sector", None),
-        in_zone=_in_zone(args.get("in_zone", "any")),
-        former_province=_choices(args, "former_province", FORMER_PROVINCES)[0] if "former_province" in args else None,
-        weights=weights,
-        limit=_limit(args.get("limit")),
-        unknowns=_choices(args, "unknowns", sites.UNKNOWNS_CHOICES)[0] if "unknowns" in args else "apart",
-    )
-
-
-def _number(args: MultiDict, name: str, strictly_positive: bool) -> float:
-    text = args[name]
-    number = float(text) if _DECIMAL.fullmatch(text) else float("nan")
-    bound = "above 0" if strictly_positive else "of at least 0"
-    if not (number > 0 if strictly_positive else number >= 0) or number == float("inf"):
-        raise InvalidQuery(f"{name}: expected a finite decimal number {bound}, got '{text}'")
-    return number + 0.0  # -0 becomes 0
-
-
-def _choices(args: MultiDict, name: str, vocabulary: tuple[str, ...] | None) -> tuple[str, ...]:
-    values = tuple(args.getlist(name))
-    for value in values:
-        if value.strip() == "":
-            example = vocabulary[0] if vocabulary else "logistics"
-            raise InvalidQuery(f"{name}: give a value, e.g. {name}={example}")
-        if vocabulary is not None and value not in vocabulary:
-            raise InvalidQuery(f"{name}: '{value}' is not one of {', '.join(vocabulary)}")
-    return values
-
-
-def _in_zone(value: str) -> str:
-    zone_ids = tuple(economic_zones(dataset().layer("economic-zones").gdf).index)
-    if value in sites.IN_ZONE_CHOICES or value in zone_ids:
-        return value
-    choices = ", ".join(sites.IN_ZONE_CHOICES + zone_ids)
-    raise InvalidQuery(f"in_zone: expected one of {choices} (an economic zone id), got '{value}'")
-
-
-def _limit(text: str | None) -> int | None:
-    if text is None:
-        return None
-    if not _WHOLE_NUMBER.fullmatch(text) or not text.strip("0"):
-        raise InvalidQuery(f"limit: expected a whole number from 1, got '{text}'")
-    digits = text.lstrip("0")
-    return 10**9 if len(digits) > 9 else int(digits)  # far more than there are parks
+    evaluation: ProposalEvaluation = json_value(dataclasses.asdict(proposal.evaluate_proposal(shape, dataset())))
+    return json_response(evaluation)
 
 
 def _bounded_body() -> bytes:
@@ -183,7 +118,7 @@ RESULT_FIELDS = (
 )  # fmt: skip
 
 
-def site_record(row: pd.Series) -> dict:
+def site_record(row: pd.Series) -> SiteResult:
     """Return one ranked park as a JSON-safe dict (NaN becomes None): rank, attributes, score, distances.
 
     ``rank`` is null for a park included with no weighted value known (``unknowns=include``); ``tied``
@@ -219,7 +154,7 @@ def criteria_record(weights: Mapping[str, float]) -> dict:
     }
 
 
-def sites_body(search: sites.SiteSearch, query: sites.SiteQuery, args: MultiDict) -> dict:
+def sites_body(search: sites.SiteSearch, query: sites.SiteQuery, args: MultiDict) -> SiteSearch:
     """Return the JSON body of ``GET /api/sites``."""
     lang = args.get("lang") if args.get("lang") in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
     return {
@@ -254,7 +189,7 @@ def _normalised_query(query: sites.SiteQuery, args: MultiDict) -> dict:
     }
 
 
-def sites_feature_collection(search: sites.SiteSearch, body: dict) -> dict:
+def sites_feature_collection(search: sites.SiteSearch, body: SiteSearch) -> SiteFeatureCollection:
     """Return the ranked parks as a GeoJSON FeatureCollection; the rest of ``body`` rides along."""
     features = [
         {"type": "Feature", "id": record["id"], "geometry": mapping(geometry), "properties": record}
@@ -320,25 +255,3 @@ def _park_cells(record: dict) -> list:
 def _flat_cells(cells: list) -> list:
     return [None if cell is None else flat_value(cell) for cell in cells]
 
-
-def _json(body: dict, content_type: str = JSON) -> Response:
-    return Response(_json_text(body), content_type=content_type)
-
-
-def _json_text(body: dict) -> str:
-    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-
-
-@bp.after_request
-def _cacheable(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"  # public open data, for web clients on any site
-    if request.method in ("GET", "HEAD") and response.status_code == 200:
-        fingerprint = current_app.extensions.get(_FINGERPRINT)
-        if fingerprint is None:  # once per app: the data set and the code shaping the answers
-            code = b"".join(Path(m.__file__).read_bytes() for m in (sites, proposal)) + Path(__file__).read_bytes()
-            fingerprint = hashlib.sha256(api.fingerprint().encode() + code).hexdigest()
-            current_app.extensions[_FINGERPRINT] = fingerprint
-        response.set_etag(hashlib.sha256(f"{fingerprint} {request.url}".encode()).hexdigest()[:32], weak=True)
-        response.headers["Cache-Control"] = CACHE_CONTROL
-        response.make_conditional(request)
-    return response
