@@ -75,6 +75,11 @@ def test_park_names_show_from_a_city_zoom_and_not_before(watched):
     assert parks and overlapping(parks) == []
     places = label_boxes(page, ".hp-label-place")
     assert places and any(p["text"].endswith((" ward", " commune")) for p in places)  # English names in English
+    assert overlapping(parks + places) == []  # the communes' names keep clear of the parks'
+    # the parks' names lie over the outlines, the communes' under them (and under any tiles)
+    z = page.evaluate("['hp-labels', 'overlay', 'hp-background-labels', 'tile'].map(p => +getComputedStyle("
+                      "document.querySelector('.leaflet-' + p + '-pane')).zIndex)")  # fmt: skip
+    assert z[0] > z[1] > z[3] > z[2]
     assert w.foreign_requests() == [] and w.errors() == []
 
 

@@ -29,7 +29,7 @@ export function addBackground(showProblem) {
     if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
     return response.json();
   });
-  return style.then(addParkLabels).then(() => data).then(drawBackground)
+  return style.then(addParkLabels).then((parkLabels) => data.then((geojson) => drawBackground(geojson, parkLabels)))
     .catch((error) => {
       console.error("background:", error);
       if (config.offline) showProblem(msg.background_failed);
@@ -43,7 +43,7 @@ function addBasemap(showProblem) {
   });
 }
 
-function drawBackground(geojson) {
+function drawBackground(geojson, parkLabels) {
   const renderer = L.svg({ pane: "hp-background", padding: 0.5 });
   const areas = geojson.features.filter((f) => f.properties.kind !== "place");
   L.geoJSON(areas, {
@@ -68,7 +68,8 @@ function drawBackground(geojson) {
                     maxZoom: places, rank: p.kind === "province" ? 0 : 1 });
     }
   }
-  new ThinnedLabels(labels, { pane: "hp-background-labels" }).addTo(map);
+  // placed after the parks' names at each view (their layer was added first), clear of them
+  new ThinnedLabels(labels, { pane: "hp-background-labels", avoid: parkLabels }).addTo(map);
   document.body.setAttribute("data-background", "drawn");
 }
 
@@ -81,10 +82,11 @@ function addParkLabels() {
     if (!(cfg.id in LABELLED_LAYERS)) return;
     shown[cfg.id] = list.filter((f) => f.properties.centroid_lat != null).map((f) => ({
       latlng: [f.properties.centroid_lat, f.properties.centroid_lon], text: nameOf(f.properties),
-      className: "hp-label-park", minZoom, rank: LABELLED_LAYERS[cfg.id],
+      className: "hp-label-park", minZoom, rank: LABELLED_LAYERS[cfg.id], dy: 16, // below the marker's badge
     }));
     layer.setLabels(Object.values(shown).flat());
   };
   wholeLayers.forEach(([cfg, list]) => update(cfg, list));
   onLayerLoaded(update);
+  return layer;
 }

@@ -7,7 +7,9 @@ import L from "./leaflet.js";
 const GAP = 4; // px kept free around each label
 const measure = document.createElement("canvas").getContext("2d");
 
-/** A layer of labels: each {latlng, text, className, minZoom, maxZoom, rank, spacing}, the lower rank first. */
+/** A layer of labels: each {latlng, text, className, minZoom, maxZoom, rank, spacing, dy}, the lower rank
+    first (dy: pixels below its point, to clear a marker there). Option ``avoid``: another such layer, placed
+    before this one at each view, whose labels this one's keep clear of. */
 export const ThinnedLabels = L.Layer.extend({
   initialize(labels, options) {
     L.setOptions(this, options);
@@ -43,19 +45,22 @@ export const ThinnedLabels = L.Layer.extend({
     const size = map.getSize();
     const placed = [];
     const nodes = [];
+    const avoid = this.options.avoid && this.options.avoid._map ? this.options.avoid._placed || [] : [];
     for (const label of this._labels) {
       if (zoom < (label.minZoom ?? -Infinity) || zoom >= (label.maxZoom ?? Infinity) || !label.text) continue;
-      const point = map.latLngToContainerPoint(label.latlng);
+      const point = map.latLngToContainerPoint(label.latlng).add([0, label.dy || 0]);
       if (point.x < -200 || point.y < -50 || point.x > size.x + 200 || point.y > size.y + 50) continue;
       const node = this._node(label);
       const width = this._width(node, label.text);
       const pad = GAP + (label.spacing || 0);
       const box = [point.x - width / 2 - pad, point.y - 9 - pad, point.x + width / 2 + pad, point.y + 9 + pad];
-      if (placed.some((other) => box[0] < other[2] && box[2] > other[0] && box[1] < other[3] && box[3] > other[1])) continue;
+      const hits = (other) => box[0] < other[2] && box[2] > other[0] && box[1] < other[3] && box[3] > other[1];
+      if (placed.some(hits) || avoid.some(hits)) continue;
       placed.push(box);
-      L.DomUtil.setPosition(node, map.latLngToLayerPoint(label.latlng));
+      L.DomUtil.setPosition(node, map.latLngToLayerPoint(label.latlng).add([0, label.dy || 0]));
       nodes.push(node);
     }
+    this._placed = placed;
     this._container.replaceChildren(...nodes);
     this._container.hidden = false;
   },
