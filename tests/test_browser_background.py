@@ -121,3 +121,25 @@ def test_a_basemap_served_by_the_app_is_read_by_ranges_and_drawn(watched, basema
     assert page.locator(".leaflet-control-attribution", has_text="OpenStreetMap").count() == 1
     assert w.foreign_requests() == [] and w.errors() == []
     page.screenshot(path=str(SCREENSHOTS / "offline-basemap.png"))
+
+
+@pytest.fixture(scope="module")
+def online_server():
+    server = LiveServer({"DATA_DIR": str(DATA_DIR), "OFFLINE": False})
+    yield server
+    server.stop()
+
+
+def test_online_the_background_lies_under_the_tiles_and_shows_where_they_fail(watched, online_server):
+    w = watched(online_server, viewport={"width": 1024, "height": 700})
+    failed = []
+    w.page.route("https://**/*", lambda route: (failed.append(route.request.url), route.abort()))  # tiles blocked
+    page = open_with_background(w, f"/?lang=en&{HAI_PHONG_CENTRE}&z=12")
+    assert failed and all(urlsplit(url).netloc in ("tile.openstreetmap.org",) for url in failed), failed[:3]
+    assert page.locator(".leaflet-tile-pane img.leaflet-tile").count() > 0  # the tiles are there, over it
+    assert page.locator(".leaflet-hp-background-pane path.hp-bg-sea").count() == 1
+    assert page.locator(".hp-label-place").count() >= 5
+    # every tile failed, so no image covers the background: each tile is empty (no pixel drawn)
+    assert page.evaluate("[...document.querySelectorAll('.leaflet-tile-pane img')].every(i => i.naturalWidth === 0)")
+    sea = page.locator("path.hp-bg-sea").bounding_box()
+    assert sea and sea["width"] > 100 and sea["height"] > 100
