@@ -63,7 +63,7 @@ def test_offline_the_map_shows_sea_rivers_boundaries_and_place_names(watched):
     page.screenshot(path=str(SCREENSHOTS / "offline-background.png"))
 
 
-def test_park_names_show_from_a_city_zoom_and_not_before(watched):
+def test_park_names_show_from_a_city_zoom_and_not_before(watched, shipped):
     w = watched(viewport={"width": 1280, "height": 800})
     page = open_with_background(w, f"/?lang=en&{HAI_PHONG_CENTRE}&z=11")
     assert page.locator(".hp-label-park").count() == 0
@@ -81,6 +81,12 @@ def test_park_names_show_from_a_city_zoom_and_not_before(watched):
                       "document.querySelector('.leaflet-' + p + '-pane')).zIndex)")  # fmt: skip
     assert z[0] > z[1] > z[3] > z[2]
     assert w.foreign_requests() == [] and w.errors() == []
+    page.goto(w.server.url + f"/?lang=en&{HAI_PHONG_CENTRE}&z=13&layers=ports,industrial-clusters")
+    page.wait_for_selector("body[data-background=drawn]")
+    shown = {box["text"] for box in label_boxes(page, ".hp-label-park")}
+    gdf = shipped.layer("industrial-parks").gdf
+    park_names = set(gdf["name_en"].fillna(gdf["name_vi"]))
+    assert shown and not shown & park_names  # the clusters' names only: the parks' layer is off
 
 
 def test_at_the_city_view_the_provinces_are_named(watched):

@@ -9,7 +9,7 @@ import { loadStyle } from "./dom.js";
 import L from "./leaflet.js";
 import { ThinnedLabels } from "./labels.js";
 import { onLayerLoaded, wholeLayers } from "./layers.js";
-import { config, map, msg } from "./page.js";
+import { config, groupOf, layerConfig, map, msg } from "./page.js";
 import { nameOf } from "./text.js";
 
 const LABELLED_LAYERS = { "industrial-parks": 0, "industrial-clusters": 1 }; // rank: parks' names before clusters'
@@ -73,7 +73,8 @@ function drawBackground(geojson, parkLabels) {
   document.body.setAttribute("data-background", "drawn");
 }
 
-// The parks' (and clusters') names, permanent from the "parks" zoom on, at their centroids.
+// The parks' (and clusters') names, permanent from the "parks" zoom on, at their centroids, while their
+// layer is on the map.
 function addParkLabels() {
   const layer = new ThinnedLabels([], { pane: "hp-labels" }).addTo(map);
   const minZoom = config.background.labelZoom.parks;
@@ -84,9 +85,12 @@ function addParkLabels() {
       latlng: [f.properties.centroid_lat, f.properties.centroid_lon], text: nameOf(f.properties),
       className: "hp-label-park", minZoom, rank: LABELLED_LAYERS[cfg.id], dy: 16, // below the marker's badge
     }));
-    layer.setLabels(Object.values(shown).flat());
+    refresh();
   };
+  const refresh = () => layer.setLabels(Object.entries(shown)
+    .filter(([id]) => map.hasLayer(groupOf(layerConfig(id)))).flatMap(([, labels]) => labels));
   wholeLayers.forEach(([cfg, list]) => update(cfg, list));
   onLayerLoaded(update);
+  map.on("overlayadd overlayremove", refresh);
   return layer;
 }
