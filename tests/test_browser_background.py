@@ -126,7 +126,6 @@ def test_a_basemap_served_by_the_app_is_read_by_ranges_and_drawn(watched, basema
     assert len([c for c in colours if not c.endswith(",0")]) >= 2, colours
     assert page.locator(".leaflet-control-attribution", has_text="OpenStreetMap").count() == 1
     assert w.foreign_requests() == [] and w.errors() == []
-    page.screenshot(path=str(SCREENSHOTS / "offline-basemap.png"))
 
 
 @pytest.fixture(scope="module")
