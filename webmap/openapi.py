@@ -140,6 +140,23 @@ def _page_paths() -> dict:
             [_path("lang", "Language of the labels", {"type": "string", "enum": list(LANGUAGES)})],
             {"200": _ok("The script", "text/javascript", _STRING), "404": {"description": "No such language"}},
         ),
+        "/background.geojson": _get(
+            "mapBackground", PAGES, "The map's own background: sea, rivers, the city and its neighbours, place names",
+            [_query("v", "The data version (from the map page); with the current one, cached for a year", _STRING)],
+            {"200": _ok("The background's features (kind, name_vi, name_en)", GEOJSON,
+                        _ref("schemas", "FeatureCollection")),
+             "304": {"description": "Not modified (If-None-Match)"}},
+        ),
+        "/basemap.pmtiles": _get(
+            "basemapArchive", PAGES, "The vector basemap given to `hpmap serve --basemap`, whole or by byte range",
+            [{"name": "Range", "in": "header", "required": False, "schema": _STRING,
+              "description": "One byte range, e.g. bytes=0-16383"}],
+            {"200": _ok("The PMTiles archive", "application/vnd.pmtiles", {"type": "string", "format": "binary"}),
+             "206": _ok("The range asked for", "application/vnd.pmtiles", {"type": "string", "format": "binary"}),
+             "304": {"description": "Not modified (If-None-Match, If-Modified-Since)"},
+             "404": {"description": "The app serves no basemap"},
+             "416": {"description": "The range lies outside the archive"}},
+        ),
     }  # fmt: skip
 
 
