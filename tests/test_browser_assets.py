@@ -27,17 +27,32 @@ FIRST_LOAD_BUDGET = 60_000  # bytes: issue 6's "≤ 60 KB gzip" (bench/report.py
 # their module (sites-<hash>.js), the panels' and the drawing tools' styles, the plugins of vendor/.
 ON_FIRST_USE = ("/static/dist/sites-", "/static/dist/proposal-", "/static/dist/draw", "/static/dist/measuring-",
                 "/static/dist/search-", "/static/dist/popups-", "/static/dist/viewport-", "/static/dist/panels.css",
-                "/static/vendor/locate/", "/static/vendor/fullscreen/Control.")  # fmt: skip
+                "/static/vendor/locate/", "/static/vendor/fullscreen/Control.", "/static/dist/basemap.js")  # fmt: skip
 
 
 def first_load(w: Watched, path: str) -> dict[str, int]:
     """Open ``path``; return each script's and stylesheet's gzip size, counted as bench/browser.py counts them:
-    every one loaded until the page is ready and 300 ms after, each compressed on its own at level 6."""
+    every one loaded until the page is ready and 300 ms after, each compressed on its own at level 6; but for
+    what the page asks for only once its layers are drawn (AFTER_READY), checked to be asked for after."""
     responses = []
     w.page.on("response", lambda r: responses.append(r) if r.request.resource_type in FIRST_LOAD_TYPES else None)
+    w.page.add_init_script(READY_STAMP)
     w.open(path)
     w.page.wait_for_timeout(300)
-    return {urlsplit(r.url).path: gzip_size(r.body()) for r in responses if r.ok}
+    later = w.page.evaluate(
+        "ps => performance.getEntriesByType('resource').filter(e => ps.some(p => new URL(e.name).pathname"
+        ".startsWith(p))).map(e => [new URL(e.name).pathname, e.startTime >= window.__readyAt])", list(AFTER_READY)
+    )
+    assert later and all(after for _, after in later), later
+    return {urlsplit(r.url).path: gzip_size(r.body()) for r in responses if r.ok and not r.url.split("?")[0]
+            .endswith(tuple(path for path, _ in later))}  # fmt: skip
+
+
+# The background's code and style (js/map/background.js, css/background.css): asked for once the layers are
+# drawn, when the page is ready, so not part of the first load.
+AFTER_READY = ("/static/dist/background",)
+READY_STAMP = """new MutationObserver(() => { if (document.body && document.body.dataset.ready && !window.__readyAt)
+    window.__readyAt = performance.now(); }).observe(document, {subtree: true, attributes: true, childList: true});"""
 
 
 def fetched(w: Watched, prefix: str) -> list[str]:

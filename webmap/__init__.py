@@ -29,10 +29,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the app: the only place that reads configuration and loads the data.
 
     Configuration comes from defaults, then the environment (``HPMAP_DATA_DIR``,
-    ``HPMAP_DATABASE_URL``, ``HPMAP_OFFLINE``, ``HPMAP_PUBLIC_URL``), then ``config``. With a ``DATABASE_URL`` the data
-    come from PostgreSQL/PostGIS (loaded by ``hpmap db load``), otherwise from ``DATA_DIR``.
+    ``HPMAP_DATABASE_URL``, ``HPMAP_OFFLINE``, ``HPMAP_PUBLIC_URL``, ``HPMAP_BASEMAP``), then ``config``. With a
+    ``DATABASE_URL`` the data come from PostgreSQL/PostGIS (loaded by ``hpmap db load``), otherwise from ``DATA_DIR``.
     A data error stops start-up, naming the file (or table); so does a database that cannot be
-    reached, naming it without its password.
+    reached, naming it without its password; so does a ``BASEMAP`` that is not a PMTiles archive of vector
+    tiles (``webmap.basemap.BasemapError``).
     """
     app = Flask(__name__)
     app.config.from_mapping(
@@ -40,14 +41,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         DATABASE_URL=os.environ.get("HPMAP_DATABASE_URL") or None,
         OFFLINE=_env_flag("HPMAP_OFFLINE"),
         PUBLIC_URL=os.environ.get("HPMAP_PUBLIC_URL") or None,
+        BASEMAP=os.environ.get("HPMAP_BASEMAP") or None,
         MAX_CONTENT_LENGTH=256 * 1024,
         JSON_SORT_KEYS=False,
     )
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86400  # static URLs carry a version (Flask's default is no-cache)
     app.config.update(config or {})
     app.config["OFFLINE"] = bool(app.config["OFFLINE"])
+    from webmap import basemap
     from webmap.server import reload
 
+    basemap.check(app)  # before the data: a wrong file is said at once
     version = reload.files_version(Path(app.config["DATA_DIR"])) if not app.config.get("DATABASE_URL") else None
     dataset, store = _open_data(app.config)
     if app.config.get("DATABASE_URL"):
@@ -56,15 +60,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hpmap.dataset"] = dataset  # pages, site finder, coverage, quality, collection metadata
     app.extensions["hpmap.store"] = store  # the API's items and item queries
 
-    from webmap import api, city_view, errors, i18n, pages, templating
+    from webmap import api, background, city_view, errors, i18n, pages, templating
     from webmap.server import compression, security
 
-    app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"])
+    # a basemap of the app's own replaces the online tiles
+    app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"] or basemap.configured(app) is not None)
     i18n.init_app(app)
     templating.register(app)
     app.register_blueprint(pages.bp)
     api.register(app)
     app.register_blueprint(city_view.bp)
+    app.register_blueprint(background.bp)
+    app.register_blueprint(basemap.bp)
     errors.register(app)
     security.register(app)
     compression.register(app)  # after the blueprints' own hooks (ETags, Cache-Control) have run

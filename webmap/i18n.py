@@ -98,6 +98,10 @@ MESSAGES: dict[str, str] = {
     "load_failed_help": N_("Check your connection, then reload the page."),
     "reload": N_("Reload"),
     "tool_failed": N_("Could not load this tool."),
+    "background_failed": N_("Could not load the map's background (coast, rivers, place names): the layers are shown "
+                            "without it. Reload the page to try again."),
+    "basemap_failed": N_("Could not load the basemap served by this app: the layers are shown without it. Reload "
+                         "the page to try again."),
     "popup_failed": N_("Could not load the details; close this and open it again."),
     "request_unreachable": N_("The server could not be reached. Check your connection and try again."),
     "request_failed": N_("The server could not answer (HTTP %(status)s). Try again later."),

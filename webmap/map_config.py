@@ -16,6 +16,8 @@ from geo.analysis.sites import CRITERIA, FREE_LAND
 from geo.model.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
 from geo.stores.query import MAX_ZOOM
 from webmap.api.params import MAX_LIMIT
+from webmap.background import background_url
+from webmap.basemap import configured as configured_basemap
 from webmap.i18n import LOCALES, catalog, layer_title, t
 from webmap.layers import dataset
 from webmap.maps import OSM_ATTRIBUTION, MapParts, osm_layers
@@ -46,6 +48,7 @@ WITH_DISTANCES = ("industrial-parks", "industrial-clusters")  # popups listing t
 # The interface's words the map's scripts say (js/: msg.<key>); the page's own words are in its HTML.
 # tests/test_map_config.py checks this list against the scripts.
 SCRIPT_MESSAGES = (
+    "background_failed", "basemap_failed",
     "conflict", "details", "distance_note", "distances", "draw_finish_line", "draw_finish_polygon",
     "draw_first_corner", "draw_next_corner", "free_ha", "free_ha_help", "geometry_quality", "load_failed",
     "load_failed_help", "loading", "loading_layers", "measure", "measure_hint", "measure_total", "no_data",
@@ -56,6 +59,9 @@ SCRIPT_MESSAGES = (
     "sites_lacks", "sites_need_status", "sites_none", "sites_not_scored", "sites_pick", "sites_results",
     "sites_tied", "sites_unknown", "tool_failed", "uncertainty_note", "uncertainty_unknown", "zoom_in",
 )  # fmt: skip
+# The zooms from which the background's names show (js/map/labels.js): provinces below "places", the
+# communes and wards from "places" on, the parks' names from "parks" on.
+LABEL_ZOOMS = {"places": 12, "parks": 13}
 # Search lists matches of equal rank in this order of their layers.
 SEARCH_ORDER = ("industrial-parks", "ports", "airports", "industrial-clusters", "factories", "economic-zones")
 
@@ -95,9 +101,19 @@ def map_config(lang: str, parts: MapParts) -> dict:
         "viewport": VIEWPORT,
         "maxApiZoom": MAX_ZOOM,
         "alwaysShown": list(ALWAYS_SHOWN),
-        "styles": {"panels": asset("dist/panels.css"), "draw": asset("dist/draw.css")},  # loaded on first use
+        "styles": {"panels": asset("dist/panels.css"), "draw": asset("dist/draw.css"),  # loaded on first use
+                   "background": asset("dist/background.css")},  # with the background, once the layers are drawn
         "labels": _labels(lang),
+        # the app's own background (js/map/background.js), fetched once the layers are drawn
+        "background": {"url": background_url(), "labelZoom": LABEL_ZOOMS},
+        "basemap": _basemap(),
     }
+
+
+def _basemap() -> dict | None:
+    """The basemap served by the app, if any, and the script that draws it (js/map/basemap.js)."""
+    basemap = configured_basemap()
+    return basemap.page_config() | {"script": asset("dist/basemap.js")} if basemap else None
 
 
 def _labels(lang: str) -> dict:

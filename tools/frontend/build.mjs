@@ -11,10 +11,13 @@
 // dist/hpmap.js          the map page's ES modules (js/hpmap.js and js/map/); esbuild splits off what
 //                        only a button needs (the panels, drawing with leaflet-geoman) into chunks imported
 //                        on first use, and what those share with the first load into one chunk
+// dist/basemap.js        the renderer of a basemap served by the app (protomaps-leaflet), fetched only when
+//                        `hpmap serve --basemap` gives one
 // dist/feature.js        the small map of the feature and comparison pages
 // dist/coverage-map.js   the coverage page's map of the parks outside every zone and of the overlaps
 // dist/copy-link.js      the other pages' "copy link" button (the map page's is in dist/hpmap.js)
-// dist/*.css             the map page's first-load style, the panels' style, the drawing tools' style
+// dist/*.css             the map page's first-load style, the panels' style, the drawing tools' style, the
+//                        background's (loaded with it once the layers are drawn)
 // dist/manifest.json     the packages; every output's sha256, the sha256 of its sources in static/ and
 //                        the chunks it imports (the page preloads those of dist/hpmap.js)
 // vendor/                the libraries' licences, and the plugins loaded file by file on first use (locate,
@@ -38,6 +41,10 @@ const BANNER = `/*! Leaflet ${version("leaflet")} (c) Volodymyr Agafonkin, Cloud
 (c) Ishmael Smyrnow; leaflet-minimap (c) Norkart AS. Licences: /static/vendor/<library>/ */`;
 const DRAW_BANNER = `/*! leaflet-geoman-free ${version("@geoman-io/leaflet-geoman-free")} (c) Geoman.io; Turf (c) Morgan \
 Herlocker; lodash (c) OpenJS Foundation; polyclip-ts (c) Luiz Felipe Machado Barboza. Licences: /static/vendor/ */`;
+const BASEMAP_BANNER = `/*! protomaps-leaflet ${version("protomaps-leaflet")}, pmtiles ${version("pmtiles")}, \
+@protomaps/basemaps ${version("@protomaps/basemaps")} (c) Protomaps LLC, BSD-3-Clause; @mapbox/vector-tile, pbf (c) Mapbox, \
+BSD-3-Clause; @mapbox/point-geometry (c) Mapbox, ISC; rbush (MIT), potpack, quickselect (ISC) (c) Vladimir Agafonkin; \
+color2k (c) Rico Kahler, MIT; fflate (c) Arjun Barrett, MIT. Licence: /static/vendor/protomaps-leaflet/ */`;
 
 const common = {
   bundle: true,
@@ -74,8 +81,14 @@ async function build() {
       ...common, entryPoints: ["feature", "copy-link", "coverage-map"].map((name) => join(stat, "js", `${name}.js`)), outdir: dist,
       format: "esm", target: "es2020",
     }),
+    // The renderer of a basemap served by the app (protomaps-leaflet): a module of its own, fetched by URL only
+    // when there is one, built apart so that none of its code or helpers joins the map page's chunks.
     esbuild.build({
-      ...common, entryPoints: ["hpmap", "panels", "draw"].map((name) => join(stat, "css", `${name}.css`)),
+      ...common, entryPoints: { basemap: join(stat, "js", "map", "basemap.js") }, outdir: dist, format: "esm",
+      target: "es2020", banner: { js: BASEMAP_BANNER },
+    }),
+    esbuild.build({
+      ...common, entryPoints: ["hpmap", "panels", "draw", "background"].map((name) => join(stat, "css", `${name}.css`)),
       outdir: dist, external: ["/static/*"], // the app's own files, by their URL
     }),
   ]);
@@ -115,6 +128,7 @@ function copyVendor() {
   copy("@turf/area/LICENSE", "turf/LICENSE");
   copy("lodash/LICENSE", "lodash/LICENSE");
   copy("polyclip-ts/LICENSE", "polyclip-ts/LICENSE");
+  copy("protomaps-leaflet/LICENSE", "protomaps-leaflet/LICENSE"); // the basemap chunk's renderer, with pmtiles
   // without its source-map comment: the map is not shipped, and a missing map is a console error
   const locate = readFileSync(join(modules, "leaflet.locatecontrol/dist/L.Control.Locate.min.js"), "utf8");
   writeFileSync(join(vendor, "locate", "L.Control.Locate.min.js"), locate.replace(/\n?\/\/# sourceMappingURL=.*$/m, ""));

@@ -19,6 +19,11 @@ _BAD_LANGUAGE = {"400": answer("lang names a language the app does not speak (an
 _NO_FEATURE = {"404": {"description": "No such feature"}}
 
 
+def _archive(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/vnd.pmtiles": {"schema": {"type": "string", "format": "binary"}}}}
+
+
 def _read_by_the_map(name: str, description: str) -> dict:
     return query(name, f"{description}. Read by the map's script: a value it cannot read leaves its default", _TEXT)
 
@@ -74,6 +79,22 @@ def paths() -> dict:
         "/coverage": get(
             "coveragePage", TAG, "Planners' view: zone coverage, occupancy, overlaps and data quality, with charts",
             [lang], {"200": answer("The coverage page", html=_PAGE), **_BAD_LANGUAGE},
+        ),
+        "/background.geojson": get(
+            "mapBackground", TAG, "The map's own background: sea, rivers, the city and its neighbours, place names",
+            [query("v", "The data version (from the map page); with the current one, cached for a year", _TEXT)],
+            {"200": answer("The background's features (kind, name_vi, name_en)",
+                           geojson=ref("schemas", "FeatureCollection")),
+             "304": {"description": "Not modified (If-None-Match)"}},
+        ),
+        "/basemap.pmtiles": get(
+            "basemapArchive", TAG, "The vector basemap given to `hpmap serve --basemap`, whole or by byte range",
+            [{"name": "Range", "in": "header", "required": False, "schema": _TEXT,
+              "description": "One byte range, e.g. bytes=0-16383"}],
+            {"200": _archive("The PMTiles archive"), "206": _archive("The range asked for"),
+             "304": {"description": "Not modified (If-None-Match, If-Modified-Since)"},
+             "404": {"description": "The app serves no basemap"},
+             "416": {"description": "The range lies outside the archive"}},
         ),
         "/glance": get(
             "glancePage", TAG, "Hải Phòng at a glance: the city's figures, each dated and cited, other values below",

@@ -35,7 +35,7 @@ onLayerLoaded((cfg, list) => { if (cfg.id === "economic-zones") addToMinimap(lis
 const loading = showLoading();
 const whole = config.layers.filter((cfg) => !cfg.viewport).map((cfg) => loadWhole(cfg).catch(loading.failed(cfg)));
 const loaded = Promise.all(whole.concat(watchLargeLayers()));
-if (config.offline) map.attributionControl.addAttribution(msg.offline_note);
+if (config.offline && !config.basemap) map.attributionControl.addAttribution(msg.offline_note);
 L.control.scale({ imperial: false }).addTo(map);
 measureControl().addTo(map);
 legendControl().addTo(map);
@@ -52,6 +52,11 @@ const ready = loaded.then(() => {
   document.body.setAttribute("data-ready", loading.errors ? "error" : "true");
 });
 setUpPanels(ready);
+// the background (coast, rivers, boundaries, names) and any basemap of the app's own once the layers are drawn
+ready.then(() => import("./map/background.js")).then((background) => background.addBackground(showProblem), (error) => {
+  console.error(error);
+  showProblem(msg.background_failed);
+});
 
 // A large layer is drawn as the view asks (map/viewport.js), its code loaded only with such a layer.
 // Resolves once the first view of each is drawn.
