@@ -91,6 +91,7 @@ MESSAGES: dict[str, str] = {
     "load_failed_help": N_("Check your connection, then reload the page."),
     "reload": N_("Reload"),
     "tool_failed": N_("Could not load this tool."),
+    "close": N_("Close"),
     "popup_failed": N_("Could not load the details; close this and open it again."),
     "request_unreachable": N_("The server could not be reached. Check your connection and try again."),
     "request_failed": N_("The server could not answer (HTTP %(status)s). Try again later."),

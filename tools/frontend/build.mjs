@@ -74,7 +74,7 @@ async function build() {
       format: "esm", target: "es2020",
     }),
     esbuild.build({
-      ...common, entryPoints: ["hpmap", "panels", "draw"].map((name) => join(stat, "css", `${name}.css`)),
+      ...common, entryPoints: ["hpmap", "panels", "draw", "sheet"].map((name) => join(stat, "css", `${name}.css`)),
       outdir: dist, external: ["/static/*"], // the app's own files, by their URL
     }),
   ]);
