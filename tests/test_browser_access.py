@@ -84,9 +84,11 @@ def test_the_map_controls_come_before_the_outlines_and_the_outlines_are_named(wa
     focused = []
     for _ in range(40):
         page.keyboard.press("Tab")
-        focused.append(page.evaluate("""() => { const e = document.activeElement;
+        focused.append(
+            page.evaluate("""() => { const e = document.activeElement;
             return [e.tagName.toLowerCase(), e.getAttribute('class') || '', e.getAttribute('aria-label') || '',
-                    e.getAttribute('data-feature-id') || '']; }"""))
+                    e.getAttribute('data-feature-id') || '']; }""")
+        )
         if focused[-1][0] == "path":
             break
     kinds = [tag + "." + cls.split(" ")[0] for tag, cls, _, _ in focused]
@@ -120,14 +122,17 @@ def sheet_box(page) -> dict:
 
 def swipe_down(page, selector: str, distance: int) -> None:
     """A one-finger swipe down the element: touch events as a phone's browser sends them."""
-    page.evaluate("""([selector, distance]) => {
+    page.evaluate(
+        """([selector, distance]) => {
         const node = document.querySelector(selector), r = node.getBoundingClientRect();
         const at = (y) => new Touch({identifier: 1, target: node, clientX: r.x + r.width / 2, clientY: y});
         const start = at(r.top + 20), end = at(r.top + 20 + distance);
         node.dispatchEvent(new TouchEvent('touchstart', {touches: [start], changedTouches: [start], bubbles: true}));
         node.dispatchEvent(new TouchEvent('touchmove', {touches: [end], changedTouches: [end], bubbles: true}));
         node.dispatchEvent(new TouchEvent('touchend', {touches: [], changedTouches: [end], bubbles: true}));
-    }""", [selector, distance])
+    }""",
+        [selector, distance],
+    )
 
 
 def test_on_a_phone_the_popup_is_a_bottom_sheet_that_a_swipe_esc_or_its_button_closes(watched):
