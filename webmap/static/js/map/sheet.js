@@ -21,6 +21,14 @@ function armSwipe(popup, node) {
   });
 }
 
+/** Pan the map so that the feature the sheet is about (at ``latlng``) shows above a sheet ``height`` px tall. */
+function keepInSight(latlng, height) {
+  if (!latlng) return;
+  const above = map.getSize().y - height;
+  const y = map.latLngToContainerPoint(latlng).y;
+  if (y > above - 24) map.panBy([0, y - above / 2], { animate: false });
+}
+
 /** Make the popups of class ``Popup`` (an L.Popup) bottom sheets while ``narrow`` (a MediaQueryList) matches;
     a promise, resolved once their style has come. */
 export function useSheets(Popup, narrow) {
@@ -40,6 +48,7 @@ export function useSheets(Popup, narrow) {
       if (!this._sheet) return;
       container.style.left = container.style.bottom = container.style.transform = "";
       if (!this._swipe) this._swipe = armSwipe(this, container) || true;
+      keepInSight(this._latlng, window.innerHeight / 2); // its height once its content has come, at most
     },
     _updatePosition() {
       if (!this._sheet) L.Popup.prototype._updatePosition.call(this);
