@@ -21,11 +21,14 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_PATH = "/__tests__/axe.min.js"  # answered by the test (page.route), never by the app
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1440, "height": 900}}
-# Every kind of page: the map (with a popup open too), a feature, a comparison, coverage, the city's
-# figures, an error page. True: the page says when its script is done (body[data-ready]).
+# Every kind of page: the map (with a popup, the site finder, the proposal's drawing too), a feature, a
+# comparison, coverage, the city's figures, an error page. True: the page says when its script is done
+# (body[data-ready]).
 PAGES = [
     ("/", True),
     ("/?f=kcn-trang-due", True),
+    ("/?panel=sites", True),
+    ("/?panel=proposal", True),  # drawing: geoman's handles on the map
     ("/features/kcn-trang-due", True),
     ("/compare?ids=kcn-trang-due,kcn-vsip-hai-phong,kcn-nomura-hai-phong", True),
     ("/coverage", False),
@@ -69,6 +72,8 @@ def test_every_page_fits_the_screen_and_passes_axe(watched, lang, screen):
             problems[path + " scrollWidth"] = scroll_width
         if path.startswith("/?f="):
             assert page.locator(".leaflet-popup .hp-popup").count() == 1, path  # axe sees the popup too
+        if "panel=proposal" in path:  # axe sees the drawing's handles
+            page.wait_for_selector(".leaflet-marker-icon.marker-icon", state="attached")
         if "no-such" in path:
             assert page.locator(".hp-error-box").count() == 1, path  # an error page indeed
         violations = serious_violations(page, w.server)
