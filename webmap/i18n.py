@@ -95,6 +95,7 @@ MESSAGES: dict[str, str] = {
                             "without it. Reload the page to try again."),
     "basemap_failed": N_("Could not load the basemap served by this app: the layers are shown without it. Reload "
                          "the page to try again."),
+    "close": N_("Close"),
     "popup_failed": N_("Could not load the details; close this and open it again."),
     "request_unreachable": N_("The server could not be reached. Check your connection and try again."),
     "request_failed": N_("The server could not answer (HTTP %(status)s). Try again later."),
