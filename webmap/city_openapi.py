@@ -18,7 +18,9 @@ _SOURCE = {
 }
 _FIGURE = {
     "type": "object",
-    "required": ["field", "label_en", "label_vi", "value", "unit", "as_of", "sources", "shown", "verified", "note"],
+    "required": [
+        "field", "label_en", "label_vi", "value", "unit", "as_of", "sources", "shown", "verified", "note", "note_vi",
+    ],  # fmt: skip
     "properties": {
         "field": {"type": "string", "enum": list(CITY_FIELDS)},
         "label_en": _STRING,
@@ -29,7 +31,8 @@ _FIGURE = {
         "sources": {"type": "array", "items": _SOURCE, "minItems": 1},
         "shown": {"type": "boolean", "description": "The value shown for its field (exactly one per field)"},
         "verified": {"type": "boolean", "description": "false: rests on the fact sheet's attribution, not re-read"},
-        "note": _STRING,
+        "note": {**_STRING, "description": "The note in English"},
+        "note_vi": {**_STRING, "description": "The note in Vietnamese; empty where nobody translated it"},
     },
 }
 _NUMBER_OR_NULL = {"type": "number", "nullable": True}

@@ -21,7 +21,9 @@ from webmap.layers import dataset
 bp = Blueprint("city", __name__)
 
 CITY_PARAMETERS = ("f", "lang")
-CSV_COLUMNS = ("field", "label_en", "label_vi", "value", "unit", "as_of", "shown", "verified", "sources", "note")
+CSV_COLUMNS = (
+    "field", "label_en", "label_vi", "value", "unit", "as_of", "shown", "verified", "sources", "note", "note_vi",
+)  # fmt: skip
 
 
 def cited(figure: dict) -> dict:

@@ -60,6 +60,8 @@ SCHEMAS = {
         zones=_array_of("CoverageZone"),
         districts=_array_of("CoveragePlace"),
         communes=_array_of("CoveragePlace"),
+        districts_vi={**_array_of("CoveragePlace"), "description": "the parks by the Vietnamese text of old_district"},
+        communes_vi={**_array_of("CoveragePlace"), "description": "the parks by the Vietnamese text of commune_2025"},
         outside_zones=_array_of("CoverageParkOutside"),
         overlaps=_array_of("CoverageOverlap"),
         area_mismatches=_array_of("CoverageAreaMismatch"),
@@ -197,6 +199,7 @@ SCHEMAS = {
         layer=_STRING,
         geometry_quality={"type": "string", "enum": [q for q in GEOMETRY_QUALITIES if q != TRACED]},
         geometry_note={"type": "string", "nullable": True},
+        geometry_note_vi={"type": "string", "nullable": True, "description": "the note in Vietnamese, if any"},
     ),
 }
 

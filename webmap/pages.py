@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from geo.analysis.city import parks_reference
 from geo.model.catalog import KEY_INFRASTRUCTURE, LAYERS, STATUSES
 from geo.model.features import feature_properties, to_geojson
+from geo.model.text import fold
 from webmap.compare_view import comparison, parse_ids
 from webmap.coverage_api import coverage_report, quality_report, reports
 from webmap.feature_view import feature_context, position_context
@@ -23,6 +24,7 @@ from webmap.i18n import (
     labels,
     language,
     layer_title,
+    text_properties,
 )
 from webmap.layers import dataset
 from webmap.maps import BASEMAPS, OSM_ATTRIBUTION, MapParts, osm_layers, render_parts
@@ -92,6 +94,8 @@ def map_page():
         ],
         "places": list(KEY_INFRASTRUCTURE),
         "labels": catalog(lang),
+        # The data's text in the page's language: {"status_detail": "status_detail_vi", ...} for Vietnamese.
+        "textProperties": text_properties(lang),
     }
     return render_template(
         "map.html", lang=lang, parts=parts, parts_version=version, config=config, **_site_finder_choices(lang)
@@ -117,10 +121,23 @@ def _site_finder_choices(lang: str) -> dict:
         "statuses": STATUSES,
         "status_labels": labels(STATUS_LABELS, lang),
         "places": list(KEY_INFRASTRUCTURE),
-        "sectors": sorted({sector for sectors in parks["sectors"] for sector in sectors}),
+        "sectors": sector_choices(parks, lang),
         "zones": [(zone_id, row["name_vi"] if lang == "vi" else row["name_en"]) for zone_id, row in zones.iterrows()],
         "weights": SITE_WEIGHTS,
     }
+
+
+def sector_choices(parks, lang: str) -> list[tuple[str, str]]:
+    """Return the parks' sectors as (value the site finder filters on, its word in ``lang``), by that word.
+
+    The value is the English word (``sectors``); Vietnamese reads the word ``sectors_vi`` pairs with it.
+    """
+    words: dict[str, str] = {}
+    for english, translated in zip(parks["sectors"], parks["sectors_vi"], strict=True):
+        paired = translated if lang == "vi" and len(translated) == len(english) else english
+        for sector, word in zip(english, paired, strict=True):
+            words.setdefault(sector, word)
+    return sorted(words.items(), key=lambda item: (fold(item[1]), item[1]))
 
 
 def zone_names(lang: str) -> dict[str, str]:

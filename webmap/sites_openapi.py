@@ -80,7 +80,13 @@ _SITE_FIELDS = {
     "zone_id": {"type": "string", "description": "The declared economic zone, or an empty string"},
     "former_province": {"type": "string", "enum": list(FORMER_PROVINCES)},
     "sectors": {"type": "array", "items": _STRING},
+    "sectors_vi": {
+        "type": "array",
+        "items": _STRING,
+        "description": "The same sectors in Vietnamese, in the same order; empty where not translated",
+    },
     "developer": {"type": "string", "description": "The developer or operator as published; empty if unknown"},
+    "developer_vi": {"type": "string", "description": "The developer text in Vietnamese; empty where not translated"},
     "area_ha": {**_NULLABLE_NUMBER, "description": "Declared area (ha)"},
     "area_ha_as_of": {**_NULLABLE_STRING, "description": "Date the area describes"},
     "occupancy_pct": _NULLABLE_NUMBER,
