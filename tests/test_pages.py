@@ -124,7 +124,7 @@ def test_map_script_is_cacheable_and_conditional(client):
 
 def test_feature_page_shows_figures_with_source_and_date(client):
     page = client.get("/features/kcn-dinh-vu-deep-c-1?lang=en").get_data(as_text=True)
-    assert "<h1>Dinh Vu Industrial Zone / DEEP C Haiphong I</h1>" in page
+    assert "<h1>Đình Vũ Industrial Zone / DEEP C Haiphong I</h1>" in page
     assert "541 ha" in page and "1,254 ha" in page and "Sources disagree" in page
     # Sources by title and publisher, never by file name, id or path.
     assert "Để Hải Phòng sớm trở thành thành phố công nghiệp theo hướng hiện đại" in page
@@ -147,7 +147,7 @@ def test_a_value_whose_sources_were_not_told_apart_says_so(client):
 def test_zones_are_named_not_numbered(client):
     page = client.get("/features/kcn-dinh-vu-deep-c-1?lang=en").get_data(as_text=True)
     attributes = page.split("<h2>Attributes</h2>", 1)[1].split("</table>", 1)[0]
-    assert "kkt-dinh-vu-cat-hai" not in attributes and "Dinh Vu – Cat Hai Economic Zone" in attributes
+    assert "kkt-dinh-vu-cat-hai" not in attributes and "Đình Vũ – Cát Hải Economic Zone" in attributes
 
 
 def test_an_undated_figure_says_undated(client):
