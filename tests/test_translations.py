@@ -6,14 +6,28 @@ The hand-made data set has no twins: it is the directory made before them. ``tra
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
 import pytest
 
 from geo import build_dataset, inspect_dataset
+from geo.model.catalog import LAYERS, TRANSLATED_ATTRIBUTES
+from geo.model.files import (
+    CITY_FIGURES_FILE,
+    CONTACTS_FILE,
+    CONTEXT_FILE,
+    FIGURES_FILE,
+    POSITIONS_FILE,
+    TRANSLATED_GEOMETRY_TEXT,
+    TRANSLATED_TEXT,
+)
+from geo.model.text import fold
+from geo.pipeline.read import FileSource
 from tests.builders import add_column, edit_csv, edit_geojson, read_csv, set_row, write_contacts
 from tests.cli_runner import hpmap
+from tests.conftest import DATA_DIR
 from tests.postgis import STORES, app_config
 from webmap import create_app
 
@@ -298,3 +312,83 @@ def test_a_layer_nobody_translated_gets_no_vietnamese_note(tmp_path, tiny_dir):
     result = hpmap("import", "boundaries", boundary_file(tmp_path), "--data-dir", tiny_dir, "--source", "src-a")
     assert result.exit_code == 0, result.stderr
     assert outline_notes(tiny_dir, "kcn-trang-due") == ("Imported from survey.geojson.", None)
+
+
+# --- the shipped data: every English text has its Vietnamese, and each page shows its own -------------------
+
+
+@pytest.fixture(scope="module")
+def shipped_client():
+    return create_app({"DATA_DIR": str(DATA_DIR), "OFFLINE": True, "TESTING": True}).test_client()
+
+
+def test_every_shipped_text_has_its_vietnamese_twin():
+    source = FileSource(DATA_DIR)
+    tables = [(spec.attributes_file, source.read_attributes(spec)[0], TRANSLATED_ATTRIBUTES) for spec in LAYERS]
+    tables += [(spec.geometry_file, source.read_geometry(spec)[0], TRANSLATED_GEOMETRY_TEXT) for spec in LAYERS]
+    readers = {FIGURES_FILE: source.read_figures, CITY_FIGURES_FILE: source.read_city_figures,
+               POSITIONS_FILE: source.read_positions, CONTACTS_FILE: source.read_contacts,
+               CONTEXT_FILE: source.read_context}  # fmt: skip
+    tables += [(name, read()[0], TRANSLATED_TEXT[name]) for name, read in readers.items()]
+    for name, table, columns in tables:
+        for column in columns:
+            english, translated = table[column] != "", table[f"{column}_vi"] != ""
+            assert (english == translated).all(), f"{name}: {column} and {column}_vi"
+
+
+def data_sentences(shipped, feature_id: str) -> list[tuple[str, str]]:
+    """Every (English, Vietnamese) text of a feature's page that differs between the two."""
+    layer = next(layer for layer in shipped.layers.values() if feature_id in layer.gdf.index)
+    row = layer.gdf.loc[feature_id]
+    pairs = [(row[c], row[f"{c}_vi"]) for c in ("status_detail", "developer", "old_district", "commune_2025",
+                                                  "geometry_note")]  # fmt: skip
+    pairs += [(item["note"], item["note_vi"]) for item in [*row["figures"], *row["contacts"]]]
+    records = shipped.positions[shipped.positions["feature_id"] == feature_id]
+    pairs += list(zip(records["note"], records["note_vi"], strict=True))
+    names = {contact["name"] for contact in row["contacts"]}  # a contact is named as its source prints it
+    return [(english, vietnamese) for english, vietnamese in pairs
+            if english and english != vietnamese and english not in names]  # fmt: skip
+
+
+@pytest.mark.parametrize("feature_id", [
+    "kcn-trang-due", "kcn-vsip-hai-phong", "kcn-nam-dinh-vu", "kcn-dai-an-mo-rong", "port-lach-huyen-berths-3-4",
+    "ccn-an-tho", "kkt-ven-bien-phia-nam-hai-phong",
+])  # fmt: skip
+def test_a_vietnamese_page_of_the_shipped_data_shows_no_english_data_sentence(shipped, shipped_client, feature_id):
+    sentences = data_sentences(shipped, feature_id)
+    assert len(sentences) >= 4
+    text = html.unescape(page(shipped_client, f"/features/{feature_id}?lang=vi"))
+    for english, vietnamese in sentences:
+        assert vietnamese in text
+        assert english not in text, english
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_an_english_page_of_the_shipped_data_shows_the_english_and_names_with_diacritics(shipped, shipped_client,
+                                                                                         lang):  # fmt: skip
+    text = html.unescape(page(shipped_client, f"/features/kcn-trang-due?lang={lang}"))
+    assert "<h1>Tràng Duệ Industrial Park (phases 1–2)</h1>" in text
+    for english, vietnamese in data_sentences(shipped, "kcn-trang-due"):
+        assert english in text and vietnamese not in text
+    lach_huyen = html.unescape(page(shipped_client, f"/features/port-lach-huyen?lang={lang}"))
+    assert "<h1>Lạch Huyện port area (Hải Phòng International Gateway Port)</h1>" in lach_huyen
+
+
+def test_the_old_spellings_still_find_the_features(shipped):
+    # Search and import matching fold diacritics away: the names written before keep matching.
+    for feature_id, before in (("kcn-trang-due", "Trang Due Industrial Park (phases 1–2)"),
+                               ("port-lach-huyen", "Lach Huyen port area (Hai Phong International Gateway Port)"),
+                               ("kcn-dinh-vu-deep-c-1", "Dinh Vu Industrial Zone / DEEP C Haiphong I")):  # fmt: skip
+        row = next(layer.gdf.loc[feature_id] for layer in shipped.layers.values() if feature_id in layer.gdf.index)
+        assert row["name_en"] != before and fold(row["name_en"]) == fold(before)
+
+
+def test_the_vietnamese_coverage_page_groups_parks_under_vietnamese_place_names(shipped_client):
+    report = shipped_client.get("/api/coverage").get_json()
+    english = {group["name"] for group in report["communes"]}
+    vietnamese = {group["name"] for group in report["communes_vi"]}
+    assert "partly Thủy Nguyên ward" in english and "Phường Thủy Nguyên, một phần" in vietnamese
+    words = {"ward", "commune", "communes", "partly", "possibly", "inferred", "special", "zone"}
+    assert not {word for name in vietnamese for word in name.split()} & words
+    text = html.unescape(page(shipped_client, "/coverage?lang=vi"))
+    assert "Phường Thủy Nguyên, một phần" in text and "partly Thủy Nguyên ward" not in text
