@@ -181,7 +181,8 @@ def context_collection() -> dict:
         "features": [
             {
                 "type": "Feature",
-                "properties": dict(zip(CONTEXT_COLUMNS, (cid, kind, vi, en, "src-b@2024", ""), strict=True)),
+                # No Vietnamese note (note_vi): the hand-made data is written as before the twins existed.
+                "properties": dict(zip(CONTEXT_COLUMNS, (cid, kind, vi, en, "src-b@2024", ""), strict=False)),
                 "geometry": mapping(shape),
             }
             for cid, kind, vi, en, shape in CONTEXT
@@ -280,6 +281,15 @@ def edit_csv(path: Path, edit) -> None:
     write_csv(path, columns, edit(rows))
 
 
+def add_column(path: Path, column: str, cell, after: str | None = None) -> None:
+    """Add ``column`` to a CSV file, right after the column ``after`` (else last): ``cell(row)`` gives each cell."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        columns, rows = list(reader.fieldnames), list(reader)
+    columns.insert(columns.index(after) + 1 if after else len(columns), column)
+    write_csv(path, columns, [dict(row, **{column: cell(row)}) for row in rows])
+
+
 def drop_positions(directory: Path, *feature_ids: str) -> None:
     """Remove the position records of ``feature_ids`` from ``positions.csv``: for tests that remove those features."""
     edit_csv(directory / POSITIONS_FILE, lambda rows: [r for r in rows if r["feature_id"] not in feature_ids])
@@ -323,6 +333,10 @@ def write_hostile_dataset(directory: Path) -> Path:
          "", HOSTILE_TEXT, "src-b", "2024", HOSTILE_TEXT),
     ])  # fmt: skip
     edit_geojson(directory / "industrial-parks.geojson", lambda d: [
-        f["properties"].update(geometry_note=HOSTILE_TEXT) for f in d["features"]
+        f["properties"].update(geometry_note=HOSTILE_TEXT, geometry_note_vi=HOSTILE_TEXT) for f in d["features"]
     ])  # fmt: skip
+    for column in ("status_detail", "developer", "commune_2025", "sectors"):  # the Vietnamese pages' text too
+        add_column(directory / "industrial-parks.csv", f"{column}_vi",
+                   lambda row, column=column: HOSTILE_TEXT if row[column] else "", after=column)  # fmt: skip
+    add_column(directory / "figures.csv", "note_vi", lambda row: HOSTILE_TEXT, after="note")
     return directory

@@ -51,7 +51,7 @@ def test_clicking_a_park_opens_its_popup_with_dated_sourced_figures(watched, shi
     click_feature(page, "kcn-nam-dinh-vu")
     popup = page.wait_for_selector(".leaflet-popup-content .hp-popup")
     text = popup.inner_text()
-    assert "Nam Dinh Vu Non-tariff Zone" in text
+    assert "Nam Đình Vũ Non-tariff Zone" in text
     assert "1,329 ha (2023," in text and "Operating" in text
     park = shipped.layer("industrial-parks").gdf.loc["kcn-nam-dinh-vu"]
     km, spread = park["distance_km_lach_huyen"], park["distance_uncertainty_km_lach_huyen"]
@@ -175,7 +175,7 @@ def test_status_filter_hides_features_and_lives_in_the_url(watched, shipped):
 def test_the_feature_page_renders_with_its_small_map(watched):
     w = watched()
     page = w.open("/features/kcn-trang-due?lang=en")
-    assert page.inner_text("h1") == "Trang Due Industrial Park (phases 1–2)"
+    assert page.inner_text("h1") == "Tràng Duệ Industrial Park (phases 1–2)"
     assert page.query_selector("#hp-small-map path.leaflet-interactive")
     assert "LG Display" in page.inner_text("main")
     assert w.errors() == [] and w.foreign_requests() == []

@@ -27,7 +27,8 @@ FIRST_LOAD_BUDGET = 60_000  # bytes: issue 6's "≤ 60 KB gzip" (bench/report.py
 # their module (sites-<hash>.js), the panels' and the drawing tools' styles, the plugins of vendor/.
 ON_FIRST_USE = ("/static/dist/sites-", "/static/dist/proposal-", "/static/dist/draw", "/static/dist/measuring-",
                 "/static/dist/search-", "/static/dist/popups-", "/static/dist/viewport-", "/static/dist/panels.css",
-                "/static/vendor/locate/", "/static/vendor/fullscreen/Control.", "/static/dist/basemap.js")  # fmt: skip
+                "/static/dist/sheet", "/static/vendor/locate/", "/static/vendor/fullscreen/Control.",
+                "/static/dist/basemap.js")  # fmt: skip
 
 
 def first_load(w: Watched, path: str) -> dict[str, int]:

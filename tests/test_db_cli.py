@@ -19,6 +19,7 @@ from geo.pipeline.read import FileSource, SourceSnapshot
 from tests.builders import edit_csv, edit_geojson, read_csv, set_row, write_contacts, write_csv
 from tests.cli_runner import hpmap, installed_command
 from tests.conftest import DATA_DIR
+from tests.test_translations import DETAIL_VI, OUTLINE_VI, translate
 
 SHIPPED_FILES = sorted(path.name for path in DATA_DIR.iterdir() if path.suffix in (".csv", ".geojson"))
 
@@ -78,6 +79,20 @@ def test_init_adds_the_position_and_context_tables_to_a_database_made_before_the
     assert {"positions", "context"} <= tables(database_url)
     assert db("load", str(tiny_dir), url=database_url).exit_code == 0
     assert_same_data(dumped(database_url, tmp_path / "out"), tiny_dir)
+
+
+def test_init_adds_the_vietnamese_note_columns_to_tables_made_before_them(database_url, tiny_dir, tmp_path):
+    assert db("init", url=database_url).exit_code == 0
+    with postgis.connect(database_url) as conn:  # as a database initialised before the data had Vietnamese notes
+        conn.execute("ALTER TABLE hpmap.industrial_parks_geometry DROP COLUMN geometry_note_vi")
+        conn.execute("ALTER TABLE hpmap.context DROP COLUMN note_vi")
+    assert db("init", url=database_url).exit_code == 0
+    assert db("load", str(translate(tiny_dir)), url=database_url).exit_code == 0
+    out = dumped(database_url, tmp_path / "out")
+    assert_same_data(out, tiny_dir)  # the Vietnamese twins included, CSV columns and GeoJSON properties alike
+    parks = read_csv(out / "industrial-parks.csv")
+    assert [row["status_detail_vi"] for row in parks if row["id"] == "kcn-trang-due"] == [DETAIL_VI]
+    assert f'"geometry_note_vi": "{OUTLINE_VI}"' in (out / "industrial-parks.geojson").read_text(encoding="utf-8")
 
 
 # --- load and dump ---------------------------------------------------------------------------------

@@ -245,7 +245,7 @@ def test_the_error_page_speaks_the_language_and_shows_what_was_not_found(client,
 @pytest.mark.parametrize("lang", ["ko", "ja", "zh"])
 def test_korean_japanese_and_chinese_pages_show_the_english_data_text_and_the_vietnamese_name(client, lang):
     page = html.unescape(client.get(f"/features/port-lach-huyen?lang={lang}").get_data(as_text=True))
-    assert "<h1>Lach Huyen port area (Hai Phong International Gateway Port)</h1>" in page  # name_en
+    assert "<h1>Lạch Huyện port area (Hải Phòng International Gateway Port)</h1>" in page  # name_en
     assert "Khu bến cảng Lạch Huyện (Cảng cửa ngõ quốc tế Hải Phòng)" in page  # name_vi, with its diacritics
     assert gettext(STATUS_LABELS["operating"], lang) in page and gettext(KIND_LABELS["port_area"], lang) in page
 

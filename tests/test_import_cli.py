@@ -544,7 +544,8 @@ def test_the_seaport_gis_layer_as_boundaries_of_a_copy_of_the_ports(shipped_copy
     assert "matched: 6 (0 by id, 6 by name)" in out
     assert "unmatched: 116" in out and "ambiguous: 0" in out
     assert "feature 76 '': no id and no name: fill the id column or one of ten" in out
-    assert "changed: 12 field(s) of 6 feature(s)" in out  # outline and note; quality and source were right
+    # Outline, note and the note's Vietnamese twin ("Nhập từ port_berths.geojson."); quality and source were right.
+    assert "changed: 18 field(s) of 6 feature(s)" in out
     assert "new warning: ports.geojson, feature 'port-lach-huyen-berths-5-6-hhit', field 'geometry': outline" in out
     assert seconds < 60
     validated = hpmap("validate", shipped_copy)

@@ -127,7 +127,7 @@ def test_map_script_is_cacheable_and_conditional(client):
 
 def test_feature_page_shows_figures_with_source_and_date(client):
     page = client.get("/features/kcn-dinh-vu-deep-c-1?lang=en").get_data(as_text=True)
-    assert "<h1>Dinh Vu Industrial Zone / DEEP C Haiphong I</h1>" in page
+    assert "<h1>Đình Vũ Industrial Zone / DEEP C Haiphong I</h1>" in page
     assert "541 ha" in page and "1,254 ha" in page and "Sources disagree" in page
     # Sources by title and publisher, never by file name, id or path.
     assert "Để Hải Phòng sớm trở thành thành phố công nghiệp theo hướng hiện đại" in page
@@ -150,7 +150,7 @@ def test_a_value_whose_sources_were_not_told_apart_says_so(client):
 def test_zones_are_named_not_numbered(client):
     page = client.get("/features/kcn-dinh-vu-deep-c-1?lang=en").get_data(as_text=True)
     attributes = page.split("<h2>Attributes</h2>", 1)[1].split("</table>", 1)[0]
-    assert "kkt-dinh-vu-cat-hai" not in attributes and "Dinh Vu – Cat Hai Economic Zone" in attributes
+    assert "kkt-dinh-vu-cat-hai" not in attributes and "Đình Vũ – Cát Hải Economic Zone" in attributes
 
 
 def test_an_undated_figure_says_undated(client):
@@ -209,9 +209,11 @@ def test_feature_json_and_geojson_variants(client, shipped):
     assert feature.get_json()["geometry"]["type"] == "Polygon"
 
 
-def test_hostile_values_are_escaped_on_the_feature_page(hostile_client):
-    page = hostile_client.get("/features/kcn-trang-due?lang=en").get_data(as_text=True)
+@pytest.mark.parametrize("lang", ["en", "vi"])  # the English text, then its Vietnamese twins
+def test_hostile_values_are_escaped_on_the_feature_page(hostile_client, lang):
+    page = hostile_client.get(f"/features/kcn-trang-due?lang={lang}").get_data(as_text=True)
     assert "<script>window.__pwned" not in page and "<img src=x" not in page and "<svg onload" not in page
+    assert page.count("&lt;svg onload=") >= 5  # status, outline note, developer, sectors, a figure's note
     assert "&lt;img src=x onerror=" in page
     assert 'href="javascript:' not in page
     assert "javascript:window.__pwned=4" not in page  # a location that is no web address is never shown
@@ -283,8 +285,9 @@ def test_the_coverage_page_speaks_vietnamese(client):
     assert "Độ phủ theo khu kinh tế và tình trạng" in page and "Khu kinh tế Đình Vũ – Cát Hải" in page
 
 
-def test_hostile_values_are_escaped_on_coverage_and_compare_pages(hostile_client):
-    for url in ("/coverage?lang=en", "/compare?ids=kcn-trang-due,kcn-overlap&lang=en"):
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_hostile_values_are_escaped_on_coverage_and_compare_pages(hostile_client, lang):
+    for url in (f"/coverage?lang={lang}", f"/compare?ids=kcn-trang-due,kcn-overlap&lang={lang}"):
         page = hostile_client.get(url).get_data(as_text=True)
         assert "<script>window.__pwned" not in page and "<img src=x" not in page and "<svg onload" not in page, url
         assert "&lt;img src=x onerror=" in page, url

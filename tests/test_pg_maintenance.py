@@ -104,7 +104,7 @@ def test_an_attributes_import_is_committed_logged_and_served(shipped_db, update)
     assert (park["occupancy_pct"], park["occupancy_pct_as_of"]) == (35, "2026-01")
     shown = [f for f in park["figures"] if f["field"] == "occupancy_pct"]
     assert shown == [{"field": "occupancy_pct", "value": 35, "unit": "%", "as_of": "2026-01", "sources": [SOURCE],
-                      "shown": True, "verified": True, "note": ""}]  # fmt: skip
+                      "shown": True, "verified": True, "note": "", "note_vi": ""}]  # fmt: skip
 
     logged = hpmap("history", "--feature", PARK, url=shipped_db)
     assert logged.exit_code == 0
@@ -266,7 +266,8 @@ def test_history_then_revert_gives_back_exactly_the_rows(shipped_db, tmp_path):
 
     assert dumped(shipped_db, tmp_path / "after") == before_files
     after_tables = contents(shipped_db)
-    assert before_tables.pop("changes") == [] and len(after_tables.pop("changes")) == 2 * 8  # 8 edits, 8 undone
+    # 10 edits (the Vietnamese twins of the developer and of the outline note among them), 10 undone.
+    assert before_tables.pop("changes") == [] and len(after_tables.pop("changes")) == 2 * 10
     assert after_tables == before_tables  # the serving tables too
     result = hpmap("revert", imported, url=shipped_db)
     assert result.exit_code == 1 and "was reverted already" in result.stderr

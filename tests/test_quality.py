@@ -231,7 +231,7 @@ def test_approximate_geometry_lists_every_feature_not_traced(report):
         ("airports", "airport-tien-lang", "indicative"),
     ]  # traced: Tràng Duệ and both ports
     assert set(report["approximate_geometry"][0]) == {
-        "id", "layer", "name_vi", "name_en", "geometry_quality", "geometry_note",
+        "id", "layer", "name_vi", "name_en", "geometry_quality", "geometry_note", "geometry_note_vi",
     }  # fmt: skip
 
 

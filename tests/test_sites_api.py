@@ -34,10 +34,10 @@ JSON, GEOJSON = "application/json", "application/geo+json"
 CRITERIA = ["free_land", "lach_huyen", "nam_do_son", "cat_bi", "tien_lang_airport", "city_centre"]
 PLACES = CRITERIA[1:]
 RESULT_KEYS = [
-    "rank", "tied", "id", "name_vi", "name_en", "status", "kind", "zone_id", "former_province", "sectors", "developer",
-    "area_ha", "area_ha_as_of", "occupancy_pct", "free_ha", "free_ha_as_of", "lease_usd_m2", "lease_usd_m2_as_of",
-    "geometry_quality", "score", "score_breakdown", "unknown_criteria", "reasons", "distances_km",
-    "distance_uncertainty_km", "page_url",
+    "rank", "tied", "id", "name_vi", "name_en", "status", "kind", "zone_id", "former_province", "sectors",
+    "sectors_vi", "developer", "developer_vi", "area_ha", "area_ha_as_of", "occupancy_pct", "free_ha",
+    "free_ha_as_of", "lease_usd_m2", "lease_usd_m2_as_of", "geometry_quality", "score", "score_breakdown",
+    "unknown_criteria", "reasons", "distances_km", "distance_uncertainty_km", "page_url",
 ]  # fmt: skip
 SQUARE = box(106.67, 20.77, 106.71, 20.80)  # three quarters in kkt-a, over kcn-straddle (see test_proposal.py)
 
@@ -96,7 +96,8 @@ def test_the_json_shape_is_the_contract(client):
     assert first | {"score": None, "score_breakdown": None, "distances_km": None, "distance_uncertainty_km": None} == {
         "rank": 1, "tied": False, "id": "kcn-straddle", "name_vi": "KCN Vắt Ngang", "name_en": "IP Vắt Ngang",
         "status": "under_construction", "kind": "industrial_park", "zone_id": "", "former_province": "hai-phong",
-        "sectors": ["logistics"], "developer": "", "area_ha": None, "area_ha_as_of": None, "occupancy_pct": None,
+        "sectors": ["logistics"], "sectors_vi": [], "developer": "", "developer_vi": "", "area_ha": None,
+            "area_ha_as_of": None, "occupancy_pct": None,
         "free_ha": None, "free_ha_as_of": None, "lease_usd_m2": None, "lease_usd_m2_as_of": None,
         "geometry_quality": "indicative", "score": None, "score_breakdown": None, "unknown_criteria": [],
         "reasons": [], "distances_km": None, "distance_uncertainty_km": None,
@@ -260,9 +261,10 @@ def test_csv_has_one_row_per_result_then_the_parks_apart(client):
     rows = csv_rows(response)
     assert list(rows[0]) == [
         "rank", "tied", "id", "name_vi", "name_en", "status", "score", "score_free_land", "score_lach_huyen",
-        "score_cat_bi", "score_city_centre", "developer", "area_ha", "area_ha_as_of", "free_ha", "free_ha_as_of",
-        "occupancy_pct", "lease_usd_m2", "lease_usd_m2_as_of", *[f"distance_km_{place}" for place in PLACES],
-        *[f"distance_uncertainty_km_{place}" for place in PLACES], "unknown_criteria", "reasons", "page_url",
+        "score_cat_bi", "score_city_centre", "developer", "developer_vi", "area_ha", "area_ha_as_of", "free_ha",
+        "free_ha_as_of", "occupancy_pct", "lease_usd_m2", "lease_usd_m2_as_of",
+        *[f"distance_km_{place}" for place in PLACES], *[f"distance_uncertainty_km_{place}" for place in PLACES],
+        "unknown_criteria", "reasons", "page_url",
     ]  # fmt: skip
     body = sites(client, "min_free_ha=0&w_free_land=1")
     assert [row["id"] for row in rows] == result_ids(body) + [site["id"] for site in body["unknown"]]

@@ -9,7 +9,7 @@ import geopandas as gpd
 from geo.model import parse
 from geo.model.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE, WEB_CRS
 from geo.model.features import json_value
-from geo.model.files import POSITION_COLUMNS
+from geo.model.files import POSITION_COLUMNS, vietnamese
 from geo.pipeline.placement import best_evidence, in_evidence_order, outline_evidence_distances
 from webmap.i18n import (
     CONFIDENCE_LABELS,
@@ -20,6 +20,7 @@ from webmap.i18n import (
     MARK_LABELS,
     QUALITY_LABELS,
     STATUS_LABELS,
+    data_text,
     field_label,
     gettext,
     labels,
@@ -43,6 +44,8 @@ def feature_context(row: pd.Series, lang: str, zone_names: dict[str, str] | None
         "f": props,
         "name": name,
         "other_name": props["name_en"] if lang == "vi" else props["name_vi"],
+        "status_detail": data_text(props, "status_detail", lang),
+        "geometry_note": data_text(props, "geometry_note", lang),
         "kind_label": gettext(KIND_LABELS[props["kind"]], lang),
         "status_label": gettext(STATUS_LABELS[props["status"]], lang),
         "quality_label": gettext(QUALITY_LABELS[props["geometry_quality"]], lang),
@@ -75,7 +78,7 @@ def figure_rows(props: dict, lang: str) -> list[dict]:
                     "sources": [_source_link(source_id, props) for source_id in figure["sources"]],
                     # Several candidates, not known which states the value: the page says so.
                     "verified": figure.get("verified", True),
-                    "note": figure["note"],
+                    "note": data_text(figure, "note", lang),
                     "shown": figure["shown"],
                     "conflict": field in props["conflicts"],
                 }
@@ -109,17 +112,17 @@ def source_label(entry: dict) -> dict:
 
 
 def attribute_rows(props: dict, lang: str, zone_names: dict[str, str]) -> list[tuple[str, str]]:
-    """The descriptive attributes, lists joined, codes turned into words, zones by name."""
+    """The descriptive attributes in ``lang``'s text, lists joined, codes turned into words, zones by name."""
     share = props["zone_share_pct"]  # none for a point (a factory): it has no area to share
     zone = zone_names.get(props["zone_spatial"], props["zone_spatial"])
     values = {
-        "developer": props["developer"],
-        "old_district": props["old_district"],
-        "commune_2025": props["commune_2025"],
+        "developer": data_text(props, "developer", lang),
+        "old_district": data_text(props, "old_district", lang),
+        "commune_2025": data_text(props, "commune_2025", lang),
         "zone_declared": zone_names.get(props["zone_id"], props["zone_id"]),
         "zone_spatial": zone and (zone if share is None else f"{zone} ({format_number(share, lang)} %)"),
         "former_province": t(f"province_{props['former_province']}", lang),
-        "sectors": ", ".join(props["sectors"]),
+        "sectors": ", ".join(data_text(props, "sectors", lang) or []),
         "tenants": ", ".join(props["tenants"]),
         "aliases": ", ".join(props["aliases"]),
     }
@@ -145,7 +148,7 @@ def contact_rows(props: dict, lang: str) -> list[dict]:
                 "email": contact["email"],
                 "address": contact["address"],
                 "as_of": contact["as_of"],
-                "note": contact["note"],
+                "note": data_text(contact, "note", lang),
                 "sources": [_source_link(source_id, props) for source_id in contact["sources"]],
             }
         )
@@ -186,7 +189,8 @@ def position_context(row: pd.Series, positions: pd.DataFrame, sources: pd.DataFr
 def _records_of(positions: pd.DataFrame, feature_id: str) -> pd.DataFrame:
     if not set(POSITION_COLUMNS) <= set(positions.columns):  # no positions.csv in this data set (yet)
         return pd.DataFrame(columns=POSITION_COLUMNS)
-    return in_evidence_order(positions[positions["feature_id"] == feature_id])[POSITION_COLUMNS]
+    columns = [*POSITION_COLUMNS, *[c for c in (vietnamese("note"),) if c in positions.columns]]
+    return in_evidence_order(positions[positions["feature_id"] == feature_id])[columns]
 
 
 def _position_record(record, sources: pd.DataFrame, lang: str) -> dict:
@@ -203,7 +207,7 @@ def _position_record(record, sources: pd.DataFrame, lang: str) -> dict:
         if record.confidence in CONFIDENCE_LABELS
         else "",
         "radius": None if radius is None else f"{format_number(radius, lang)} m",
-        "note": record.note,
+        "note": data_text(record._asdict(), "note", lang),
     }
 
 

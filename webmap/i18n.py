@@ -7,8 +7,10 @@ them). Templates get their words from Flask-Babel, for the language ``negotiate`
 a language it is given (the map rendered at start-up, a feature page's rows) calls ``gettext(message, lang)``;
 the map's script gets ``catalog(lang)`` in its page's config.
 
-Data text (descriptions, notes, developer, communes, names) is Vietnamese or English in the data: the
-Vietnamese interface shows the Vietnamese data text, every other language the English one.
+Data text (descriptions, notes, developer, communes) is in the data in English, with a Vietnamese twin
+column beside it (``status_detail_vi`` beside ``status_detail``, ``geo.model.files.vietnamese``); names are
+``name_vi`` and ``name_en``. The Vietnamese interface shows the Vietnamese text (``data_text``), every other
+language the English one: the data has no Korean, Japanese or Chinese text.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from markupsafe import escape
 
 from geo.model.catalog import FIGURE_FIELDS
 from geo.model.errors import InvalidQuery
+from geo.model.files import vietnamese
 
 # The one list of the interface's languages (the API's ``lang`` parameter and its OpenAPI enum read it too).
 LANGUAGES = ("vi", "en", "ko", "ja", "zh")
@@ -102,6 +105,7 @@ MESSAGES: dict[str, str] = {
                             "without it. Reload the page to try again."),
     "basemap_failed": N_("Could not load the basemap served by this app: the layers are shown without it. Reload "
                          "the page to try again."),
+    "close": N_("Close"),
     "popup_failed": N_("Could not load the details; close this and open it again."),
     "request_unreachable": N_("The server could not be reached. Check your connection and try again."),
     "request_failed": N_("The server could not answer (HTTP %(status)s). Try again later."),
@@ -351,6 +355,19 @@ def field_label(field: str, lang: str) -> str:
 def layer_title(name: str, lang: str) -> str:
     """Return a layer's title in ``lang``."""
     return gettext(LAYER_TITLES[name], lang)
+
+
+def data_text(record, column: str, lang: str):
+    """Return the data's text ``column`` of ``record`` (a dict or a row) as a page in ``lang`` shows it.
+
+    Vietnamese gets the twin ``<column>_vi`` where it has text, else the English (an older data directory, a
+    note nobody translated yet); every other language gets the English column.
+    """
+    if lang == "vi":
+        translated = record.get(vietnamese(column))
+        if translated is not None and len(translated):
+            return translated
+    return record.get(column)
 
 
 def catalog(lang: str) -> dict:

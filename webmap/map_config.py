@@ -48,7 +48,7 @@ WITH_DISTANCES = ("industrial-parks", "industrial-clusters")  # popups listing t
 # The interface's words the map's scripts say (js/: msg.<key>); the page's own words are in its HTML.
 # tests/test_map_config.py checks this list against the scripts.
 SCRIPT_MESSAGES = (
-    "background_failed", "basemap_failed",
+    "background_failed", "basemap_failed", "close",
     "conflict", "details", "distance_note", "distances", "draw_finish_line", "draw_finish_polygon",
     "draw_first_corner", "draw_next_corner", "free_ha", "free_ha_help", "geometry_quality", "load_failed",
     "load_failed_help", "loading", "loading_layers", "measure", "measure_hint", "measure_total", "no_data",
@@ -101,8 +101,10 @@ def map_config(lang: str, parts: MapParts) -> dict:
         "viewport": VIEWPORT,
         "maxApiZoom": MAX_ZOOM,
         "alwaysShown": list(ALWAYS_SHOWN),
-        "styles": {"panels": asset("dist/panels.css"), "draw": asset("dist/draw.css"),  # loaded on first use
-                   "background": asset("dist/background.css")},  # with the background, once the layers are drawn
+        "styles": {  # loaded on first use (the sheet: on a phone; the background: once the layers are drawn)
+            "panels": asset("dist/panels.css"), "draw": asset("dist/draw.css"), "sheet": asset("dist/sheet.css"),
+            "background": asset("dist/background.css"),
+        },
         "labels": _labels(lang),
         # the app's own background (js/map/background.js), fetched once the layers are drawn
         "background": {"url": background_url(), "labelZoom": LABEL_ZOOMS},

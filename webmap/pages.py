@@ -16,6 +16,7 @@ from geo.formats.export import csv_writer, xlsx_bytes
 from geo.model.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE, STATUSES
 from geo.model.errors import InvalidQuery
 from geo.model.features import feature_properties, to_geojson
+from geo.model.text import fold
 from webmap.api import params
 from webmap.api.investors import park_page_url, uncertainty_column
 from webmap.api.planning import coverage_report, quality_report, reports
@@ -67,11 +68,24 @@ def _site_finder_choices(lang: str) -> dict:
         "statuses": STATUSES,
         "status_labels": labels(STATUS_LABELS, lang),
         "places": list(KEY_INFRASTRUCTURE),
-        "sectors": sorted({sector for sectors in parks["sectors"] for sector in sectors}),
+        "sectors": sector_choices(parks, lang),
         "zones": [(zone_id, row["name_vi"] if lang == "vi" else row["name_en"]) for zone_id, row in zones.iterrows()],
         # each criterion's parameter, label and default weight, as the API weighs it by default (geo.analysis.sites)
         "weights": [(c.parameter, criterion_label(c, lang), int(c.default_weight)) for c in CRITERIA],
     }
+
+
+def sector_choices(parks, lang: str) -> list[tuple[str, str]]:
+    """Return the parks' sectors as (value the site finder filters on, its word in ``lang``), by that word.
+
+    The value is the English word (``sectors``); Vietnamese reads the word ``sectors_vi`` pairs with it.
+    """
+    words: dict[str, str] = {}
+    for english, translated in zip(parks["sectors"], parks["sectors_vi"], strict=True):
+        paired = translated if lang == "vi" and len(translated) == len(english) else english
+        for sector, word in zip(english, paired, strict=True):
+            words.setdefault(sector, word)
+    return sorted(words.items(), key=lambda item: (fold(item[1]), item[1]))
 
 
 def zone_names(lang: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 from flask import Flask, current_app, request, url_for
 from jinja2 import pass_context
 
-from webmap.i18n import LANGUAGE_NAMES, html_language, t
+from webmap.i18n import LANGUAGE_NAMES, data_text, html_language, t
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -18,7 +18,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 def register(app: Flask) -> None:
     """Make the helpers available in every template of ``app``."""
     app.extensions["hpmap.asset_version"] = asset_version()
-    app.jinja_env.globals.update(t=_t, lang_url=_lang_url, asset=asset, fmt=_fmt, km=_km)
+    app.jinja_env.globals.update(t=_t, lang_url=_lang_url, asset=asset, fmt=_fmt, km=_km, text=_text)
     app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, html_language=html_language)
 
 
@@ -83,6 +83,12 @@ def format_distance(km: float | None, uncertainty_km: float | None, lang: str) -
 @pass_context
 def _t(context, key: str) -> str:
     return t(key, context["lang"])
+
+
+@pass_context
+def _text(context, record, column: str):
+    """``{{ text(f, 'note') }}``: the data's text in the page's language (``webmap.i18n.data_text``)."""
+    return data_text(record, column, context["lang"])
 
 
 @pass_context

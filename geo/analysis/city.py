@@ -16,7 +16,8 @@ from geo.model.dataset import Dataset
 def city_figures(dataset: Dataset) -> list[dict]:
     """Return every city figure, the shown value of each field first, then in file order.
 
-    Each: ``field, value`` (a number), ``unit, as_of, sources`` (ids), ``shown, verified`` (booleans), ``note``.
+    Each: ``field, value`` (a number), ``unit, as_of, sources`` (ids), ``shown, verified`` (booleans), ``note``
+    and its Vietnamese twin ``note_vi`` ("" where the table has none).
     """
     figures = dataset.city_figures
     if figures.empty:
@@ -36,6 +37,7 @@ def _figure(row: pd.Series) -> dict:
         "shown": row["shown"] == "yes",
         "verified": row["verified"] == "yes",
         "note": row["note"],
+        "note_vi": row.get("note_vi", ""),
     }
 
 

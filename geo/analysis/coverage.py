@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.formats.export import csv_writer
 from geo.model.catalog import ECONOMIC_ZONE_KIND, METRIC_CRS, STATUSES
+from geo.model.files import vietnamese
 from geo.model.text import fold
 from geo.pipeline.derived_checks import AREA_TOLERANCE
 
@@ -57,7 +58,8 @@ def coverage_report(parks: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> dict:
     Returns
     -------
     dict
-        JSON-ready: ``zones``, ``districts``, ``communes``, ``outside_zones``, ``overlaps``,
+        JSON-ready: ``zones``, ``districts``, ``communes`` (and ``districts_vi``, ``communes_vi``: the same
+        parks grouped by the Vietnamese text of those cells), ``outside_zones``, ``overlaps``,
         ``area_mismatches``, ``totals`` and ``computed_in`` (the CRS areas were measured in).
     """
     metric_parks = _to_metric(parks)
@@ -66,6 +68,8 @@ def coverage_report(parks: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> dict:
         "zones": [_zone_entry(zone_id, zone, metric_parks) for zone_id, zone in metric_zones.iterrows()],
         "districts": place_groups(metric_parks, "old_district"),
         "communes": place_groups(metric_parks, "commune_2025"),
+        "districts_vi": place_groups(metric_parks, "old_district", in_vietnamese=True),
+        "communes_vi": place_groups(metric_parks, "commune_2025", in_vietnamese=True),
         "outside_zones": parks_outside_zones(metric_parks, metric_zones),
         "overlaps": park_overlaps(metric_parks),
         "area_mismatches": area_mismatches(metric_parks),
@@ -263,12 +267,17 @@ def place_name(recorded: str) -> str:
     return text.strip()
 
 
-def place_groups(metric_parks: gpd.GeoDataFrame, column: str) -> list[dict]:
+def place_groups(metric_parks: gpd.GeoDataFrame, column: str, in_vietnamese: bool = False) -> list[dict]:
     """Group the parks by the place ``column`` records (see ``place_name``); parks with none are left out.
 
+    ``in_vietnamese``: by the place its Vietnamese twin (``<column>_vi``) records, where it has one.
     Groups are sorted by name, ignoring diacritics and case.
     """
-    names = metric_parks[column].map(place_name)
+    cells = metric_parks[column]
+    twin = vietnamese(column)
+    if in_vietnamese and twin in metric_parks.columns:
+        cells = metric_parks[twin].where(metric_parks[twin].fillna("") != "", cells)
+    names = cells.map(place_name)
     groups = []
     for name in sorted(set(names) - {""}, key=lambda n: (fold(n), n)):
         members = metric_parks[(names == name).to_numpy()]

@@ -209,6 +209,7 @@ def approximate_geometry(dataset: Dataset) -> list[dict]:
             **_identity(layer_name, feature_id, row),
             "geometry_quality": row["geometry_quality"],
             "geometry_note": row["geometry_note"],
+            "geometry_note_vi": row.get("geometry_note_vi", ""),
         }
         for layer_name, feature_id, row in _features(dataset)
         if row["geometry_quality"] != TRACED

@@ -91,7 +91,7 @@ def _write_positions(positions_path: Path, source_dir: Path, parks: list[dict]) 
                                     "made up with the outline"), strict=True))
         for p in parks
     ]  # fmt: skip
-    _write_rows(positions_path, POSITION_COLUMNS, kept + synthetic)
+    _write_rows(positions_path, POSITION_COLUMNS, kept + _noted_in_vietnamese(synthetic, kept, "tạo ra cùng ranh giới"))
 
 
 def _write_context(context_path: Path, source_dir: Path) -> None:
@@ -211,7 +211,7 @@ def _keep_figures_of_other_layers(figures_path: Path, source_dir: Path, parks: l
         }  # fmt: skip
         for p, area in zip(parks, areas, strict=True)
     ]
-    _write_rows(figures_path, FIGURE_COLUMNS, kept + synthetic)
+    _write_rows(figures_path, FIGURE_COLUMNS, kept + _noted_in_vietnamese(synthetic, kept, "tổng hợp"))
 
 
 def _keep_contacts_of_other_layers(contacts_path: Path, source_dir: Path) -> None:
@@ -235,8 +235,16 @@ def _add_source(sources_path: Path, seed: int, count: int, factories: int) -> No
     _write_rows(sources_path, SOURCE_COLUMNS, rows)
 
 
+def _noted_in_vietnamese(rows: list[dict], kept: list[dict], note_vi: str) -> list[dict]:
+    # Where the kept rows have Vietnamese notes (note_vi), the synthetic ones get theirs too: a file half
+    # translated would be reported.
+    return [dict(row, note_vi=note_vi) for row in rows] if kept and "note_vi" in kept[0] else rows
+
+
 def _write_rows(path: Path, columns, rows: list[dict]) -> None:
+    # ``columns`` first, then any other column the kept rows have (a Vietnamese note, a column of the user's).
+    columns = list(dict.fromkeys([*columns, *(key for row in rows for key in row)]))
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns))
+        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
         writer.writeheader()
         writer.writerows(rows)

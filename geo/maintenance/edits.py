@@ -16,9 +16,10 @@ import pandas as pd
 from geo.formats.tables import CsvTable, DataFiles, GeoJsonFile
 from geo.maintenance.changelog import Change, display_value, figure_text, parse_figure_text
 from geo.model.errors import MaintenanceError
-from geo.model.files import FIGURES_FILE, POSITION_COLUMNS, POSITIONS_FILE, SOURCES_FILE
+from geo.model.files import FIGURES_FILE, POSITION_COLUMNS, POSITIONS_FILE, SOURCES_FILE, vietnamese
 
 SOURCE_FIELDS = ("kind", "location", "title", "published", "publisher", "language")
+NOTE_VI = vietnamese("note")  # a position record's Vietnamese note, where positions.csv has the column
 
 
 def apply_changes(files: DataFiles, changes: Iterable[Change]) -> DataFiles:
@@ -60,8 +61,14 @@ def source_text(row: Mapping) -> str:
 
 
 def position_text(row: Mapping) -> str:
-    """Return a positions.csv record (its id included) as the change log keeps it."""
-    return json.dumps({name: row.get(name, "") for name in POSITION_COLUMNS}, ensure_ascii=False)
+    """Return a positions.csv record (its id included) as the change log keeps it.
+
+    Its Vietnamese note goes in only when it has one: a record logged before the twin existed reads the same.
+    """
+    record = {name: row.get(name, "") for name in POSITION_COLUMNS}
+    if row.get(NOTE_VI):
+        record[NOTE_VI] = row[NOTE_VI]
+    return json.dumps(record, ensure_ascii=False)
 
 
 def position_change(layer: str, row: Mapping) -> Change:

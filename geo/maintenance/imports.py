@@ -26,9 +26,9 @@ from geo.maintenance.edits import compact_geometry, figure_identity
 from geo.maintenance.matching import match_rows
 from geo.maintenance.plan import ImportOptions, Plan, Progress, infer_layer, resolve_source
 from geo.model import parse
-from geo.model.catalog import FIGURE_FIELDS, GEOMETRY_QUALITIES, LIST_COLUMNS, LayerSpec
+from geo.model.catalog import FIGURE_FIELDS, GEOMETRY_QUALITIES, LIST_COLUMNS, TRANSLATED_ATTRIBUTES, LayerSpec
 from geo.model.errors import MaintenanceError
-from geo.model.files import FIGURES_FILE, GEOMETRY_PROPERTIES, SOURCES_FILE
+from geo.model.files import FIGURES_FILE, GEOMETRY_PROPERTIES, SOURCES_FILE, TRANSLATED_GEOMETRY_TEXT, vietnamese
 
 COORDINATE_DECIMALS = 7  # 1e-7 degree is about 1 cm: enough for any survey, and small files
 
@@ -133,21 +133,39 @@ def _row_edits(context: _Context, feature_id: str, record: pd.Series, names_are_
         if record[column] and not (names_are_keys and column in options.name_fields)
     }
     cell_changes = {c: v for c, v in wanted.items() if v != current_row[c]}
+    cell_changes |= stale_translations(cell_changes, wanted, current_row, TRANSLATED_ATTRIBUTES)
     _follow_status_and_sources(cell_changes, current_row, wanted, context.source_id, as_of)
     changes = [
         Change(spec.attributes_file, spec.name, feature_id, c, current_row[c], v) for c, v in cell_changes.items()
     ]
     unchanged = len(wanted) - len(set(wanted) & set(cell_changes))
     feature = context.files.collections[spec.geometry_file].feature(feature_id) or {}
-    properties = feature.get("properties") or {}
-    for column in context.columns["geometry"]:
-        old = str(properties.get(column, ""))
-        if record[column] and record[column] != old:
-            changes.append(Change(spec.geometry_file, spec.name, feature_id, column, old, record[column]))
-        elif record[column]:
-            unchanged += 1
+    properties = {key: str(value) for key, value in (feature.get("properties") or {}).items() if value is not None}
+    geometry_wanted = {column: record[column] for column in context.columns["geometry"] if record[column]}
+    geometry_changes = {c: v for c, v in geometry_wanted.items() if v != properties.get(c, "")}
+    unchanged += len(geometry_wanted) - len(geometry_changes)
+    geometry_changes |= stale_translations(geometry_changes, geometry_wanted, properties, TRANSLATED_GEOMETRY_TEXT)
+    changes += [
+        Change(spec.geometry_file, spec.name, feature_id, c, properties.get(c, ""), v)
+        for c, v in geometry_changes.items()
+    ]
     figure_changes, figure_unchanged, problems = _figure_edits(context, feature_id, record, as_of)
     return changes + figure_changes, unchanged + figure_unchanged, problems
+
+
+def stale_translations(changes: dict, wanted: dict, current, columns: tuple[str, ...]) -> dict[str, str]:
+    """Return the Vietnamese twins to empty: those of ``columns`` that ``changes`` give new English text to.
+
+    A translation of the old text would be wrong beside the new one; empty, the pages show the English and
+    validation lists what is left to translate. A twin the import sets itself (in ``wanted``) is kept.
+    ``current`` maps each column of the row (table cells or GeoJSON properties) to its value.
+    """
+    emptied = {}
+    for column in columns:
+        twin = vietnamese(column)
+        if column in changes and twin not in wanted and twin in current and current[twin]:
+            emptied[twin] = ""
+    return emptied
 
 
 def _normalised(column: str, value: str) -> str:
@@ -230,6 +248,9 @@ def plan_boundary_import(
         "geometry_sources": source_id,
         "geometry_note": options.note if options.note is not None else f"Imported from {file_name}.",
     }
+    if options.note_vi is not None or is_translated(collection.document, "geometry_note"):
+        default = f"Nhập từ {file_name}." if options.note is None else ""
+        wanted["geometry_note_vi"] = options.note_vi if options.note_vi is not None else default
     unchanged = 0
     for row, feature_id in sorted(matching.matched.items()):
         edits = _outline_edits(
@@ -252,6 +273,16 @@ def _outline_edits(feature: dict, spec: LayerSpec, feature_id: str, geometry, wa
         if old != value:
             edits.append(Change(spec.geometry_file, spec.name, feature_id, field, old, value))
     return edits
+
+
+def is_translated(collection: dict, column: str) -> bool:
+    """Tell whether a FeatureCollection's features give ``column`` a Vietnamese twin (one of them is enough).
+
+    Only then does an edit write the twin: in a file nobody translated, one Vietnamese note among English
+    ones would leave every other feature reported as untranslated.
+    """
+    twin = vietnamese(column)
+    return any((feature.get("properties") or {}).get(twin) for feature in collection.get("features") or [])
 
 
 def geometry_json(geometry) -> str:

@@ -16,16 +16,17 @@ from geo.formats.osm import Extract
 from geo.formats.tables import DataFiles
 from geo.maintenance.changelog import Change
 from geo.maintenance.edits import compact_geometry, position_change, position_text, source_text
-from geo.maintenance.imports import geometry_json
+from geo.maintenance.imports import geometry_json, is_translated
 from geo.maintenance.osm_match import OSM_UNCERTAINTY_M, Area, Match, Report, match_extract
 from geo.model import parse
 from geo.model.catalog import LayerSpec
 from geo.model.errors import MaintenanceError
-from geo.model.files import POSITION_COLUMNS, POSITIONS_FILE, SOURCES_FILE
+from geo.model.files import POSITION_COLUMNS, POSITIONS_FILE, SOURCES_FILE, vietnamese
 
 OSM_CONFIDENCE = "high"  # a named area that also lies where the evidence puts the feature
 OSM_SOURCE_KIND = "osm"  # sources.csv kind of a registered extract
 ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
+ATTRIBUTION_VI = "© những người đóng góp OpenStreetMap (ODbL)"
 OSM_QUALITY = "traced"
 
 
@@ -119,6 +120,8 @@ def _outline_edits(files: DataFiles, match: Match, source_id: str) -> list[Chang
         "geometry_note": f"OpenStreetMap {parts}; {ATTRIBUTION}.",
         "position_uncertainty_m": str(OSM_UNCERTAINTY_M),
     }
+    if is_translated(files.collections[spec.geometry_file].document, "geometry_note"):
+        wanted["geometry_note_vi"] = f"OpenStreetMap {parts}; {ATTRIBUTION_VI}."
     edits = []
     for field, value in wanted.items():
         old = compact_geometry(current.get("geometry")) if field == "geometry" else str(properties.get(field, ""))
@@ -130,9 +133,10 @@ def _outline_edits(files: DataFiles, match: Match, source_id: str) -> list[Chang
 def _record_edits(files: DataFiles, match: Match, source_id: str, as_of: str) -> list[Change]:
     positions = files.table(POSITIONS_FILE)
     feature = match.feature
+    translated = vietnamese("note") in positions.columns and (positions[vietnamese("note")] != "").any()
     edits = []
     for area in match.areas:
-        record = _record(feature.feature_id, area, source_id, as_of)
+        record = _record(feature.feature_id, area, source_id, as_of, translated)
         new = position_text(record)
         existing = positions[positions["id"] == record["id"]]
         old = position_text(existing.iloc[0]) if len(existing) else ""
@@ -144,11 +148,12 @@ def _record_edits(files: DataFiles, match: Match, source_id: str, as_of: str) ->
     return edits
 
 
-def _record(feature_id: str, area: Area, source_id: str, as_of: str) -> dict:
+def _record(feature_id: str, area: Area, source_id: str, as_of: str, translated: bool = False) -> dict:
+    # ``translated``: positions.csv has Vietnamese notes, so the record gets one too.
     kind, number = area.ref.split("/")
     point = area.geometry.representative_point()  # inside the area, whatever its shape
     hectares = area.metric.area / 10_000
-    return dict(
+    record = dict(
         zip(
             POSITION_COLUMNS,
             (f"{feature_id}-osm-{kind[0]}{number}", feature_id, "osm_outline", f"{point.x:.6f}", f"{point.y:.6f}",
@@ -157,3 +162,7 @@ def _record(feature_id: str, area: Area, source_id: str, as_of: str) -> dict:
             strict=True,
         )
     )  # fmt: skip
+    if translated:
+        area_vi = f"{hectares:,.1f} ha".translate(str.maketrans(",.", ".,"))  # 1.234,5: Vietnamese digits
+        record["note_vi"] = f"OpenStreetMap {area.ref} '{area.name}' ({area.tagged}, {area_vi}); {ATTRIBUTION_VI}"
+    return record

@@ -52,6 +52,7 @@ class ImportOptions:
     skip_columns: tuple[str, ...] = ()  # incoming columns to leave out
     quality: str = "traced"  # geometry_quality of imported boundaries
     note: str | None = None  # geometry_note of imported boundaries
+    note_vi: str | None = None  # its Vietnamese twin, geometry_note_vi
 
 
 @dataclass(frozen=True)

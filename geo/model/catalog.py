@@ -117,7 +117,11 @@ REQUIRED_COLUMNS = (
     "status_detail", "parent_id", "zone_id", "former_province", "developer",
     "old_district", "commune_2025", "sectors", "tenants", "sources",
 )  # fmt: skip
-LIST_COLUMNS = ("aliases", "sectors", "tenants")  # "; "-separated in the tables
+# The attribute tables' English text, each of which may have a Vietnamese twin column beside it
+# (``files.vietnamese``: ``status_detail_vi``, ...), optional: a table without them loads.
+TRANSLATED_ATTRIBUTES = ("status_detail", "developer", "old_district", "commune_2025", "sectors")
+# "; "-separated in the tables; ``sectors_vi`` names the same sectors, in the same order, in Vietnamese.
+LIST_COLUMNS = ("aliases", "sectors", "sectors_vi", "tenants")
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,14 @@ from shapely.geometry import mapping
 
 from geo.model.catalog import FIGURE_FIELDS, KEY_INFRASTRUCTURE
 
+# Each English text beside its Vietnamese twin (``status_detail``, ``status_detail_vi``, ...).
 LEADING_COLUMNS = [
-    "id", "name_vi", "name_en", "kind", "status", "status_as_of", "status_detail",
+    "id", "name_vi", "name_en", "kind", "status", "status_as_of", "status_detail", "status_detail_vi",
     "area_ha", "area_ha_as_of", "area_computed_ha", "leasable_ha", "leasable_ha_as_of",
     "occupancy_pct", "occupancy_pct_as_of", "free_ha", "free_ha_as_of",
-    "zone_id", "zone_spatial", "zone_share_pct", "former_province", "old_district", "commune_2025",
-    "developer", "sectors", "tenants", "aliases", "parent_id",
-    "geometry_quality", "geometry_note", "geometry_sources",
+    "zone_id", "zone_spatial", "zone_share_pct", "former_province", "old_district", "old_district_vi",
+    "commune_2025", "commune_2025_vi", "developer", "developer_vi", "sectors", "sectors_vi", "tenants", "aliases",
+    "parent_id", "geometry_quality", "geometry_note", "geometry_note_vi", "geometry_sources",
 ]  # fmt: skip
 
 

@@ -9,10 +9,19 @@ import pandas as pd
 
 import geopandas as gpd
 
-from geo.model.catalog import ECONOMIC_ZONE_KIND, LAYERS, LayerSpec
+from geo.model.catalog import ECONOMIC_ZONE_KIND, LAYERS, TRANSLATED_ATTRIBUTES, LayerSpec
 from geo.model.dataset import Dataset, Layer
 from geo.model.errors import InvalidData, Issue
-from geo.pipeline import derive, derived_checks, join, placement, validate
+from geo.model.files import (
+    CITY_FIGURES_FILE,
+    CONTACTS_FILE,
+    CONTEXT_FILE,
+    FIGURES_FILE,
+    POSITIONS_FILE,
+    TRANSLATED_GEOMETRY_TEXT,
+    TRANSLATED_TEXT,
+)
+from geo.pipeline import derive, derived_checks, join, placement, translations, validate
 from geo.pipeline.read import DataSource, FileSource
 
 
@@ -66,6 +75,7 @@ def _inspect(source: DataSource, specs: tuple[LayerSpec, ...]) -> tuple[Dataset 
         issues += validate.validate_geometry(geometry, spec)
         issues += validate.validate_attributes(table, spec, source_ids)
         issues += validate.validate_join(geometry, table, spec)
+        issues += _check_translated_layer(geometry, table, spec)
         raw[spec.name] = (geometry, table)
 
     issues += _check_cross_layer(raw, specs)
@@ -80,8 +90,17 @@ def _inspect(source: DataSource, specs: tuple[LayerSpec, ...]) -> tuple[Dataset 
     issues += city_issues + validate.validate_city_figures(city_figures, source_ids)
     contacts, contact_issues = source.read_contacts()
     issues += contact_issues + validate.validate_contacts(contacts, all_ids, source_ids)
+    tables = {FIGURES_FILE: figures, POSITIONS_FILE: positions, CITY_FIGURES_FILE: city_figures,
+              CONTACTS_FILE: contacts, CONTEXT_FILE: context}  # fmt: skip
+    for file_name, table in tables.items():
+        issues += translations.check_translations(table, file_name, TRANSLATED_TEXT[file_name])
     if any(issue.severity == "error" for issue in issues):
         return None, issues
+    # Every table the pages read offers its Vietnamese twins, empty where the files have none.
+    figures = join.with_translations(figures, TRANSLATED_TEXT[FIGURES_FILE])
+    positions = join.with_translations(positions, TRANSLATED_TEXT[POSITIONS_FILE])
+    city_figures = join.with_translations(city_figures, TRANSLATED_TEXT[CITY_FIGURES_FILE])
+    contacts = join.with_translations(contacts, TRANSLATED_TEXT[CONTACTS_FILE])
 
     layers = _join_and_derive(raw, specs, figures, contacts, sources)
     for spec in specs:
@@ -100,6 +119,12 @@ def _inspect(source: DataSource, specs: tuple[LayerSpec, ...]) -> tuple[Dataset 
 
 
 _PLACEMENT_COLUMNS = ["position_uncertainty_m", "commune_2025", "parent_id", "kind"]
+
+
+def _check_translated_layer(geometry: gpd.GeoDataFrame, table: pd.DataFrame, spec: LayerSpec) -> list[Issue]:
+    issues = translations.check_translations(table, spec.attributes_file, TRANSLATED_ATTRIBUTES)
+    issues += translations.check_list_twins(table, spec.attributes_file, "sectors")
+    return issues + translations.check_translations(geometry, spec.geometry_file, TRANSLATED_GEOMETRY_TEXT)
 
 
 def _check_placement(layers: dict[str, Layer], positions, context) -> list[Issue]:

@@ -8,15 +8,26 @@ import pandas as pd
 import geopandas as gpd
 
 from geo.model import parse
-from geo.model.catalog import CONTACT_ROLES, FIGURE_FIELDS, LIST_COLUMNS
-from geo.model.files import CONTACT_COLUMNS
+from geo.model.catalog import CONTACT_ROLES, FIGURE_FIELDS, LIST_COLUMNS, TRANSLATED_ATTRIBUTES
+from geo.model.files import CONTACT_COLUMNS, vietnamese
+
+
+def with_translations(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Return ``table`` with the Vietnamese twin of each of ``columns`` (empty where the table has none).
+
+    A data set built from a directory without the twins offers the same columns as one with them.
+    """
+    missing = [vietnamese(column) for column in columns if vietnamese(column) not in table.columns]
+    return table.assign(**dict.fromkeys(missing, "")) if missing else table
 
 
 def attach_attributes(geometry: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
     """Return the geometry rows with their attribute row, indexed by feature id.
 
-    List cells (aliases, sectors, tenants) become Python lists.
+    List cells (aliases, sectors, sectors_vi, tenants) become Python lists; a table without the
+    Vietnamese twins of its text (``TRANSLATED_ATTRIBUTES``) gets them empty.
     """
+    table = with_translations(table, TRANSLATED_ATTRIBUTES)
     joined = geometry.merge(table, on="id", how="inner", validate="one_to_one")
     for column in LIST_COLUMNS:
         joined[column] = joined[column].map(parse.split_list)
@@ -47,6 +58,7 @@ def attach_figures(gdf: gpd.GeoDataFrame, figures: pd.DataFrame) -> gpd.GeoDataF
                 # False: one of ``sources`` states the value, but nobody checked which.
                 "verified": row.verified == "yes",
                 "note": row.note,
+                "note_vi": getattr(row, "note_vi", ""),
             }
         )
     for field in FIGURE_FIELDS:
@@ -72,13 +84,14 @@ def _conflicting_fields(items: list[dict]) -> list[str]:
 def attach_contacts(gdf: gpd.GeoDataFrame, contacts: pd.DataFrame) -> gpd.GeoDataFrame:
     """Add ``contacts`` (every row of ``contacts.csv`` for the feature, in file order) and ``website``.
 
-    Each contact is a dict of ``CONTACT_COLUMNS`` but the feature id, ``sources`` as a list of ids;
-    ``website`` is the first developer's web address, else the first management board's, else "".
+    Each contact is a dict of ``CONTACT_COLUMNS`` but the feature id, and ``note_vi``; ``sources`` as a list
+    of ids; ``website`` is the first developer's web address, else the first management board's, else "".
     """
     out = gdf.copy()
     records: dict[str, list[dict]] = {feature_id: [] for feature_id in out.index}
     for row in contacts[contacts["feature_id"].isin(out.index)].itertuples(index=False):
         contact = {column: getattr(row, column) for column in CONTACT_COLUMNS[1:]}
+        contact["note_vi"] = getattr(row, "note_vi", "")
         records[row.feature_id].append(contact | {"sources": row.sources.split()})
     out["contacts"] = pd.Series(records, dtype=object)
     out["website"] = out["contacts"].map(_website)

@@ -75,12 +75,9 @@ def _create_geometry_table(conn: psycopg.Connection, table: str) -> None:
             "geom geometry(Geometry, {srid}))"
         ).format(table_identifier(table), srid=sql.Literal(SRID))
     )
-    # Added after the first release: databases made before it get the column here.
-    conn.execute(
-        sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS position_uncertainty_m text NOT NULL DEFAULT ''").format(
-            table_identifier(table)
-        )
-    )
+    # Added after the first release: databases made before them get the columns here.
+    for column in ("position_uncertainty_m", "geometry_note_vi"):
+        _add_text_column(conn, table, column)
     index = sql.Identifier(f"{table}_geom_idx")
     gist = sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} USING gist (geom)")
     conn.execute(gist.format(index, table_identifier(table)))
@@ -96,9 +93,15 @@ def _create_context_table(conn: psycopg.Connection) -> None:
             table_identifier(table), sql.SQL(", ").join(definitions), srid=sql.Literal(SRID)
         )
     )
+    _add_text_column(conn, table, "note_vi")  # added after the table: databases made before get it here
     index = sql.Identifier(f"{table}_geom_idx")
     gist = sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} USING gist (geom)")
     conn.execute(gist.format(index, table_identifier(table)))
+
+
+def _add_text_column(conn: psycopg.Connection, table: str, column: str) -> None:
+    statement = sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} text NOT NULL DEFAULT ''")
+    conn.execute(statement.format(table_identifier(table), sql.Identifier(column)))
 
 
 def create_text_table(conn: psycopg.Connection, table: str, columns: Iterable[str]) -> None:

@@ -46,10 +46,25 @@ const BASEMAP_BANNER = `/*! protomaps-leaflet ${version("protomaps-leaflet")}, p
 BSD-3-Clause; @mapbox/point-geometry (c) Mapbox, ISC; rbush (MIT), potpack, quickselect (ISC) (c) Vladimir Agafonkin; \
 color2k (c) Rico Kahler, MIT; fflate (c) Arjun Barrett, MIT. Licence: /static/vendor/protomaps-leaflet/ */`;
 
+// Leaflet's stylesheet keeps rules for Internet Explorer (VML shapes, ".leaflet-oldie", progid filters).
+// The pages load ES modules, which no Internet Explorer runs: those rules are dead weight on the first load.
+const withoutInternetExplorer = {
+  name: "leaflet-css-without-internet-explorer",
+  setup(build) {
+    build.onLoad({ filter: /node_modules[\\/]leaflet[^\\/]*[\\/].*\.css$/ }, (args) => {
+      let css = readFileSync(args.path, "utf8").replace(/^\s*(-ms-)?filter:\s*"?progid:[^;]*;\s*$/gm, "");
+      const ieRule = /(^|\})[^{}]*(\.leaflet-oldie|\.leaflet-vml-shape|\.lvml)[^{}]*\{[^}]*\}/;
+      while (ieRule.test(css)) css = css.replace(ieRule, "$1");
+      return { contents: css, loader: "css", resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   minify: true,
   legalComments: "none",
+  charset: "utf8",  // the pages are UTF-8: no \uXXXX escapes for the interface's non-ASCII text
   logLevel: "warning",
   nodePaths: [modules],
   metafile: true,
@@ -68,7 +83,7 @@ async function build() {
   const results = await Promise.all([
     esbuild.build({
       ...common, entryPoints: { leaflet: join(stat, "js", "leaflet.js") }, outdir: dist, format: "iife",
-      target: "es2017", banner: { js: BANNER },
+      target: "es2017", banner: { js: BANNER }, plugins: [withoutInternetExplorer],
     }),
     // The map page's own modules. Every chunk's name carries its content's hash, so a chunk imported by
     // another (whose URL has no ?v=) is never served stale from a cache.
@@ -88,7 +103,7 @@ async function build() {
       target: "es2020", banner: { js: BASEMAP_BANNER },
     }),
     esbuild.build({
-      ...common, entryPoints: ["hpmap", "panels", "draw", "background"].map((name) => join(stat, "css", `${name}.css`)),
+      ...common, entryPoints: ["hpmap", "panels", "draw", "sheet", "background"].map((name) => join(stat, "css", `${name}.css`)),
       outdir: dist, external: ["/static/*"], // the app's own files, by their URL
     }),
   ]);

@@ -37,6 +37,7 @@ from drawing import (
     to_wgs84,
     without_slivers,
 )
+from notes_vi import with_vietnamese_notes
 from tracing import CLEARANCE_M, retrace
 
 import geopandas as gpd
@@ -57,6 +58,7 @@ def read_collection(layer: str) -> dict:
 
 
 def write_collection(layer: str, document: dict) -> None:
+    document = with_vietnamese_notes(document)  # each note in Vietnamese too (geometry_note_vi)
     (DATA / f"{layer}.geojson").write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

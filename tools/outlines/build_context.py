@@ -43,9 +43,15 @@ def _rounded(geometry):
     return shapely.set_precision(geometry, 1e-6)
 
 
-def feature(fid, kind, name_vi, name_en, sources, note, geometry) -> dict:
-    properties = {"id": fid, "kind": kind, "name_vi": name_vi, "name_en": name_en, "sources": sources, "note": note}
+def feature(fid, kind, name_vi, name_en, sources, note, note_vi, geometry) -> dict:
+    properties = {"id": fid, "kind": kind, "name_vi": name_vi, "name_en": name_en, "sources": sources, "note": note,
+                  "note_vi": note_vi}  # fmt: skip
     return {"type": "Feature", "properties": properties, "geometry": mapping(geometry)}
+
+
+def _vietnamese_number(text: str) -> str:
+    """26.39 → 26,39: a decimal comma in the Vietnamese notes."""
+    return text.replace(".", ",")
 
 
 def main() -> None:
@@ -65,14 +71,21 @@ def main() -> None:
     features = [
         feature("thanh-pho-hai-phong", "province", "Thành phố Hải Phòng", "Hải Phòng city", "natural-earth-10m@2025-07",
                 "Old Hải Phòng and old Hải Dương, merged on 1 July 2025; from Natural Earth 1:10m province lines, "
-                "accurate to about 1–3 km along the line.", _rounded(_to_wgs84(province))),
+                "accurate to about 1–3 km along the line.",
+                "Hải Phòng cũ và Hải Dương cũ, hợp nhất ngày 1/7/2025; theo đường ranh giới tỉnh của Natural Earth "
+                "tỷ lệ 1:10m, sai lệch khoảng 1–3 km dọc theo đường ranh giới.", _rounded(_to_wgs84(province))),
         feature("bien", "sea", "Biển và cửa sông", "Sea and estuaries", "osm-coastline-geomaps@2017-11",
                 "OpenStreetMap's coastline (2017): river mouths are closed and land reclaimed since 2017 is sea here.",
-                _rounded(_to_wgs84(sea))),
+                "Đường bờ biển của OpenStreetMap (2017): các cửa sông được khép lại, và đất lấn biển từ sau năm 2017 "
+                "ở đây vẫn là biển.", _rounded(_to_wgs84(sea))),
         feature("song-vung-nuoc-cang", "river", "Sông trong vùng nước cảng Hải Phòng", "Rivers of the port waters",
                 "ref-ports-gis@2025", "Cấm, Bạch Đằng, Lạch Tray, Văn Úc and the channels inland of the 2017 coast: "
                 f"re-traced from the seaport plan's water layer with our own vertices every {RESAMPLE_M:.0f} m. "
-                "Rivers outside the port waters are not drawn yet.", _rounded(_to_wgs84(rivers))),
+                "Rivers outside the port waters are not drawn yet.",
+                "Sông Cấm, Bạch Đằng, Lạch Tray, Văn Úc và các luồng lạch phía trong đường bờ biển năm 2017: "
+                "vẽ lại từ lớp mặt nước của quy hoạch cảng biển bằng các đỉnh của riêng chúng tôi, cách nhau "
+                f"{RESAMPLE_M:.0f} m. "
+                "Các sông ngoài vùng nước cảng chưa được vẽ.", _rounded(_to_wgs84(rivers))),
     ]
     # Natural Earth's faces are coarse near the islands: land within reach of one of the city's own 2025
     # unit centres is not a neighbour's, whatever the face says.
@@ -90,6 +103,8 @@ def main() -> None:
                                 "A neighbouring province's land, named as before the 2025 mergers "
                                 "(its boundary with Hải Phòng did not change); "
                                 "Natural Earth 1:10m, good to about 1 km.",
+                                "Đất của một tỉnh lân cận, gọi theo tên trước đợt sáp nhập năm 2025 "
+                                "(ranh giới với Hải Phòng không đổi); Natural Earth 1:10m, sai lệch khoảng 1 km.",
                                 _rounded(_to_wgs84(land))))
     seen = set()
     with args.communes.open(encoding="utf-8") as handle:
@@ -103,7 +118,9 @@ def main() -> None:
             point = shapely.Point(float(row["lon"]), float(row["lat"]))
             fid = "place-" + row["new_ward_code"]
             features.append(feature(fid, "place", name, f"{bare} {kind_en}", "vietnamadminunits-1-0-4@2025-07",
-                                    f"Centre of the unit formed on 1 July 2025 ({row['new_area_km2']} km²).", point))
+                                    f"Centre of the unit formed on 1 July 2025 ({row['new_area_km2']} km²).",
+                                    "Trung tâm của đơn vị hành chính thành lập ngày 1/7/2025 "
+                                    f"({_vietnamese_number(row['new_area_km2'])} km²).", point))
     document = {"type": "FeatureCollection", "name": "context", "features": features}
     args.out.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -22,7 +22,9 @@ from webmap.layers import dataset
 bp = Blueprint("city_api", __name__)
 bp.after_request(public_and_cacheable)  # tagged by the body, as the other reports
 
-CSV_COLUMNS = ("field", "label_en", "label_vi", "value", "unit", "as_of", "shown", "verified", "sources", "note")
+CSV_COLUMNS = (
+    "field", "label_en", "label_vi", "value", "unit", "as_of", "shown", "verified", "sources", "note", "note_vi",
+)  # fmt: skip
 
 
 def cited(figure: dict) -> dict:

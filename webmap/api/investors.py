@@ -112,9 +112,9 @@ def _bounded_body() -> bytes:
 
 
 RESULT_FIELDS = (
-    "id", "name_vi", "name_en", "status", "kind", "zone_id", "former_province", "sectors", "developer",
-    "area_ha", "area_ha_as_of", "occupancy_pct", "free_ha", "free_ha_as_of", "lease_usd_m2", "lease_usd_m2_as_of",
-    "geometry_quality",
+    "id", "name_vi", "name_en", "status", "kind", "zone_id", "former_province", "sectors", "sectors_vi",
+    "developer", "developer_vi", "area_ha", "area_ha_as_of", "occupancy_pct", "free_ha", "free_ha_as_of",
+    "lease_usd_m2", "lease_usd_m2_as_of", "geometry_quality",
 )  # fmt: skip
 
 
@@ -201,8 +201,8 @@ def sites_feature_collection(search: sites.SiteSearch, body: SiteSearch) -> Site
 
 CSV_LEADING_COLUMNS = ("rank", "tied", "id", "name_vi", "name_en", "status", "score")
 CSV_PARK_COLUMNS = (
-    "developer", "area_ha", "area_ha_as_of", "free_ha", "free_ha_as_of", "occupancy_pct", "lease_usd_m2",
-    "lease_usd_m2_as_of",
+    "developer", "developer_vi", "area_ha", "area_ha_as_of", "free_ha", "free_ha_as_of", "occupancy_pct",
+    "lease_usd_m2", "lease_usd_m2_as_of",
 )  # fmt: skip
 
 

@@ -90,14 +90,21 @@ def attributes(file: Path, sheet, as_of, skip_column, options: ImportOptions, st
 @click.option("--crs", help="the CRS to assume when the file names none, e.g. EPSG:3405")
 @click.option("--quality", type=Choice(list(GEOMETRY_QUALITIES)), default="traced", show_default=True)
 @click.option("--note", help="geometry_note of the new outlines (default: 'Imported from FILE.')")
+@click.option(
+    "--note-vi",
+    help="its Vietnamese twin, geometry_note_vi (default, where the layer has Vietnamese notes: 'Nhập từ FILE.', "
+    "or none beside a --note)",
+)
 @matching_options
 @edit_options("print the diff, change nothing")
-def boundaries(file: Path, input_layer, crs, quality, note, options: ImportOptions, strict: bool, edit: Edit) -> int:
+def boundaries(
+    file: Path, input_layer, crs, quality, note, note_vi, options: ImportOptions, strict: bool, edit: Edit
+) -> int:
     """Outlines from GeoJSON, a GeoPackage or a zipped Shapefile.
 
     FILE: in any CRS (VN-2000 / UTM 48N, EPSG:3405, for one); the outlines are reprojected to EPSG:4326.
     """
-    options = dataclasses.replace(options, quality=quality, note=note)
+    options = dataclasses.replace(options, quality=quality, note=note, note_vi=note_vi)
 
     def plan(files, progress):
         progress.say(f"reading {file}")

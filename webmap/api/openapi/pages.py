@@ -16,6 +16,10 @@ TAG = "Pages"
 _PAGE = {"type": "string", "description": "an HTML document"}
 _TEXT = {"type": "string"}
 _BAD_LANGUAGE = {"400": answer("lang names a language the app does not speak (an HTML page saying so)", html=_PAGE)}
+_BACKGROUND = {  # plain GeoJSON: not the API's items (no links, no counts)
+    "type": "object", "required": ["type", "features"],
+    "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]}, "features": {"type": "array"}},
+}
 _NO_FEATURE = {"404": {"description": "No such feature"}}
 
 
@@ -83,13 +87,13 @@ def paths() -> dict:
         "/background.geojson": get(
             "mapBackground", TAG, "The map's own background: sea, rivers, the city and its neighbours, place names",
             [query("v", "The data version (from the map page); with the current one, cached for a year", _TEXT)],
-            {"200": answer("The background's features (kind, name_vi, name_en)",
-                           geojson=ref("schemas", "FeatureCollection")),
+            {"200": answer("The background's features (kind, name_vi, name_en)", geojson=_BACKGROUND),
              "304": {"description": "Not modified (If-None-Match)"}},
         ),
         "/basemap.pmtiles": get(
             "basemapArchive", TAG, "The vector basemap given to `hpmap serve --basemap`, whole or by byte range",
-            [{"name": "Range", "in": "header", "required": False, "schema": _TEXT,
+            [{"name": "Range", "in": "header", "required": False,
+              "schema": {"type": "string", "pattern": "^bytes=[0-9]*-[0-9]*$"},
               "description": "One byte range, e.g. bytes=0-16383"}],
             {"200": _archive("The PMTiles archive"), "206": _archive("The range asked for"),
              "304": {"description": "Not modified (If-None-Match, If-Modified-Since)"},

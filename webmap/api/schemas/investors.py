@@ -62,8 +62,12 @@ class SiteResult(TypedDict):
     """The declared economic zone, or an empty string"""
     former_province: Literal[FORMER_PROVINCES]
     sectors: list[str]
+    sectors_vi: list[str]
+    """The same sectors in Vietnamese, in the same order; empty where not translated"""
     developer: str
     """The developer or operator as published; empty if unknown"""
+    developer_vi: str
+    """The developer text in Vietnamese; empty where not translated"""
     area_ha: float | None
     """Declared area (ha)"""
     area_ha_as_of: str | None

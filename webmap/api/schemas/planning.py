@@ -146,6 +146,10 @@ class CoverageReport(TypedDict):
     zones: list[CoverageZone]
     districts: list[CoveragePlace]
     communes: list[CoveragePlace]
+    districts_vi: list[CoveragePlace]
+    """The parks by the Vietnamese text of old_district"""
+    communes_vi: list[CoveragePlace]
+    """The parks by the Vietnamese text of commune_2025"""
     outside_zones: list[CoverageParkOutside]
     overlaps: list[CoverageOverlap]
     area_mismatches: list[CoverageAreaMismatch]
@@ -231,6 +235,8 @@ class QualityRoughGeometry(ParkNames):
     layer: str
     geometry_quality: Literal[tuple(q for q in GEOMETRY_QUALITIES if q != TRACED)]
     geometry_note: str | None
+    geometry_note_vi: str | None
+    """The note in Vietnamese, if any"""
 
 
 @described
@@ -282,6 +288,9 @@ class CityFigure(TypedDict):
     verified: bool
     """false: rests on the fact sheet's attribution, not re-read"""
     note: str
+    """The note in English"""
+    note_vi: str
+    """The note in Vietnamese; empty where nobody translated it"""
 
 
 @described

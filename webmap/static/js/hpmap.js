@@ -8,13 +8,17 @@ import "./copy-link.js";
 import { showLoading, showProblem } from "./map/feedback.js";
 import { legendControl } from "./map/legend.js";
 import L from "./map/leaflet.js";
-import { addToMinimap, loadWhole, onLayerLoaded, openFeature } from "./map/layers.js";
+import { addToMinimap, FeaturePopup, loadWhole, onLayerLoaded, openFeature } from "./map/layers.js";
 import { measureControl } from "./map/measure.js";
 import { config, groupOf, map, msg } from "./map/page.js";
 import { setUpPanels } from "./map/panels.js";
 import { startView, state, writeState } from "./map/state.js";
 
 map.createPane("hp-zones").style.zIndex = 350;
+// The controls before the features in the tab order: the keyboard reaches the zoom, the layers and the
+// legend first, then the outlines (88 of them). Their corners are positioned and stacked by the stylesheet,
+// so moving them first in the document changes nothing on the screen.
+map._container.insertBefore(map._controlContainer, map._mapPane);
 if (!isNaN(startView.lat) && !isNaN(startView.lon) && !isNaN(startView.z)) {
   // at once, not animated: the view's layers are asked for at this zoom, not the one animated from
   map.setView([startView.lat, startView.lon], startView.z, { animate: false });
@@ -34,7 +38,7 @@ onLayerLoaded((cfg, list) => { if (cfg.id === "economic-zones") addToMinimap(lis
 // first: the requests go out while the controls are made
 const loading = showLoading();
 const whole = config.layers.filter((cfg) => !cfg.viewport).map((cfg) => loadWhole(cfg).catch(loading.failed(cfg)));
-const loaded = Promise.all(whole.concat(watchLargeLayers()));
+const loaded = Promise.all(whole.concat(watchLargeLayers(), phoneSheets()));
 if (config.offline && !config.basemap) map.attributionControl.addAttribution(msg.offline_note);
 L.control.scale({ imperial: false }).addTo(map);
 measureControl().addTo(map);
@@ -67,6 +71,16 @@ function watchLargeLayers() {
     (viewport) => Promise.all(large.map((cfg) => viewport.watchViewport(cfg, loading.failed(cfg)))),
     (error) => large.forEach((cfg) => loading.failed(cfg)(error)),
   );
+}
+
+// On a phone a popup is a bottom sheet (map/sheet.js): its code and style come only where the screen is
+// narrow, at once, or when it becomes narrow. A failure leaves Leaflet's popups, which work too.
+function phoneSheets() {
+  const narrow = matchMedia("(max-width: 600px)");
+  const load = () => import("./map/sheet.js").then((sheet) => sheet.useSheets(FeaturePopup, narrow)).catch(console.error);
+  if (narrow.matches) return [load()];
+  narrow.addEventListener("change", load, { once: true });
+  return [];
 }
 
 // The search box's code comes when it is first used (the index is built on the first search anyway).

@@ -14,6 +14,17 @@ map.pm.setLang("hpmap", {
               finishLine: msg.draw_finish_line, finishPoly: msg.draw_finish_polygon },
 }, "en");
 
+// geoman's handles (the marker under the cursor, the corners, the sides' midpoints) are Leaflet markers,
+// which make themselves focusable buttons with no name. They answer a pointer only (the keyboard's way to a
+// proposal is its panel's GeoJSON box): out of the tab order, hidden from screen readers.
+map.on("layeradd", ({ layer }) => {
+  const icon = layer instanceof L.Marker && layer.getElement();
+  if (!icon || !icon.classList.contains("marker-icon")) return;
+  icon.removeAttribute("role");
+  icon.setAttribute("tabindex", "-1");
+  icon.setAttribute("aria-hidden", "true");
+});
+
 /** Resolves when the drawing tools' style (vertex handles, tooltips) is in. */
 export const ready = loadStyle(config.styles.draw);
 

@@ -19,6 +19,15 @@ export const wholeLayers = []; // [layer config, its features] of each layer loa
 const whole = {}; // feature id -> the feature with every property, or {pending: true}
 let popups = null; // popups.js, once imported
 
+/** A feature's popup: its close button named in the page's language (Leaflet's says "Close popup"). On a
+    phone it becomes a bottom sheet (sheet.js). */
+export const FeaturePopup = L.Popup.extend({
+  onAdd(target) {
+    L.Popup.prototype.onAdd.call(this, target);
+    this._closeButton?.setAttribute("aria-label", msg.close);
+  },
+});
+
 /** A plain GET, no headers of its own: the page preloads the layers' first pages (map.html) and the
     browser only hands a preloaded response to a request that matches it. */
 export function getPage(url) {
@@ -61,9 +70,26 @@ function popupContent(cfg, feature, layer) {
   ]);
 }
 
-function tooltipNode(feature) {
+/** An outline the keyboard reaches (after the map's controls: hpmap.js puts them first) and a screen reader
+    names (its tooltip's words); Enter or Space opens its popup, and closing the popup gives the focus back. */
+function nameOutline(layer, path, feature) {
   const props = feature.properties;
-  return el("span", {}, [nameOf(props), " · ", labels.status[props.status] || props.status]);
+  path.setAttribute("tabindex", "0");
+  path.setAttribute("role", "button");
+  path.setAttribute("aria-label", nameAndStatus(feature));
+  path.addEventListener("keydown", (event) => { // a new path each time the layer is added: one listener
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    layer.openPopup(centreOf(layer));
+    layer.once("popupclose", () => path.focus({ preventScroll: true }));
+    layer.getPopup()._closeButton.focus({ preventScroll: true });
+  });
+}
+
+/** "Name · status": an outline's tooltip and its name for a screen reader. */
+function nameAndStatus(feature) {
+  const props = feature.properties;
+  return nameOf(props) + " · " + (labels.status[props.status] || props.status);
 }
 
 function qualityBadge(cfg, feature) {
@@ -102,11 +128,15 @@ export function drawFeatures(cfg, list) {
     style: (feature) => styleFor(cfg, feature.properties),
     pointToLayer: (feature, latlng) => L.circleMarker(latlng, { radius: 5 }), // points (factories), in SVG
     onEachFeature(feature, layer) {
-      layer.bindTooltip(() => tooltipNode(feature), { sticky: true });
-      layer.bindPopup(() => popupContent(cfg, feature, layer), popupSize);
+      layer.bindTooltip(() => el("span", { text: nameAndStatus(feature) }), { sticky: true });
+      layer.bindPopup(new FeaturePopup(popupSize).setContent(() => popupContent(cfg, feature, layer)));
       layer.on("add", () => {
         const path = layer.getElement && layer.getElement();
-        if (path) { path.setAttribute("data-feature-id", feature.id); path.setAttribute("data-layer", cfg.id); }
+        if (path) {
+          path.setAttribute("data-feature-id", feature.id);
+          path.setAttribute("data-layer", cfg.id);
+          nameOutline(layer, path, feature);
+        }
       });
       layer.on("popupopen", () => setOpenFeature(feature.id));
       layer.on("popupclose", () => { if (state.f === feature.id) setOpenFeature(null); });
