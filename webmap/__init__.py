@@ -29,8 +29,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the app: the only place that reads configuration and loads the data.
 
     Configuration comes from defaults, then the environment (``HPMAP_DATA_DIR``,
-    ``HPMAP_DATABASE_URL``, ``HPMAP_OFFLINE``, ``HPMAP_PUBLIC_URL``), then ``config``. With a ``DATABASE_URL`` the data
-    come from PostgreSQL/PostGIS (loaded by ``hpmap db load``), otherwise from ``DATA_DIR``.
+    ``HPMAP_DATABASE_URL``, ``HPMAP_OFFLINE``, ``HPMAP_PUBLIC_URL``, ``HPMAP_API_CACHE_BYTES``), then ``config``.
+    With a ``DATABASE_URL`` the data come from PostgreSQL/PostGIS (loaded by ``hpmap db load``), otherwise
+    from ``DATA_DIR``.
     A data error stops start-up, naming the file (or table); so does a database that cannot be
     reached, naming it without its password.
     """
@@ -40,6 +41,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         DATABASE_URL=os.environ.get("HPMAP_DATABASE_URL") or None,
         OFFLINE=_env_flag("HPMAP_OFFLINE"),
         PUBLIC_URL=os.environ.get("HPMAP_PUBLIC_URL") or None,
+        # Bytes of API feature answers each process keeps (webmap.server.answer_cache; None: its default; 0: none).
+        API_CACHE_BYTES=int(os.environ["HPMAP_API_CACHE_BYTES"]) if os.environ.get("HPMAP_API_CACHE_BYTES") else None,
         MAX_CONTENT_LENGTH=256 * 1024,
         JSON_SORT_KEYS=False,
     )

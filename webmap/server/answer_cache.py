@@ -48,16 +48,18 @@ class AnswerCache:
             if answer is not None:
                 return answer
             computing = self._computing.setdefault(key, threading.Lock())
-        with computing:
+        try:
+            with computing:
+                with self._lock:
+                    answer = self._answers.get(key)
+                if answer is None:
+                    answer = compute()
+                    if answer_size(answer) <= self.max_bytes // 4:
+                        with self._lock:
+                            self._answers[key] = answer
+        finally:  # also when compute() raised (a bad query): no lock left behind per such key
             with self._lock:
-                answer = self._answers.get(key)
-            if answer is None:
-                answer = compute()
-                if answer_size(answer) <= self.max_bytes // 4:
-                    with self._lock:
-                        self._answers[key] = answer
-        with self._lock:
-            self._computing.pop(key, None)
+                self._computing.pop(key, None)
         return answer
 
     def clear(self) -> None:
@@ -96,3 +98,58 @@ def data_version() -> str | None:
     from flask import current_app
 
     return current_app.extensions.get("hpmap.data_version")
+
+
+# --- the OGC API's features: a page of items, or one item, per data version ----------------------------
+
+API_ANSWERS = "hpmap.api.answers"
+API_CACHE_BYTES = 64 * 2**20  # per worker process: some 300 pages of 100 parks (about 190 KB each)
+
+
+def api_answers() -> AnswerCache:
+    """Return the app's cache of feature answers (made on first use, ``API_CACHE_BYTES`` config; 0 keeps none)."""
+    from flask import current_app
+
+    extensions = current_app.extensions
+    answers = extensions.get(API_ANSWERS)
+    if answers is None:
+        budget = current_app.config.get("API_CACHE_BYTES")
+        answers = extensions.setdefault(API_ANSWERS, AnswerCache(API_CACHE_BYTES if budget is None else budget))
+    return answers
+
+
+def items_key(collection: str, query: Any) -> Hashable:
+    """Return the key of an items page: the data version, the collection and what the parsed query means.
+
+    A filter's values select any of them: their order and repetition do not change the page.
+    """
+    filters = tuple((name, tuple(sorted(set(values)))) for name, values in query.filters)
+    return ("items", data_version(), collection, query.bbox, filters, query.offset, query.limit, query.zoom,
+            query.properties)  # fmt: skip
+
+
+def page_features(collection: str, query: Any, store: Callable[[], Any]) -> tuple[bytes, int, int]:
+    """Return a page's features as one UTF-8 JSON text (``,``-joined), how many match, and how many it holds.
+
+    Kept per data version and normalised query: the map asks for the same views again and again, and a
+    page is then a lookup rather than a spatial search (or a database round trip) and 100 texts joined.
+    ``store`` returns the current store; it is asked after the key has read the version, so that a reload
+    in between can only put new data under the old version's key, never old data under the new one's.
+    """
+    key = items_key(collection, query)
+
+    def compute() -> tuple[bytes, int, int]:
+        page = store().items(collection, query)
+        return ",".join(page.feature_texts).encode(), page.number_matched, page.number_returned
+
+    return api_answers().get_or_compute(key, compute)
+
+
+def item_text(collection: str, feature_id: str, store: Callable[[], Any]) -> str | None:
+    """Return the current ``store()``'s ``item_text``, kept per data version when the store pays a round trip
+    for it (PostGIS); one that holds its texts in memory already (``in_memory``) is asked directly. No such
+    feature (None) is not kept."""
+    key = ("item", data_version(), collection, feature_id)
+    if getattr(store(), "in_memory", False):
+        return store().item_text(collection, feature_id)
+    return api_answers().get_or_compute(key, lambda: store().item_text(collection, feature_id))
