@@ -36,6 +36,10 @@ class AnswerCache:
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._answers)
+
     @property
     def bytes_held(self) -> int:
         with self._lock:
@@ -54,7 +58,7 @@ class AnswerCache:
                     answer = self._answers.get(key)
                 if answer is None:
                     answer = compute()
-                    if answer_size(answer) <= self.max_bytes // 4:
+                    if answer is not None and answer_size(answer) <= self.max_bytes // 4:  # None: no answer
                         with self._lock:
                             self._answers[key] = answer
         finally:  # also when compute() raised (a bad query): no lock left behind per such key
