@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import DATA_DIR
 from tests.postgis import STORES, app_config
 from webmap import create_app
-from webmap.server.answer_cache import AnswerCache, api_answers
+from webmap.server.answer_cache import API_RESPONSES, AnswerCache, api_answers
 
 ITEMS = "/api/collections/industrial-parks/items"
 # One query, spelled five ways: parameter order, 1 or 1.0, a 3D box, leading zeros, filter values' order.
@@ -80,6 +80,7 @@ def test_a_budget_of_zero_keeps_nothing_and_still_answers(request, store):
     assert client.get(ITEMS + SPELLINGS[0]).get_json()["features"]
     assert client.get(ITEMS + "/kcn-trang-due").status_code == 200
     assert len(kept(app)) == 0
+    assert len(app.extensions[API_RESPONSES].answers) == 0
 
 
 def test_features_by_id_are_kept_only_where_the_store_pays_a_round_trip(request, store):
@@ -88,3 +89,31 @@ def test_features_by_id_are_kept_only_where_the_store_pays_a_round_trip(request,
     assert client.get(ITEMS + "/kcn-trang-due").get_json()["id"] == "kcn-trang-due"
     assert client.get(ITEMS + "/no-such-park").status_code == 404  # a miss is not kept
     assert len(kept(app)) == (1 if store == "postgis" else 0)
+
+
+def test_a_repeat_within_the_second_gets_the_very_answer_and_conditional_requests_still_revalidate(request, store):
+    app = make_app(request, store)
+    client = app.test_client()
+    url = ITEMS + SPELLINGS[0]
+    first, second = client.get(url), client.get(url)
+    assert first.data == second.data and first.headers == second.headers
+    assert first.headers["ETag"] and first.headers["Content-Security-Policy"]
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"  # a variant of its own, not the plain one
+    assert client.get(url).headers.get("Content-Encoding") is None
+    assert client.get(ITEMS + "/no-such-park").status_code == 404
+    assert client.get(ITEMS + "?limit=0").status_code == 400
+    assert len(app.extensions[API_RESPONSES].answers) in (2, 4)  # plain and gzip; twice if a second turned
+
+
+def test_the_whole_answers_of_other_hosts_and_urls_are_kept_apart(request, store):
+    app = make_app(request, store)
+    client = app.test_client()
+    here = client.get(ITEMS + SPELLINGS[0]).get_json()
+    there = client.get(ITEMS + SPELLINGS[0], base_url="http://maps.example.org").get_json()
+    other = client.get(ITEMS + SPELLINGS[1]).get_json()
+    assert here["links"][0]["href"].startswith("http://localhost/")
+    assert there["links"][0]["href"].startswith("http://maps.example.org/")
+    assert other["links"][0]["href"].endswith(SPELLINGS[1][1:])
+    assert here["features"] == there["features"] == other["features"]

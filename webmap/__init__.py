@@ -60,7 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hpmap.store"] = store  # the API's items and item queries
 
     from webmap import api, city_view, coverage_api, errors, i18n, pages, sites_api, templating
-    from webmap.server import compression, security
+    from webmap.server import answer_cache, compression, security
 
     app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"])
     i18n.init_app(app)
@@ -73,6 +73,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     compression.register(app)  # after the blueprints' own hooks (ETags, Cache-Control) have run
+    kept = answer_cache.api_cache_budget(app.config) // answer_cache.RESPONSES_SHARE
+    app.wsgi_app = app.extensions[answer_cache.API_RESPONSES] = answer_cache.KeptResponses(app, app.wsgi_app, kept)
     if app.config["PUBLIC_URL"]:
         app.wsgi_app = PublicUrl(app.wsgi_app, app.config["PUBLIC_URL"])
     return app

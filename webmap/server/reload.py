@@ -29,7 +29,7 @@ from geo import build_dataset
 from geo.formats import journal
 from geo.model.errors import GeoDataError, StoreUnavailable
 from geo.stores.memory import FileStore
-from webmap.server.answer_cache import API_ANSWERS
+from webmap.server.answer_cache import API_ANSWERS, API_RESPONSES
 
 POLL_S = 0.5
 VERSION_EXTENSION = "hpmap.data_version"
@@ -78,7 +78,7 @@ def reload_data(app: Flask, version: str) -> None:
     extensions[api._FINGERPRINT] = fingerprint
     extensions.pop(sites_api._FINGERPRINT, None)
     extensions[VERSION_EXTENSION] = version
-    for cache in (sites_api._ANSWERS, REPORTS_EXTENSION, API_ANSWERS):
+    for cache in (sites_api._ANSWERS, REPORTS_EXTENSION, API_ANSWERS, API_RESPONSES):
         if cache in extensions:
             extensions[cache].clear()  # their keys hold the version: this only frees the memory sooner
 
