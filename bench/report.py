@@ -17,6 +17,7 @@ API_TARGETS = {  # app store → (items req/s ≥, items p99 ms ≤, feature-by-
 }
 RATIO_TARGET = 5  # the app's items throughput at least this many times pygeoapi's
 CEILING_SHARE_TARGET = 0.6  # the app's items throughput against the same stack serving its bytes from a dict
+UNCACHED = "app, caches off"  # the app with HPMAP_API_CACHE_BYTES=0: every request computed
 QUIET_PCT = 5  # other processes' share of the CPU above which the report warns
 OPS = {"≤": operator.le, "≥": operator.ge}
 
@@ -184,6 +185,13 @@ def api_rows(results: dict) -> list[Row]:
                 "×",
             )
         )
+        uncached = find_load(results, UNCACHED, store, large, ITEMS) or {}
+        if uncached:  # the figure with every request computed: no target, said beside the warm one
+            share_uncached = _ratio(uncached.get("rps"), ceiling.get("rps"))
+            metric = f"{ITEMS}, {label}, {large} parks, answer caches off: share of the ceiling"
+            measured = f"{fmt_number(share_uncached, '×')} ({fmt_number(uncached.get('rps'), 'req/s')}, p99 " \
+                       f"{fmt_number(uncached.get('p99_ms'), 'ms')})"  # fmt: skip
+            rows.append(Row(metric, measured if share_uncached is not None else "not measured", "", None))
     return rows
 
 

@@ -72,11 +72,23 @@ def free_port() -> int:
 
 
 def start_hpmap(
-    name: str, data_dir: Path, *, database_url: str | None, workers: int, threads: int, log_dir: Path, timeout_s: float
+    name: str,
+    data_dir: Path,
+    *,
+    database_url: str | None,
+    workers: int,
+    threads: int,
+    log_dir: Path,
+    timeout_s: float,
+    settings: dict[str, str] | None = None,
 ) -> Server:
-    """Start ``hpmap serve`` (gunicorn) on ``data_dir``'s files, or on PostGIS at ``database_url``; wait until ready."""
+    """Start ``hpmap serve`` (gunicorn) on ``data_dir``'s files, or on PostGIS at ``database_url``; wait until ready.
+
+    ``settings``: more ``HPMAP_*`` environment variables (``HPMAP_API_CACHE_BYTES``: "0" turns the caches off).
+    """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HPMAP_")}
+    env.update(settings or {})
     if database_url:
         env["HPMAP_DATABASE_URL"] = database_url
     command = [

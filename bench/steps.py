@@ -18,7 +18,7 @@ from typing import TypeVar
 from bench import browser, pg, pygeoapi_env, servers, soak, wrk
 from bench.datasets import PARKS, DataSet
 from bench.machine import OthersMeter
-from bench.report import ITEM, ITEMS
+from bench.report import ITEM, ITEMS, UNCACHED
 
 ZOOMED_VIEW = "/?lang=en&lat=20.80&lon=106.55&z=13"  # inside the synthetic parks, at the viewport-loading zoom
 PARK_PATH = 'path[data-layer="industrial-parks"]'
@@ -173,6 +173,26 @@ def _app(run: Run, data: DataSet, store: str, url: str | None) -> None:
         bodies = run.step(f"the app's answers, {store}, {data.label}", _answers, run, data, server, store)
     if bodies:
         run.step(f"ceiling, {store}, {data.label}", _ceiling, run, data, store, bodies)
+    if data.label == run.largest:
+        run.step(f"app, caches off, {store}, {data.label}", _app_uncached, run, data, store, url)
+
+
+def _app_uncached(run: Run, data: DataSet, store: str, url: str | None) -> None:
+    """The app with its API answer caches off (``HPMAP_API_CACHE_BYTES=0``): every request computed, as if every
+    view were new (the load runs cycle through 20 boxes and 200 ids, which the caches otherwise answer)."""
+    start = partial(
+        servers.start_hpmap,
+        f"app-uncached-{store}-{data.parks}",
+        data.directory,
+        database_url=url,
+        workers=run.settings.workers,
+        threads=run.settings.threads,
+        log_dir=run.log_dir,
+        timeout_s=run.settings.start_timeout_s,
+        settings={"HPMAP_API_CACHE_BYTES": "0"},
+    )
+    with serving(start) as server:
+        _load_runs(run, data, server, UNCACHED, store)
 
 
 def _answers(run: Run, data: DataSet, server: servers.Server, store: str) -> Path:

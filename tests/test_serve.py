@@ -27,6 +27,7 @@ pytestmark = pytest.mark.slow  # each test starts gunicorn and its workers
 START_TIMEOUT_S = 60
 PAGE = "/api/collections/industrial-parks/items?bbox=106.0,20.5,107.0,21.2&limit=7&offset=3"
 FEATURE = "/api/collections/industrial-parks/items/kcn-trang-due"
+FEATURE_PAGE = "/api/collections/industrial-parks/items?id=kcn-trang-due&properties=developer"
 
 
 def _free_port() -> int:
@@ -168,7 +169,7 @@ def test_a_running_server_serves_a_new_data_version_within_seconds_without_a_fai
 
     def load() -> None:
         while not stop_load.is_set():
-            for path in (FEATURE, "/api/sites?limit=3", "/api/quality"):
+            for path in (FEATURE, FEATURE_PAGE, "/api/sites?limit=3", "/api/quality"):  # items and item kept
                 try:
                     with urllib.request.urlopen(base + path, timeout=10) as response:
                         statuses.append(response.status)
@@ -191,8 +192,10 @@ def test_a_running_server_serves_a_new_data_version_within_seconds_without_a_fai
             assert time.monotonic() - imported < RELOADED_WITHIN_S, "the new data were not served in time"
             # The API's item (from PostGIS, read from the database) and the page's data (from the loaded data set)
             _, item = _get(base + FEATURE)
+            _, items = _get(base + FEATURE_PAGE)
             _, page_data = _get(base + "/features/kcn-trang-due.json")
             new = {item["properties"].get("developer"), page_data["properties"].get("developer")}
+            new |= {feature["properties"]["developer"] for feature in items["features"]}
             seen = seen + 1 if new == {"Reloaded Developer Co."} else 0
             time.sleep(0.05)
         time.sleep(0.5)

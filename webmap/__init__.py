@@ -29,8 +29,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the app: the only place that reads configuration and loads the data.
 
     Configuration comes from defaults, then the environment (``HPMAP_DATA_DIR``,
-    ``HPMAP_DATABASE_URL``, ``HPMAP_OFFLINE``, ``HPMAP_PUBLIC_URL``, ``HPMAP_BASEMAP``), then ``config``. With a
-    ``DATABASE_URL`` the data come from PostgreSQL/PostGIS (loaded by ``hpmap db load``), otherwise from ``DATA_DIR``.
+    ``HPMAP_DATABASE_URL``, ``HPMAP_OFFLINE``, ``HPMAP_PUBLIC_URL``, ``HPMAP_BASEMAP``,
+    ``HPMAP_API_CACHE_BYTES``), then ``config``. With a ``DATABASE_URL`` the data come from PostgreSQL/PostGIS
+    (loaded by ``hpmap db load``), otherwise from ``DATA_DIR``.
     A data error stops start-up, naming the file (or table); so does a database that cannot be
     reached, naming it without its password; so does a ``BASEMAP`` that is not a PMTiles archive of vector
     tiles (``webmap.basemap.BasemapError``).
@@ -42,6 +43,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         OFFLINE=_env_flag("HPMAP_OFFLINE"),
         PUBLIC_URL=os.environ.get("HPMAP_PUBLIC_URL") or None,
         BASEMAP=os.environ.get("HPMAP_BASEMAP") or None,
+        # Bytes of API feature answers each process keeps (webmap.server.answer_cache; None: its default; 0: none).
+        API_CACHE_BYTES=int(os.environ["HPMAP_API_CACHE_BYTES"]) if os.environ.get("HPMAP_API_CACHE_BYTES") else None,
         MAX_CONTENT_LENGTH=256 * 1024,
         JSON_SORT_KEYS=False,
     )
@@ -61,7 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hpmap.store"] = store  # the API's items and item queries
 
     from webmap import api, background, city_view, errors, i18n, pages, templating
-    from webmap.server import compression, security
+    from webmap.server import answer_cache, compression, security
 
     # a basemap of the app's own replaces the online tiles
     app.extensions["hpmap.maps"] = pages.render_maps(app.config["OFFLINE"] or basemap.configured(app) is not None)
@@ -75,6 +78,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     compression.register(app)  # after the blueprints' own hooks (ETags, Cache-Control) have run
+    kept = answer_cache.api_cache_budget(app.config) // answer_cache.RESPONSES_SHARE
+    app.wsgi_app = app.extensions[answer_cache.API_RESPONSES] = answer_cache.KeptResponses(app, app.wsgi_app, kept)
     if app.config["PUBLIC_URL"]:
         app.wsgi_app = PublicUrl(app.wsgi_app, app.config["PUBLIC_URL"])
     return app

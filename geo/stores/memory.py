@@ -167,6 +167,8 @@ class FileStore:
     are encoded again (they change), at a cost bounded by the limit.
     """
 
+    in_memory = True  # a feature by id is a dict lookup already: nothing for a cache in front to save
+
     def __init__(self, dataset: Dataset, properties: dict[str, tuple[str, ...]] | None = None):
         """``properties``: per layer, the selection clients are expected to ask for: its values are encoded now."""
         self.dataset = dataset

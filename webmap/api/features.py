@@ -24,6 +24,7 @@ from webmap.api.openapi import document as openapi
 from webmap.api.responses import GEOJSON, JSON, json_response, tagged_by_url
 from webmap.api.schemas.features import Collection, Link
 from webmap.layers import dataset
+from webmap.server import answer_cache
 
 bp = Blueprint("api", __name__)
 bp.after_request(tagged_by_url)
@@ -83,18 +84,20 @@ def items(collection_id: str):
     layer = dataset().layer(collection_id)
     query = params.parse_items_query(request.args, layer.spec)
     selected = params.parse_properties(request.args.get("properties"), layer.property_names)
-    result = _store().items(collection_id, replace(query, properties=selected))
+    query = replace(query, properties=selected)
+    # The features are JSON text already (geo.stores.memory), with the properties asked for, kept per data
+    # version and normalised query (webmap.server.answer_cache): spliced in, never decoded and encoded again.
+    features, number_matched, number_returned = answer_cache.page_features(collection_id, query, _store)
+    result = FeaturePage((), number_matched, query.offset, query.limit)  # for its links
     head = {
         "type": "FeatureCollection",
         "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "numberMatched": result.number_matched,
-        "numberReturned": result.number_returned,
+        "numberMatched": number_matched,
+        "numberReturned": number_returned,
         "links": _page_links(layer, result),
     }
-    # The features are JSON text already (geo.stores.memory), with the properties asked for: spliced in,
-    # never decoded and encoded again.
-    text = compact_json(head)[:-1] + ',"features":[' + ",".join(result.feature_texts) + "]}"
-    return Response(text, content_type=GEOJSON)
+    body = (compact_json(head)[:-1] + ',"features":[').encode() + features + b"]}"
+    return Response(body, content_type=GEOJSON)
 
 
 @bp.get("/collections/<collection_id>/clusters")
@@ -124,7 +127,7 @@ def feature(collection_id: str, feature_id: str):
     """One feature as GeoJSON."""
     params.check_parameters(request.args)
     layer = dataset().layer(collection_id)
-    text = _store().item_text(collection_id, feature_id)
+    text = answer_cache.item_text(collection_id, feature_id, _store)
     if text is None:
         raise UnknownFeature(_missing_feature_message(collection_id, feature_id))
     links = [

@@ -59,6 +59,7 @@ def reload_data(app: Flask, version: str) -> None:
     from webmap import api
     from webmap.api.responses import data_fingerprint
     from webmap.map_config import map_selections
+    from webmap.server import answer_cache
 
     url = app.config.get("DATABASE_URL")
     if url:
@@ -76,6 +77,7 @@ def reload_data(app: Flask, version: str) -> None:
     extensions["hpmap.dataset"], extensions["hpmap.store"] = dataset, store
     api.serve_new_data(app, fingerprint)
     extensions[VERSION_EXTENSION] = version
+    answer_cache.forget(app)  # their keys hold the version: this only frees the memory sooner
 
 
 def watch(app: Flask) -> threading.Thread:
