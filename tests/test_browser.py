@@ -327,3 +327,18 @@ def test_the_map_says_it_is_loading_until_its_layers_are_drawn(watched):
     w.page.wait_for_selector("body[data-ready='true']")
     assert w.page.locator("#hp-loading").count() == 0
     assert w.errors() == []
+
+
+def test_my_location_refused_says_so_in_the_pages_language(watched):
+    w = watched()  # no geolocation permission granted: the browser refuses the position
+    page = w.open("/?lang=vi")
+    page.on("dialog", lambda dialog: dialog.dismiss())  # the plugin's own alert, in the browser's words
+    locate = page.locator(".leaflet-control-locate a").first
+    locate.click()
+    page.wait_for_selector(".leaflet-control-locate.leaflet-control:not(.hp-lazy-loading)")
+    note = page.locator("#hp-loading.hp-error")
+    if not note.is_visible():  # the first click may only have loaded the plugin
+        page.locator(".leaflet-control-locate a").first.click()
+    note.wait_for(state="visible")
+    assert "Không có vị trí của bạn" in note.inner_text()
+    assert w.errors() == []

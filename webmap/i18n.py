@@ -92,6 +92,8 @@ MESSAGES: dict[str, str] = {
     "draw_finish_polygon": N_("Click the first corner to close the outline"),
     "measure_total": N_("Total"),
     "locate": N_("Show my location"),
+    "locate_failed": N_("Your position is not available: the browser was not allowed to share it, or could not find "
+                        "it."),
     "fullscreen": N_("Full screen"),
     "fullscreen_exit": N_("Exit full screen"),
     "loading": N_("Loading…"),

@@ -5,7 +5,7 @@
    drawing tools (a button's), the search (the search box's), a popup's layout (with its first feature),
    the code of large layers (with such a layer). */
 import "./copy-link.js";
-import { showLoading, showProblem } from "./map/feedback.js";
+import { showLoading, showNotice, showProblem } from "./map/feedback.js";
 import { legendControl } from "./map/legend.js";
 import L from "./map/leaflet.js";
 import { addToMinimap, FeaturePopup, loadWhole, onLayerLoaded, openFeature } from "./map/layers.js";
@@ -45,6 +45,7 @@ measureControl().addTo(map);
 legendControl().addTo(map);
 armSearch();
 map.on("moveend overlayadd overlayremove", writeState);
+map.on("locationerror", () => showNotice(msg.locate_failed)); // "my location" refused or not found: say so
 document.addEventListener("keydown", (event) => { // Esc closes the open popup, wherever the focus is
   if (event.key === "Escape" && !event.defaultPrevented) map.closePopup();
 });

@@ -24,6 +24,18 @@ export function showProblem(text) {
   box.hidden = false;
 }
 
+/** Say ``text`` as a notice that needs no reload (a refused position), with a button to close it. */
+export function showNotice(text) {
+  const box = theNote();
+  box.classList.remove("hp-loading");
+  box.classList.add("hp-error");
+  box.setAttribute("role", "alert");
+  const close = el("button", { type: "button", class: "hp-reload", text: msg.close });
+  close.addEventListener("click", () => { box.hidden = true; });
+  box.replaceChildren(text + " ", close);
+  box.hidden = false;
+}
+
 /** The note says the layers are loading; the handle hears of each layer that failed and of the end. */
 export function showLoading() {
   const box = theNote();
