@@ -50,7 +50,9 @@ def url(cluster) -> str:
 
 @pytest.fixture(scope="module")
 def server(url):
-    server = LiveServer({"DATABASE_URL": url, "OFFLINE": True})
+    # Without the API's answer caches: these tests are about what the store does in an outage. With them, an
+    # answer kept for the current data version is still served (test_kept_answers_are_served_through_an_outage).
+    server = LiveServer({"DATABASE_URL": url, "OFFLINE": True, "API_CACHE_BYTES": 0})
     yield server
     server.stop()
 
@@ -222,6 +224,7 @@ def _server_processes(cluster) -> list[int]:
 def test_a_hung_database_gives_503_in_seconds_and_holds_up_nothing_else(cluster, url, tmp_path):
     # Stopped with SIGSTOP, the server still accepts connections (the kernel completes them) but never answers.
     env = {k: v for k, v in os.environ.items() if not k.startswith("HPMAP_")} | {"HPMAP_DATABASE_URL": url}
+    env["HPMAP_API_CACHE_BYTES"] = "0"  # the store's own answer to a hung database, not a kept one
     process, base = start_serve(tmp_path / "serve.log", env, "--workers", "2")
     port = int(base.rsplit(":", 1)[1])
     server = SimpleNamespace(port=port)
@@ -247,3 +250,21 @@ def test_a_hung_database_gives_503_in_seconds_and_holds_up_nothing_else(cluster,
         for pid in hung:
             os.kill(pid, signal.SIGCONT)
         stop(process)
+
+
+def test_kept_answers_are_served_through_an_outage_and_the_rest_is_503(cluster, url):
+    server = LiveServer({"DATABASE_URL": url, "OFFLINE": True})  # the answer caches on, as by default
+    try:
+        status, _, kept, _ = get(server, ITEM)
+        assert status == 200
+        cluster.stop("fast")
+        try:
+            status, _, body, _ = get(server, ITEM)
+            assert (status, body) == (200, kept)  # kept for this data version: the database is not asked
+            status, headers, body, _ = get(server, ITEMS + "&offset=7")  # never asked before: the store must answer
+            assert status == 503 and json.loads(body)["code"] == 503, (status, body[:300])
+        finally:
+            cluster.start_server()
+        wait_until_served(server, ITEMS + "&offset=7")
+    finally:
+        server.stop()

@@ -47,7 +47,12 @@ class AnswerCache:
             return int(self._answers.currsize)
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """Return the answer kept for ``key``, or ``compute()`` it (once, however many ask at once) and keep it."""
+        """Return the answer kept for ``key``, or ``compute()`` it (once, however many ask at once) and keep it.
+
+        With no budget nothing is kept, so nothing is waited for either: each request computes its own.
+        """
+        if self.max_bytes <= 0:
+            return compute()
         with self._lock:
             answer = self._answers.get(key)
             if answer is not None:
