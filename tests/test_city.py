@@ -9,7 +9,7 @@ import pytest
 from openapi_schema_validator import OAS30Validator
 
 from tests.conftest import DATA_DIR
-from tests.test_api import documented_paths, resolve
+from tests.test_api_document import documented_paths, resolve
 from webmap import create_app
 
 
