@@ -70,8 +70,8 @@ def test_the_circle_check_finds_a_lazy_circle(tmp_path):
         tuple(graphlib.TopologicalSorter(graph).static_order())
 
 
-EVERY_MODULE = sorted(path for folder in (*PACKAGES, "tests", "bench", "tools") for path in (REPO / folder).rglob("*.py")
-                      if "node_modules" not in path.parts)  # fmt: skip
+FOLDERS = (*PACKAGES, "tests", "bench", "tools")
+EVERY_MODULE = sorted(p for folder in FOLDERS for p in (REPO / folder).rglob("*.py") if "node_modules" not in p.parts)
 
 
 @pytest.mark.parametrize("path", EVERY_MODULE, ids=lambda path: str(path.relative_to(REPO)))
