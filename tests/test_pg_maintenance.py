@@ -329,7 +329,7 @@ def test_a_position_record_is_added_logged_and_reverted_in_one_transaction_each(
     from geo.maintenance.changelog import new_change_info
     from geo.maintenance.edits import position_change
     from geo.postgis import maintenance as pgmaintenance
-    from tests.test_maintenance import GATE
+    from tests.test_maintenance_journal import GATE
 
     url = database_url
     assert cli_runner.hpmap("db", "load", tiny_dir, "--database-url", url).exit_code == 0
