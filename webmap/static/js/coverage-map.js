@@ -3,30 +3,16 @@
    script (dist/leaflet.js); the features come from the API, the colours from the stylesheet. Built into
    dist/coverage-map.js by tools/vendor-assets.sh. */
 import L from "./map/leaflet.js";
+import { el } from "./map/dom.js";
 import { palette } from "./map/palette.js";
+import { loadGeoJson, smallMap } from "./map/small-map.js";
 
 const config = JSON.parse(document.getElementById("hp-coverage-config").textContent);
-const map = L.map("hp-coverage-map", { scrollWheelZoom: false, attributionControl: true });
-if (config.tiles) {
-  L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution, maxZoom: 19 }).addTo(map);
-}
-
-function load(url) {
-  return fetch(url, { headers: { Accept: "application/geo+json" } }).then((r) => {
-    if (!r.ok) throw new Error(r.status + " " + url);
-    return r.json();
-  });
-}
-
-function text(value) {
-  const node = document.createElement("span");
-  node.textContent = value;
-  return node;
-}
+const map = smallMap("hp-coverage-map", config);
 
 const nameOf = (props) => (config.lang === "vi" ? props.name_vi : props.name_en) || props.name_vi || props.id;
 
-Promise.all([load(config.zonesUrl), load(config.parksUrl)]).then(([zones, parks]) => {
+Promise.all([loadGeoJson(config.zonesUrl), loadGeoJson(config.parksUrl)]).then(([zones, parks]) => {
   const outside = new Set(config.outside);
   const overlapping = new Map(); // park id -> the numbers of its pairs in the overlaps table
   config.overlaps.forEach((pair, index) => {
@@ -34,7 +20,7 @@ Promise.all([load(config.zonesUrl), load(config.parksUrl)]).then(([zones, parks]
   });
   L.geoJSON(zones, {
     style: () => ({ color: palette("layer-economic-zones"), weight: 1.5, fillOpacity: 0.08 }),
-    onEachFeature: (feature, layer) => layer.bindTooltip(text(nameOf(feature.properties))),
+    onEachFeature: (feature, layer) => layer.bindTooltip(el("span", { text: nameOf(feature.properties) })),
   }).addTo(map);
   const drawn = L.geoJSON(parks, {
     filter: (feature) => outside.has(feature.id) || overlapping.has(feature.id),
@@ -44,7 +30,7 @@ Promise.all([load(config.zonesUrl), load(config.parksUrl)]).then(([zones, parks]
     onEachFeature: (feature, layer) => {
       const numbers = overlapping.get(feature.id);
       const label = nameOf(feature.properties) + (numbers ? " · " + config.overlapWord + " " + numbers.join(", ") : "");
-      layer.bindTooltip(text(label));
+      layer.bindTooltip(el("span", { text: label }));
       layer.on("add", () => {
         const path = layer.getElement();
         path.setAttribute("data-feature-id", feature.id);

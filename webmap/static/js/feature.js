@@ -2,30 +2,16 @@
    API. Leaflet is the page's classic script (dist/leaflet.js); the colours are the stylesheet's. Built
    into dist/feature.js by tools/vendor-assets.sh. */
 import L from "./map/leaflet.js";
+import { el } from "./map/dom.js";
 import { palette } from "./map/palette.js";
+import { loadGeoJson, smallMap } from "./map/small-map.js";
 
 const COMPARED = 4; // --compare-1 .. --compare-4: the colours of the features compared, in their order
 const config = JSON.parse(document.getElementById("hp-feature-config").textContent);
-const map = L.map("hp-small-map", { scrollWheelZoom: false, attributionControl: true });
-if (config.tiles) {
-  L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution, maxZoom: 19 }).addTo(map);
-}
-
-function load(url) {
-  return fetch(url, { headers: { Accept: "application/geo+json" } }).then((r) => {
-    if (!r.ok) throw new Error(r.status + " " + url);
-    return r.json();
-  });
-}
-
-function label(text) {
-  const node = document.createElement("span");
-  node.textContent = text;
-  return node;
-}
+const map = smallMap("hp-small-map", config);
 
 const urls = config.featureUrls || [config.featureUrl];
-Promise.all([load(config.contextUrl)].concat(urls.map(load))).then(([context, ...features]) => {
+Promise.all([loadGeoJson(config.contextUrl)].concat(urls.map(loadGeoJson))).then(([context, ...features]) => {
   const ids = features.map((f) => f.id);
   L.geoJSON(context, {
     filter: (f) => !ids.includes(f.id),
@@ -38,7 +24,7 @@ Promise.all([load(config.contextUrl)].concat(urls.map(load))).then(([context, ..
     const outline = L.geoJSON(feature, { style: () => ({ color: colour, weight: 2.5, fillOpacity: 0.35 }) });
     outline.addTo(map);
     if (features.length > 1) {
-      outline.bindTooltip(label(String(index + 1)), { permanent: true, direction: "center", className: "hp-map-number" });
+      outline.bindTooltip(el("span", { text: String(index + 1) }), { permanent: true, direction: "center", className: "hp-map-number" });
     }
     bounds.extend(outline.getBounds());
   });
