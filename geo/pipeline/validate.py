@@ -344,6 +344,7 @@ def validate_sources(sources: pd.DataFrame) -> list[Issue]:
     issues = []
     for source_id in sorted(set(sources["id"][sources["id"].duplicated()])):
         issues.append(Issue("error", "sources.csv", source_id, "id", "duplicate source id"))
+    issues += _same_location_twice(sources)
     for row in sources.itertuples(index=False):
         if not row.id:
             issues.append(Issue("error", "sources.csv", "(no id)", "id", "missing source id"))
@@ -365,4 +366,19 @@ def validate_sources(sources: pd.DataFrame) -> list[Issue]:
         if row.language and not LANGUAGE_CODE.fullmatch(row.language):
             message = f"'{row.language}' is not a two-letter language code (vi, en, ...)"
             issues.append(Issue("error", "sources.csv", row.id, "language", message))
+    return issues
+
+
+def _same_location_twice(sources: pd.DataFrame) -> list[Issue]:
+    """Warn of a page registered under two ids: its figures then look like two sources agreeing."""
+    issues = []
+    first_id: dict[str, str] = {}
+    for row in sources.itertuples(index=False):
+        location = row.location.strip()
+        if not location or not row.id:
+            continue
+        if location in first_id and first_id[location] != row.id:
+            message = f"the same location as source '{first_id[location]}': cite one id for one document"
+            issues.append(Issue("warning", "sources.csv", row.id, "location", message))
+        first_id.setdefault(location, row.id)
     return issues
