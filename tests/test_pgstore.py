@@ -211,6 +211,33 @@ def test_a_database_loaded_before_property_texts_still_answers_property_selectio
         store.close()
 
 
+
+def test_features_as_stored_are_read_as_the_files_store_encodes_them(shipped, pg_store):
+    files = FileStore(shipped)
+    for name, layer in shipped.layers.items():
+        whole = FeatureQuery(limit=len(layer.gdf) + 1)
+        assert pg_store.items(name, whole).feature_texts == files.items(name, whole).feature_texts  # byte for byte
+        assert [pg_store.item_text(name, i) for i in layer.gdf.index] == layer.feature_texts
+
+
+def test_a_database_loaded_before_feature_text_builds_each_feature_in_sql(shipped, database_url):
+    with postgis.connect(database_url) as conn:
+        postgis.init_schema(conn)
+        postgis.write_features(conn, shipped)
+        conn.execute("UPDATE hpmap.features SET feature_text = NULL WHERE id = 'port-lach-huyen'")  # one row lacks it
+    store = postgis.PostgisStore.open(database_url)
+    try:
+        lacking = store.item("ports", "port-lach-huyen")
+        assert lacking == FileStore(shipped).item("ports", "port-lach-huyen")
+        with postgis.connect(database_url) as conn:
+            conn.execute("ALTER TABLE hpmap.features DROP COLUMN feature_text")  # a release before the column
+        store.forget_collections()  # as a reload does
+        query = FeatureQuery(limit=20)
+        assert store.items("ports", query).features == FileStore(shipped).items("ports", query).features
+        assert store.item("ports", "port-lach-huyen") == lacking
+    finally:
+        store.close()
+
 def test_every_postgis_item_is_the_file_item(shipped, pg_store):
     files = FileStore(shipped)
     for name, layer in shipped.layers.items():

@@ -103,15 +103,15 @@ def write_features(conn: psycopg.Connection, dataset: Dataset) -> int:
     conn.execute(sql.SQL("DELETE FROM {}").format(table_identifier("collections")))
     insert_collection = sql.SQL("INSERT INTO {} (name, ord, property_kinds, property_names) VALUES (%s, %s, %s, %s)")
     insert_feature = sql.SQL(
-        "INSERT INTO {} (collection, id, ord, geom, properties, properties_json, property_texts) "
-        "VALUES (%s, %s, %s, ST_GeomFromWKB(%s, {srid}), %s::jsonb, %s::json, %s)"
+        "INSERT INTO {} (collection, id, ord, geom, properties, properties_json, property_texts, feature_text) "
+        "VALUES (%s, %s, %s, ST_GeomFromWKB(%s, {srid}), %s::jsonb, %s::json, %s, %s)"
     ).format(table_identifier("features"), srid=sql.Literal(SRID))
     count = 0
     for position, (name, layer) in enumerate(dataset.layers.items()):
         columns = property_columns(layer.gdf)
         kinds = {column: _kind(layer.gdf[column]) for column in columns}
         conn.execute(insert_collection.format(table_identifier("collections")), (name, position, Jsonb(kinds), columns))
-        rows = list(_feature_rows(name, layer.gdf, columns))
+        rows = list(_feature_rows(name, layer.gdf, columns, layer.feature_texts))
         with conn.cursor() as cursor:
             cursor.executemany(insert_feature, rows)
         count += len(rows)
@@ -127,12 +127,14 @@ def _kind(column: pd.Series) -> str:
     return "number" if numeric else "text"
 
 
-def _feature_rows(name: str, gdf: gpd.GeoDataFrame, columns: list[str]) -> Iterator[tuple]:
+def _feature_rows(name: str, gdf: gpd.GeoDataFrame, columns: list[str], texts: list[str]) -> Iterator[tuple]:
     # The same properties, in the same order, as geo.model.features.to_geojson gives the file store.
-    for position, ((feature_id, row), geometry) in enumerate(zip(gdf.iterrows(), gdf.geometry, strict=True)):
+    rows = zip(gdf.iterrows(), gdf.geometry, texts, strict=True)
+    for position, ((feature_id, row), geometry, feature_text) in enumerate(rows):
         properties = feature_properties(row, columns)
         text = compact_json(properties)
-        yield name, feature_id, position, _wkb(geometry), text, text, [compact_json(v) for v in properties.values()]
+        values = [compact_json(v) for v in properties.values()]
+        yield name, feature_id, position, _wkb(geometry), text, text, values, feature_text
 
 
 def replace_rows(

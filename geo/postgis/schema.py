@@ -42,6 +42,9 @@ def init_schema(conn: psycopg.Connection, specs: tuple[LayerSpec, ...] = LAYERS)
     # Added later (a database made before gets them here): each property's value as JSON text, in the
     # order of the collection's property_names, from which a page with some properties only is spliced.
     conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS property_texts text[]").format(features))
+    # Added later too: the whole feature as GeoJSON text, encoded as the files store encodes it
+    # (geo.model.features.feature_texts), so that a page of features as stored is read, not built per request.
+    conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS feature_text text").format(features))
     # Every items query asks for one collection's features in a box: one index answers both. With the
     # geometry alone indexed, the planner may AND it with the collection's every entry in the order
     # index below (20,000 read to find 100 parks among 60,000 factories). It replaces that older index.

@@ -64,9 +64,16 @@ _ITEMS = sql.SQL(
     "FROM (SELECT * FROM {features} WHERE {conditions} ORDER BY ord LIMIT %s OFFSET %s) "
     "AS page CROSS JOIN LATERAL (SELECT {feature}) AS feature (text) ORDER BY page.ord"
 )
-ITEM = sql.SQL("SELECT {feature} FROM {features} WHERE collection = %s AND id = %s").format(
-    feature=_feature("geom"), features=table_identifier("features")
-)
+# A feature as stored (``feature_text``, written by ``hpmap db load``), or built where a row lacks it.
+_STORED_FEATURE = sql.SQL("coalesce(feature_text, {})").format(_feature("geom"))
+_ITEM = sql.SQL("SELECT {feature} FROM {features} WHERE collection = %s AND id = %s")
+ITEM = _ITEM.format(feature=_feature("geom"), features=table_identifier("features"))
+STORED_ITEM = _ITEM.format(feature=_STORED_FEATURE, features=table_identifier("features"))
+# Whether hpmap.features has feature_text: a database loaded by an older release has not.
+FEATURE_TEXT_STORED = sql.SQL(
+    "SELECT EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass({}) AND attname = 'feature_text' "
+    "AND NOT attisdropped)"
+).format(sql.Literal("hpmap.features"))
 # property_names through to_jsonb: NULL, not an error, where a database made before has no such column.
 COLLECTIONS = sql.SQL("SELECT name, property_kinds, to_jsonb(c) -> 'property_names' FROM {} AS c ORDER BY ord").format(
     table_identifier("collections")
@@ -83,14 +90,19 @@ _NUMBER_MATCH = (
 
 
 def items_statement(
-    collection: str, query: FeatureQuery, kinds: dict[str, str], names: Sequence[str] | None = None
+    collection: str,
+    query: FeatureQuery,
+    kinds: dict[str, str],
+    names: Sequence[str] | None = None,
+    stored_text: bool = False,
 ) -> tuple[sql.Composed, list]:
     """Return the SQL and parameters answering ``query`` on ``collection``, whose properties are ``kinds``.
 
     The statement gives one row per feature of the page, in layer order: the number of matching
     features, then the feature as GeoJSON text, its geometry simplified for ``query.zoom`` when it
     is given, with ``query.properties`` only when they are given (``names``: the collection's
-    ``property_names``, if stored). An empty page gives no row. Raises ``InvalidQuery`` as
+    ``property_names``, if stored). A feature with neither is read as stored when ``stored_text`` says the
+    table has ``feature_text``. An empty page gives no row. Raises ``InvalidQuery`` as
     ``geo.stores.query.run_query`` does, and for a property the collection does not have.
     """
     _check_paging(query)
@@ -98,7 +110,7 @@ def items_statement(
     where, params = _selection(collection, query, kinds)
     geometry = "geom" if tolerance is None else _SIMPLIFIED
     if query.properties is None:
-        feature = _feature(geometry)
+        feature = _STORED_FEATURE if stored_text and tolerance is None else _feature(geometry)
     else:
         unknown = [name for name in query.properties if name not in kinds]
         if unknown:

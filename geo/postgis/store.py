@@ -25,7 +25,14 @@ from geo.postgis.connection import (
     redact,
     table_identifier,
 )
-from geo.postgis.statements import COLLECTIONS, ITEM, clusters_statement, items_statement
+from geo.postgis.statements import (
+    COLLECTIONS,
+    FEATURE_TEXT_STORED,
+    ITEM,
+    STORED_ITEM,
+    clusters_statement,
+    items_statement,
+)
 from geo.stores.clusters import MAX_CELLS, Clusters, clusters_from_rows, too_many_cells
 from geo.stores.memory import FeaturePage
 from geo.stores.query import FeatureQuery
@@ -116,6 +123,7 @@ class PostgisStore:
         self._down = False  # the database failed to answer, and has not answered since
         self._kinds: dict[str, dict[str, str]] | None = None  # each collection's property kinds, read once
         self._names: dict[str, list[str] | None] = {}  # each collection's property_names (None: not stored)
+        self._stored_text = False  # whether hpmap.features has each feature's text (feature_text), read with them
 
     @classmethod
     def open(cls, url: str, max_size: int = 10, wait: bool = True) -> PostgisStore:
@@ -155,7 +163,7 @@ class PostgisStore:
     def items(self, collection: str, query: FeatureQuery) -> FeaturePage:
         """Return the page of ``collection``'s features that ``query`` selects, counted and built in SQL."""
         kinds = self._property_kinds(collection)
-        statement, params = items_statement(collection, query, kinds, self._names.get(collection))
+        statement, params = items_statement(collection, query, kinds, self._names.get(collection), self._stored_text)
         rows = self._fetch(statement, params)
         if rows:
             number_matched = rows[0][0]
@@ -178,7 +186,7 @@ class PostgisStore:
         self._property_kinds(collection)
         if "\x00" in feature_id:  # no id holds one, and PostgreSQL text cannot
             return None
-        rows = self._fetch(ITEM, (collection, feature_id))
+        rows = self._fetch(STORED_ITEM if self._stored_text else ITEM, (collection, feature_id))
         return rows[0][0] if rows else None
 
     def item(self, collection: str, feature_id: str) -> dict | None:
@@ -206,6 +214,7 @@ class PostgisStore:
         """Return each collection's property kinds, read from the database the first time."""
         if self._kinds is None:
             rows = self._fetch(COLLECTIONS, ())
+            self._stored_text = self._fetch(FEATURE_TEXT_STORED, ())[0][0]
             self._names = {name: names for name, _, names in rows}
             self._kinds = {name: kinds for name, kinds, _ in rows}
         return self._kinds
