@@ -71,9 +71,10 @@ class PageRun:
     long_tasks: int
     html_gzip_bytes: int
     html_bytes: int
-    assets_gzip_bytes: int  # every script and stylesheet the page loaded, each gzip-compressed
+    assets_gzip_bytes: int  # every script and stylesheet the page asked for before it was ready, each gzip-compressed
     assets: int
-    asset_gzip_bytes: dict[str, int]  # each script's or stylesheet's path → its gzip size
+    asset_gzip_bytes: dict[str, int]  # each such script's or stylesheet's path → its gzip size
+    after_ready_gzip_bytes: dict[str, int]  # those asked for once the page was ready (not in the first load)
     foreign_assets: list[str]  # scripts or stylesheets from another origin
     observers_installed: bool
 
@@ -130,7 +131,8 @@ def measure_page(browser, origin: str, path: str, selector: str | None = None) -
         page.wait_for_timeout(300)  # let the last frame stamp and any long task after it be reported
         facts = page.evaluate(
             "() => ({bench: window.__bench || {}, "
-            "fcp: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime})"
+            "fcp: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime, "
+            "asked: performance.getEntriesByType('resource').map(e => [e.name, e.startTime])})"
         )
         html = response.body()
         bodies = {r.url: r.body() for r in assets if r.ok}
@@ -145,6 +147,12 @@ def _page_run(facts: dict, html: bytes, bodies: dict[str, bytes], urls: list[str
     ready = marks.get("ready_true_frame", marks.get("ready_true"))
     drawn = marks.get("selector_frame", marks.get("selector")) if selector else None
     first = None if ready is None or (selector and drawn is None) else max(ready, drawn or 0)
+    # The first load is what the page asked for before it was ready; what it asks for once its layers are drawn
+    # (the background's chunk and style) is reported apart (tests/test_browser_assets.py counts the same way).
+    ready_at = marks.get("ready_true")
+    later = {url for url, start in facts.get("asked", []) if ready_at is not None and start >= ready_at}
+    after_ready = {url: body for url, body in bodies.items() if url in later}
+    bodies = {url: body for url, body in bodies.items() if url not in later}
     return PageRun(
         ready_ms=_ms(ready),
         selector_ms=_ms(drawn),
@@ -157,6 +165,7 @@ def _page_run(facts: dict, html: bytes, bodies: dict[str, bytes], urls: list[str
         assets_gzip_bytes=sum_gzip(list(bodies.values())),
         assets=len(bodies),
         asset_gzip_bytes={urlsplit(url).path: gzip_size(body) for url, body in bodies.items()},
+        after_ready_gzip_bytes={urlsplit(url).path: gzip_size(body) for url, body in after_ready.items()},
         foreign_assets=foreign(urls, origin),
         observers_installed=bool(bench.get("installed")),
     )
