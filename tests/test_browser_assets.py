@@ -175,7 +175,7 @@ def test_a_large_layer_is_drawn_page_by_page(browser, synth_server):
     w = Watched(browser, synth_server)
     try:
         page = w.open("/?lang=en&lat=20.80&lon=106.55&z=12")
-        page.wait_for_selector('path[data-layer="industrial-parks"]')
+        page.wait_for_selector('path[data-layer="industrial-parks"]', state="attached")  # some lie outside the view
         pages = [parse_qs(urlsplit(url).query) for url in fetched(w, "/api/collections/industrial-parks/items")]
         first = pages[0]
         assert first["limit"] == ["100"] and "offset" not in first  # a small first page, drawn first
@@ -197,6 +197,40 @@ def test_a_large_layer_is_drawn_page_by_page(browser, synth_server):
     finally:
         w.close()
 
+
+
+@pytest.mark.browser
+def test_a_view_asks_for_its_box_widened_to_a_grid_and_a_small_pan_asks_nothing(browser, synth_server):
+    """Nearby views share one URL (the server's answer cache and the browser's HTTP cache answer it again)."""
+    items = "/api/collections/industrial-parks/items"
+    w = Watched(browser, synth_server)
+    try:
+        page = w.open("/?lang=en&lat=20.80&lon=106.55&z=12")
+        page.wait_for_selector('path[data-layer="industrial-parks"]', state="attached")
+        view = page.evaluate("(b => [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()])(map_hpmap.getBounds())")
+        asked = parse_qs(urlsplit(fetched(w, items)[0]).query)["bbox"][0]
+        west, south, east, north = map(float, asked.split(","))
+        step = 360 / 2**13  # half a tile at zoom 12
+        assert west <= view[0] and south <= view[1] and east >= view[2] and north >= view[3]  # the view, inside
+        assert max(view[0] - west, east - view[2]) < step and max(view[1] - south, north - view[3]) < step
+        assert all(abs(v / step - round(v / step)) * step < 1e-5 for v in (west, south, east, north))  # on the grid
+        before = len(fetched(w, items))
+        pixel = step / 128
+        room_east, room_west = (east - view[2]) / pixel, (view[0] - west) / pixel  # pixels to the grid lines
+        shift = int(room_east) - 1 if room_east > room_west else 1 - int(room_west)
+        assert abs(shift) >= 60  # the larger room is at least half a cell
+        page.evaluate("dx => { map_hpmap.panBy([dx, 0], {animate: false}); }", shift)
+        page.wait_for_timeout(500)
+        assert len(fetched(w, items)) == before  # the same cells: nothing asked again
+        page.evaluate("dx => { map_hpmap.panBy([dx, 0], {animate: false}); }", 3 * 128 * (1 if shift > 0 else -1))
+        for _ in range(100):  # requests are recorded as the page makes them
+            if len(fetched(w, items)) > before:
+                break
+            page.wait_for_timeout(100)
+        assert parse_qs(urlsplit(fetched(w, items)[-1]).query)["bbox"][0] != asked  # three cells on: a new box
+        assert w.errors() == []
+    finally:
+        w.close()
 
 def test_the_built_files_match_their_sources():
     """dist/ is made by tools/vendor-assets.sh and committed: run it again after editing js/ or css/."""

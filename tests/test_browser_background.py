@@ -89,6 +89,23 @@ def test_park_names_show_from_a_city_zoom_and_not_before(watched, shipped):
     assert shown and not shown & park_names  # the clusters' names only: the parks' layer is off
 
 
+
+def test_a_park_hidden_by_the_status_filter_loses_its_name_too(watched, shipped):
+    w = watched(viewport={"width": 1280, "height": 800})
+    page = open_with_background(w, f"/?lang=en&{HAI_PHONG_CENTRE}&z=13&layers=industrial-parks")
+    page.wait_for_selector(".hp-label-park", timeout=10_000)
+    gdf = shipped.layer("industrial-parks").gdf
+    names = gdf["name_en"].fillna(gdf["name_vi"])
+    operating = set(names[gdf["status"] == "operating"])
+    before = {box["text"] for box in label_boxes(page, ".hp-label-park")}
+    assert before & operating  # some operating parks are named in this view
+    page.evaluate("document.querySelector('#hp-legend input[value=operating]').click()")
+    page.wait_for_function("() => !document.querySelector('#hp-legend input[value=operating]').checked")
+    after = {box["text"] for box in label_boxes(page, ".hp-label-park")}
+    # no operating park's name; the others stay (and names they had been thinned out for may show now)
+    assert not after & operating and after >= before - operating and "status=" in page.url
+    assert w.errors() == []
+
 def test_at_the_city_view_the_provinces_are_named(watched):
     w = watched(viewport={"width": 1280, "height": 800})
     page = open_with_background(w, "/?lang=ko")

@@ -152,5 +152,24 @@ def module_chunks(entry: str) -> tuple[str, ...]:
     Their names carry their content's hash; the URLs are the ones the module asks for (no ?v=), so that a
     preloaded chunk is the module the browser runs.
     """
-    manifest = json.loads((STATIC_DIR / "dist" / "manifest.json").read_text())
-    return tuple(f"/static/dist/{chunk}" for chunk in manifest["files"][entry]["imports"])
+    return tuple(f"/static/dist/{chunk}" for chunk in _manifest()["files"][entry]["imports"])
+
+
+@cache
+def lazy_module_chunks(source: str) -> tuple[str, ...]:
+    """The URLs of the chunk built from ``source`` (e.g. "js/map/viewport.js", which dist/hpmap.js imports when
+    the data needs it) and of the chunks it imports: what a page that will need it preloads.
+
+    esbuild names such a chunk after its module ("viewport-<hash>.js"); the shared chunks are "chunk-<hash>.js".
+    """
+    files = _manifest()["files"]
+    stem = source.rsplit("/", 1)[-1].removesuffix(".js") + "-"
+    found = [name for name, entry in files.items() if source in entry["sources"] and name.startswith(stem)]
+    if len(found) != 1:
+        raise LookupError(f"dist/manifest.json: expected one chunk built from {source}, found {found}")
+    return tuple(f"/static/dist/{name}" for name in [found[0], *files[found[0]]["imports"]])
+
+
+@cache
+def _manifest() -> dict:
+    return json.loads((STATIC_DIR / "dist" / "manifest.json").read_text())

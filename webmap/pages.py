@@ -25,7 +25,7 @@ from webmap.compare_view import comparison, download_rows, parse_ids
 from webmap.feature_view import feature_context, position_context
 from webmap.i18n import LANGUAGES, QUALITY_LABELS, STATUS_LABELS, field_label, labels, language, t, unit_label
 from webmap.layers import dataset
-from webmap.map_config import criterion_label, map_config, module_chunks
+from webmap.map_config import criterion_label, lazy_module_chunks, map_config, module_chunks
 from webmap.maps import BASEMAPS, MapParts, render_parts
 from webmap.server.answer_cache import data_version
 from webmap.templating import format_number
@@ -53,8 +53,11 @@ def map_page():
     lang = language()
     parts, version = _map_parts(lang)
     config = map_config(lang, parts)
+    chunks = module_chunks("hpmap.js")
+    if any(layer.get("viewport") for layer in config["layers"]):  # its code is asked for at once: with the module
+        chunks = tuple(dict.fromkeys(chunks + lazy_module_chunks("js/map/viewport.js")))
     return render_template(
-        "map.html", lang=lang, parts=parts, parts_version=version, config=config, chunks=module_chunks("hpmap.js"),
+        "map.html", lang=lang, parts=parts, parts_version=version, config=config, chunks=chunks,
         **_site_finder_choices(lang),
     )
 

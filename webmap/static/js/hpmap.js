@@ -37,8 +37,10 @@ onLayerLoaded((cfg, list) => { if (cfg.id === "economic-zones") addToMinimap(lis
 
 // first: the requests go out while the controls are made
 const loading = showLoading();
+let allDrawn;
+const firstViewDrawn = new Promise((resolve) => { allDrawn = resolve; }); // the large layers' other pages wait for it
 const whole = config.layers.filter((cfg) => !cfg.viewport).map((cfg) => loadWhole(cfg).catch(loading.failed(cfg)));
-const loaded = Promise.all(whole.concat(watchLargeLayers(), phoneSheets()));
+const loaded = Promise.all(whole.concat(watchLargeLayers(firstViewDrawn), phoneSheets()));
 if (config.offline && !config.basemap) map.attributionControl.addAttribution(msg.offline_note);
 L.control.scale({ imperial: false }).addTo(map);
 measureControl().addTo(map);
@@ -56,6 +58,8 @@ const ready = loaded.then(() => {
   writeState();
   document.body.setAttribute("data-ready", loading.errors ? "error" : "true");
 });
+// after the first view is painted (the frame after ready, then a task): the rest must not delay that frame
+ready.then(() => requestAnimationFrame(() => setTimeout(allDrawn)));
 setUpPanels(ready);
 // the background (coast, rivers, boundaries, names) and any basemap of the app's own once the layers are drawn
 ready.then(() => import("./map/background.js")).then((background) => background.addBackground(showProblem), (error) => {
@@ -64,12 +68,12 @@ ready.then(() => import("./map/background.js")).then((background) => background.
 });
 
 // A large layer is drawn as the view asks (map/viewport.js), its code loaded only with such a layer.
-// Resolves once the first view of each is drawn.
-function watchLargeLayers() {
+// Resolves once the first view of each is drawn; the rest of their views wait for ``firstViewDrawn``.
+function watchLargeLayers(firstViewDrawn) {
   const large = config.layers.filter((cfg) => cfg.viewport);
   if (!large.length) return [];
   return import("./map/viewport.js").then(
-    (viewport) => Promise.all(large.map((cfg) => viewport.watchViewport(cfg, loading.failed(cfg)))),
+    (viewport) => Promise.all(large.map((cfg) => viewport.watchViewport(cfg, loading.failed(cfg), firstViewDrawn))),
     (error) => large.forEach((cfg) => loading.failed(cfg)(error)),
   );
 }

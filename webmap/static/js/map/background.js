@@ -10,6 +10,7 @@ import L from "./leaflet.js";
 import { ThinnedLabels } from "./labels.js";
 import { onLayerLoaded, wholeLayers } from "./layers.js";
 import { config, groupOf, layerConfig, map, msg } from "./page.js";
+import { onStatusChange, state } from "./state.js";
 import { nameOf } from "./text.js";
 
 const LABELLED_LAYERS = { "industrial-parks": 0, "industrial-clusters": 1 }; // rank: parks' names before clusters'
@@ -74,7 +75,7 @@ function drawBackground(geojson, parkLabels) {
 }
 
 // The parks' (and clusters') names, permanent from the "parks" zoom on, at their centroids, while their
-// layer is on the map.
+// layer is on the map and their status is shown (the legend's filter hides a name with its outline).
 function addParkLabels() {
   const layer = new ThinnedLabels([], { pane: "hp-labels" }).addTo(map);
   const minZoom = config.background.labelZoom.parks;
@@ -84,13 +85,16 @@ function addParkLabels() {
     shown[cfg.id] = list.filter((f) => f.properties.centroid_lat != null).map((f) => ({
       latlng: [f.properties.centroid_lat, f.properties.centroid_lon], text: nameOf(f.properties),
       className: "hp-label-park", minZoom, rank: LABELLED_LAYERS[cfg.id], dy: 16, // below the marker's badge
+      status: f.properties.status,
     }));
     refresh();
   };
   const refresh = () => layer.setLabels(Object.entries(shown)
-    .filter(([id]) => map.hasLayer(groupOf(layerConfig(id)))).flatMap(([, labels]) => labels));
+    .filter(([id]) => map.hasLayer(groupOf(layerConfig(id)))).flatMap(([, labels]) => labels)
+    .filter((label) => state.status.has(label.status)));
   wholeLayers.forEach(([cfg, list]) => update(cfg, list));
   onLayerLoaded(update);
+  onStatusChange(refresh);
   map.on("overlayadd overlayremove", refresh);
   return layer;
 }

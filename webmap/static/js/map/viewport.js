@@ -40,12 +40,28 @@ function viewportNotes() { // one box under the map's centre, a line per layer l
     || map.getContainer().appendChild(el("div", { class: "hp-viewport-notes" }));
 }
 
+/** Return the box to ask for a view of ``bounds`` at ``zoom``: the view widened to a grid of half a tile
+    at that zoom (about 128 pixels). Views that differ by a small pan, or another visitor's view of the same
+    place, then ask for the same URL, which the server's answer cache and the browser's HTTP cache answer:
+    an exact box would make every view a new query. */
+export function snappedBbox(bounds, zoom) {
+  const step = 360 / 2 ** (Math.floor(zoom) + 1);
+  const down = (v, least) => Math.max(least, Math.floor(v / step) * step);
+  const up = (v, most) => Math.min(most, Math.ceil(v / step) * step);
+  const box = [down(bounds.getWest(), -180), down(bounds.getSouth(), -90),
+               up(bounds.getEast(), 180), up(bounds.getNorth(), 90)];
+  return box.map((v) => v.toFixed(5)).join(",");
+}
+
 /** Keep the layer ``cfg`` drawn for the view as the map moves; ``onError(error)`` hears of a failed request.
-    Resolves once the first view is drawn (its clusters, or the first page of its features). */
-export function watchViewport(cfg, onError) {
+    Resolves once the first view is drawn (its clusters, or the first page of its features). The view's
+    other pages are asked for at once but drawn only once ``firstViewDrawn`` resolves (the page's every
+    layer drawn): the first view comes whole and early, and the rest fills in after. */
+export function watchViewport(cfg, onError, firstViewDrawn = Promise.resolve()) {
   const note = viewportNotes().appendChild(el("div", { class: "hp-viewport-note", role: "status" }));
   let pending = null; // what is still on its way for an earlier view is not drawn
   let clustered = false; // the layer shows the server's clusters, not features
+  let asked = null; // the query of what is drawn or on its way: a pan within the same grid cells asks nothing
   const group = groupOf(cfg);
 
   function showClusters(bbox) {
@@ -79,7 +95,7 @@ export function watchViewport(cfg, onError) {
       const wanted = Math.min(first.numberMatched, VIEWPORT_LIMIT);
       const rest = [];
       for (let offset = VIEWPORT_FIRST; offset < wanted; offset += VIEWPORT_PAGE) {
-        rest.push(page(offset, Math.min(VIEWPORT_PAGE, wanted - offset)).then((next) => {
+        rest.push(Promise.all([page(offset, Math.min(VIEWPORT_PAGE, wanted - offset)), firstViewDrawn]).then(([next]) => {
           if (ticket !== pending) return;
           features[cfg.id] = features[cfg.id].concat(next.features);
           drawFeatures(cfg, next.features);
@@ -91,18 +107,20 @@ export function watchViewport(cfg, onError) {
           ? numberFormat.format(wanted) + " / " + numberFormat.format(first.numberMatched) : "";
         note.textContent = shown ? cfg.title + ": " + shown + " — " + msg.zoom_in : "";
         note.hidden = !shown;
-      }).catch(onError);
+      }).catch((error) => { asked = null; onError(error); });
       return null;
     });
   }
 
-  function refresh() {
+  function refresh(event) {
+    if (!map.hasLayer(group)) { pending = asked = null; note.hidden = true; return Promise.resolve(); }
+    const bbox = snappedBbox(map.getBounds(), map.getZoom());
+    const query = [map.getZoom(), bbox, statusQuery()].join(" ");
+    if (event && event.type === "moveend" && query === asked) return Promise.resolve();
     pending = null;
-    if (!map.hasLayer(group)) { note.hidden = true; return Promise.resolve(); }
-    const b = map.getBounds();
-    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
+    asked = query;
     const drawn = map.getZoom() < VIEWPORT_ZOOM ? showClusters(bbox) : showFeatures(bbox);
-    return drawn.catch(onError);
+    return drawn.catch((error) => { asked = null; onError(error); });
   }
 
   // a new filter: the clusters are counted again by the server; features already here are drawn again
