@@ -393,14 +393,3 @@ def test_each_error_is_reported_with_file_feature_and_field(tiny_dir, case, file
     text = str(matching[0])
     assert where in text and (feature is None or f"'{feature}'" in text)
 
-
-def test_a_document_registered_under_two_source_ids_is_named(tiny_dir):
-    location = next(line.split(",")[2] for line in (tiny_dir / "sources.csv").read_text().splitlines()[1:]
-                    if line.startswith("src-a,"))  # fmt: skip
-    edit_csv(tiny_dir / "sources.csv", set_row("src-b", location=location))
-
-    dataset, issues = inspect_dataset(tiny_dir)
-
-    assert dataset is not None  # a warning: the data still loads
-    found = [i for i in issues if i.file == "sources.csv" and i.field == "location" and i.feature == "src-b"]
-    assert [i.severity for i in found] == ["warning"] and "'src-a'" in found[0].message, issues

@@ -94,6 +94,17 @@ def test_warns_when_declared_zone_disagrees_with_the_outline(tiny_dir):
     ]
 
 
+def test_a_document_registered_under_two_source_ids_is_named(tiny_dir):
+    location = next(line.split(",")[2] for line in (tiny_dir / "sources.csv").read_text().splitlines()[1:]
+                    if line.startswith("src-a,"))  # fmt: skip
+    edit_csv(tiny_dir / "sources.csv", set_row("src-b", location=location))
+
+    dataset, issues = inspect_dataset(tiny_dir)
+
+    assert dataset is not None  # a warning: the data still loads
+    found = [i for i in issues if i.file == "sources.csv" and i.field == "location" and i.feature == "src-b"]
+    assert [i.severity for i in found] == ["warning"] and "'src-a'" in found[0].message, issues
+
 def test_valid_data_has_no_issue(tiny_dir):
     # PARK_OVERLAP shares a quarter of PARK_INSIDE's land on purpose (coverage and overlap tests need it),
     # and a 'shared_land' record on that land says a source gives it to both.
